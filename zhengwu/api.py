@@ -1,0 +1,92 @@
+"""The /api/v1/ entry point: one NinjaAPI, one router per app, one error contract.
+
+Every error is JSON ``{"code", "message", "details"}`` with a Chinese ``message`` and a
+4xx status, whether it comes from a service (DomainError), from request validation or
+from an unknown route.
+"""
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from zhengwu.core.errors import DomainError
+
+api = NinjaAPI(
+    title="政务信息平台 API",
+    version="1.0.0",
+    description="zhengwu 政务信息平台开放接口。所有错误返回 {code, message, details},message 为中文说明。",
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+_FIELD_NAMES = {
+    "start": "开始日期",
+    "working_days": "工作日数",
+    "page": "页码",
+    "category": "类别",
+    "work_area": "工作领域",
+    "department": "部门",
+    "q": "关键词",
+}
+
+
+def _describe(error: dict) -> str:
+    loc = [str(p) for p in error.get("loc", []) if p not in ("query", "body", "path", "form")]
+    field = ".".join(loc) or "请求"
+    label = _FIELD_NAMES.get(loc[-1], field) if loc else field
+    kind = error.get("type", "")
+    if kind == "missing":
+        return f"缺少参数:{label}"
+    if kind.startswith("date"):
+        return f"{label}不是有效日期(应为 YYYY-MM-DD)"
+    if kind.startswith("int") or kind.startswith("float"):
+        return f"{label}必须是数字"
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        return f"{label}超出允许范围"
+    if kind in ("enum", "literal_error"):
+        return f"{label}取值无效"
+    return f"{label}格式不正确"
+
+
+@api.exception_handler(NinjaValidationError)
+def _validation_error(request, exc):
+    messages = [_describe(e) for e in exc.errors]
+    return api.create_response(
+        request,
+        {"code": "invalid_parameters", "message": ";".join(messages) or "请求参数不正确", "details": {"errors": messages}},
+        status=422,
+    )
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request, exc: DomainError):
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return api.create_response(request, {"code": "not_found", "message": "未找到请求的资源", "details": {}}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return api.create_response(request, {"code": "unauthenticated", "message": "请先登录", "details": {}}, status=401)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    return api.create_response(request, {"code": "http_error", "message": str(exc), "details": {}}, status=exc.status_code)
+
+
+def _register_routers():
+    # Routers are imported here, not at module top, so this file stays the single map
+    # of what /api/v1/ exposes.
+    from zhengwu.catalog.api import router as catalog_router
+    from zhengwu.core.api import router as calendar_router
+
+    api.add_router("/calendar/", calendar_router)
+    api.add_router("/catalog/", catalog_router)
+
+
+_register_routers()

@@ -1,0 +1,20 @@
+from django.core.management.base import BaseCommand
+
+from zhengwu.core.audit import audit_chain_verify
+
+
+class Command(BaseCommand):
+    help = "校验审计记录的 SM3 哈希链,报告第一处断裂"
+
+    def handle(self, *args, **options):
+        report = audit_chain_verify()
+        if report.ok:
+            self.stdout.write(self.style.SUCCESS(f"审计链完整:已校验 {report.checked} 条记录。"))
+            return
+        self.stderr.write(
+            self.style.ERROR(
+                f"审计链断裂:第一处问题在记录 #{report.broken_at}({report.reason});"
+                f"此前 {report.checked} 条记录校验通过。"
+            )
+        )
+        raise SystemExit(1)

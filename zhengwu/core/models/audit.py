@@ -1,0 +1,74 @@
+"""Append-only audit trail with an SM3 hash chain.
+
+Each row stores ``hash = SM3(prev_hash || canonical(row))``; ``audit_verify`` walks
+the chain and reports the first row whose content or link no longer matches. There is
+no update or delete path: the model, its queryset and the admin all refuse.
+"""
+
+from django.db import models
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("审计记录只能追加,不能修改")
+
+    def delete(self):
+        raise AppendOnlyError("审计记录只能追加,不能删除")
+
+
+class AuditEvent(models.Model):
+    class Result(models.TextChoices):
+        SUCCESS = "success", "成功"
+        FAILURE = "failure", "失败"
+        DENIED = "denied", "拒绝"
+
+    created_at = models.DateTimeField("时间", db_index=True)
+    actor = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", verbose_name="操作人", db_constraint=False,
+    )
+    actor_label = models.CharField("操作人标识", max_length=150, blank=True)
+    role = models.CharField("角色", max_length=64, blank=True)
+    ip = models.GenericIPAddressField("IP地址", null=True, blank=True)
+    action = models.CharField("动作", max_length=64, db_index=True)
+    object_type = models.CharField("对象类型", max_length=64, blank=True)
+    object_id = models.CharField("对象标识", max_length=64, blank=True)
+    result = models.CharField("结果", max_length=16, choices=Result.choices, default=Result.SUCCESS)
+    request_id = models.CharField("请求编号", max_length=32, blank=True)
+    details = models.JSONField("详情", default=dict, blank=True)
+    prev_hash = models.CharField("上一条哈希", max_length=64)
+    hash = models.CharField("本条哈希", max_length=64, unique=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "审计记录"
+        verbose_name_plural = "审计记录"
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("审计记录只能追加,不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("审计记录只能追加,不能删除")
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action}"
+
+
+class AuditChainHead(models.Model):
+    """One row holding the newest hash; locked while appending so the chain stays linear."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_hash = models.CharField(max_length=64)
+    last_event_id = models.BigIntegerField(null=True)
+
+    class Meta:
+        verbose_name = "审计链头"

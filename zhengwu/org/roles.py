@@ -1,0 +1,21 @@
+from django.db import models
+
+
+class Role(models.TextChoices):
+    """Posts a person can hold in a unit. The last three are the separated admin duties."""
+
+    WINDOW_CLERK = "window_clerk", "窗口人员"
+    HANDLER = "handler", "承办人"
+    REVIEWER = "reviewer", "审核人"
+    APPROVER = "approver", "审批人"
+    EDITOR = "editor", "信息员"
+    PUBLISHER = "publisher", "审核员(信息发布)"
+    SUPERVISOR = "supervisor", "监察人员"
+    DATA_STEWARD = "data_steward", "数据管理员"
+    SYSTEM_ADMIN = "system_admin", "系统管理员"
+    SECURITY_ADMIN = "security_admin", "安全管理员"
+    AUDIT_ADMIN = "audit_admin", "审计管理员"
+
+
+# 三员分立: one person may hold at most one of these.
+SEPARATED_ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})

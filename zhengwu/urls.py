@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from zhengwu.api import api
+
+admin.site.site_header = "政务信息平台 管理后台"
+admin.site.site_title = "政务信息平台"
+admin.site.index_title = "配置管理"
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("zhengwu.accounts.urls")),
+    path("", include("zhengwu.portal.urls")),
+]
+
+handler400 = "zhengwu.portal.views.error_400"
+handler403 = "zhengwu.portal.views.error_403"
+handler404 = "zhengwu.portal.views.error_404"
+handler500 = "zhengwu.portal.views.error_500"
