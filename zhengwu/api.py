@@ -22,8 +22,10 @@ api = NinjaAPI(
 
 _FIELD_NAMES = {
     "start": "开始日期",
+    "end": "结束日期",
     "working_days": "工作日数",
     "page": "页码",
+    "page_size": "每页条数",
     "category": "类别",
     "work_area": "工作领域",
     "department": "部门",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("accounts/", include("zhengwu.accounts.urls")),
+    path("files/", include("zhengwu.core.urls")),
     path("", include("zhengwu.portal.urls")),
 ]
 

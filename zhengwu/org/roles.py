@@ -19,3 +19,24 @@ class Role(models.TextChoices):
 
 # 三员分立: one person may hold at most one of these.
 SEPARATED_ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+
+# What each separated admin may see in the Django admin (configuration screens only).
+# Business work is never done there; these are "app_label.codename" permission names.
+ADMIN_ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    Role.SYSTEM_ADMIN: (
+        "org.view_unit", "org.add_unit", "org.change_unit",
+        "accounts.view_user",
+        "catalog.view_workarea", "catalog.change_workarea",
+        "catalog.view_item", "catalog.add_item", "catalog.change_item",
+        "catalog.view_itemmaterial", "catalog.add_itemmaterial",
+        "catalog.change_itemmaterial", "catalog.delete_itemmaterial",
+        "core.view_siteidentity", "core.change_siteidentity",
+        "core.view_calendarday", "core.add_calendarday", "core.change_calendarday",
+        "core.view_calendaryear", "core.add_calendaryear", "core.change_calendaryear",
+    ),
+    Role.SECURITY_ADMIN: (
+        "org.view_unit", "accounts.view_user",
+        "org.view_assignment", "org.add_assignment", "org.delete_assignment",
+    ),
+    Role.AUDIT_ADMIN: ("core.view_auditevent",),
+}

@@ -1,21 +1,211 @@
-from django.http import HttpResponse
+"""Public portal pages and the staff back-office shell.
+
+Views only parse input, call selectors and render; every read of substance lives in the
+selectors of the app that owns the data.
+"""
+
+from django.core.paginator import InvalidPage, Paginator
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.template import loader
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_safe
+
+from zhengwu.accounts.decorators import staff_required
+from zhengwu.catalog import selectors as catalog_selectors
+from zhengwu.catalog.models import Category
+from zhengwu.core import workdays
+from zhengwu.core.errors import NotFound, ValidationFailed
+from zhengwu.org import selectors as org_selectors
+
+from . import selectors as portal_selectors
+
+ITEMS_PER_PAGE = 20
+ELDERLY_COOKIE = "zw_elderly"
+ELDERLY_COOKIE_AGE = 365 * 24 * 3600
+MAX_QUERY_LENGTH = 100
 
 
+def _columns_context() -> dict:
+    """Gather what the three home columns show; each value is one query."""
+    return {
+        "category_counts": catalog_selectors.category_counts(),
+        "disclosure_groups": catalog_selectors.work_area_list(category=Category.DISCLOSURE),
+        "disclosure_items": catalog_selectors.item_list(category=Category.DISCLOSURE),
+        "power_areas": catalog_selectors.work_area_list(category=Category.POWER),
+        "convenience_items": catalog_selectors.item_list(category=Category.CONVENIENCE),
+        "directory": portal_selectors.contact_directory(),
+    }
+
+
+@require_safe
 def home(request):
-    return HttpResponse("政务信息平台")
+    return render(request, "portal/home.html", {"nav": "home", **_columns_context()})
+
+
+@require_safe
+def disclosure_index(request):
+    return render(request, "portal/section_disclosure.html", {
+        "nav": "disclosure",
+        "category_counts": catalog_selectors.category_counts(),
+        "disclosure_groups": catalog_selectors.work_area_list(category=Category.DISCLOSURE),
+        "disclosure_items": catalog_selectors.item_list(category=Category.DISCLOSURE),
+    })
+
+
+@require_safe
+def services_index(request):
+    return render(request, "portal/section_services.html", {
+        "nav": "services",
+        "category_counts": catalog_selectors.category_counts(),
+        "power_areas": catalog_selectors.work_area_list(category=Category.POWER),
+        "convenience_items": catalog_selectors.item_list(category=Category.CONVENIENCE),
+    })
+
+
+@require_safe
+def participation_index(request):
+    return render(request, "portal/section_participation.html", {
+        "nav": "participation",
+        "directory": portal_selectors.contact_directory(),
+    })
+
+
+def _catalog_filters(request) -> dict:
+    params = request.GET
+    return {
+        "category": params.get("category", "").strip() or None,
+        "work_area": params.get("work_area", "").strip() or None,
+        "department": params.get("department", "").strip() or None,
+        "q": params.get("q", "").strip() or None,
+    }
+
+
+@require_safe
+def catalog_list(request):
+    filters = _catalog_filters(request)
+    counts = catalog_selectors.category_counts()
+    category_ok = filters["category"] is None or filters["category"] in Category.values
+    # Materialised once: they fill the filter selects and validate the submitted codes.
+    work_areas = list(catalog_selectors.work_area_list(category=filters["category"] if category_ok else None))
+    departments = list(catalog_selectors.department_list())
+    context = {
+        "nav": "catalog",
+        "filters": filters,
+        "tabs": [
+            {"value": value, "label": label, "count": counts.get(value, 0)}
+            for value, label in Category.choices
+        ],
+        "total_count": sum(counts.values()),
+        "work_areas": work_areas,
+        "departments": departments,
+        "error": None,
+        "page_obj": None,
+    }
+    try:
+        _check_filter_codes(filters, work_areas, departments)
+        items = catalog_selectors.item_list(**filters)
+        context["page_obj"] = _page(items, request.GET.get("page"))
+    except ValidationFailed as exc:
+        context["error"] = exc.message
+        return render(request, "portal/catalog_list.html", context, status=400)
+    return render(request, "portal/catalog_list.html", context)
+
+
+def _check_filter_codes(filters, work_areas, departments) -> None:
+    """Refuse filters naming nothing that exists, so a mistyped link says so instead of
+    showing an empty list."""
+    if filters["q"] and len(filters["q"]) > MAX_QUERY_LENGTH:
+        raise ValidationFailed(f"搜索关键词不能超过{MAX_QUERY_LENGTH}个字。", code="q_too_long")
+    area = filters["work_area"]
+    if area and not any(area in (a.code, a.name) for a in work_areas):
+        raise ValidationFailed(f"未知的工作领域:{area}", code="unknown_work_area")
+    dept = filters["department"]
+    if dept and not any(dept == d.code for d in departments):
+        raise ValidationFailed(f"未知的实施部门:{dept}", code="unknown_department")
+
+
+def _page(queryset, raw_page):
+    paginator = Paginator(queryset, ITEMS_PER_PAGE, allow_empty_first_page=True)
+    try:
+        number = int(raw_page) if raw_page not in (None, "") else 1
+        return paginator.page(number)
+    except (ValueError, InvalidPage):
+        raise ValidationFailed(
+            f"页码无效:请填写 1 到 {paginator.num_pages} 之间的整数。", code="bad_page"
+        ) from None
+
+
+@require_safe
+def department_list(request):
+    return render(request, "portal/department_list.html", {
+        "nav": "catalog",
+        "departments": catalog_selectors.department_list(),
+    })
+
+
+@require_safe
+def item_detail(request, code):
+    try:
+        item = catalog_selectors.item_get(code=code)
+    except NotFound as exc:
+        return _error_page(request, 404, "事项不存在", exc.message)
+    return render(request, "portal/item_detail.html", {
+        "nav": "catalog",
+        "item": item,
+        "materials": list(item.materials.all()),
+    })
+
+
+@require_safe
+def elderly_mode(request):
+    """Switch elderly mode without JS: set the cookie, then go back to a local page."""
+    on = request.GET.get("mode", "on") != "off"
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("portal:home")
+    response = HttpResponseRedirect(target)
+    response.set_cookie(
+        ELDERLY_COOKIE, "1" if on else "0", max_age=ELDERLY_COOKIE_AGE, samesite="Lax",
+        # Readable by the page script so the toggle works without a reload.
+        httponly=False,
+    )
+    return response
+
+
+@require_safe
+@staff_required
+def office(request):
+    return render(request, "portal/office.html", {
+        "nav": None,
+        "assignments": org_selectors.user_roles(request.user),
+        "missing_years": workdays.calendar_missing_years(),
+    })
+
+
+def _error_page(request, status, title, message):
+    return render(
+        request, "portal/error.html", {"status": status, "title": title, "message": message},
+        status=status,
+    )
 
 
 def error_400(request, exception=None):
-    return HttpResponse("请求有误", status=400)
+    return _error_page(request, 400, "请求有误", "您提交的请求无法处理,请检查填写的内容或链接后重试。")
 
 
 def error_403(request, exception=None):
-    return HttpResponse("无权访问", status=403)
+    return _error_page(request, 403, "无权访问", "您没有访问该页面的权限。如需办理业务,请使用有相应权限的账户登录。")
 
 
 def error_404(request, exception=None):
-    return HttpResponse("页面不存在", status=404)
+    return _error_page(request, 404, "页面不存在", "您访问的页面不存在或已被移除,请检查网址,或从首页重新进入。")
 
 
 def error_500(request):
-    return HttpResponse("系统繁忙", status=500)
+    # Rendered without a request context: the database may be what failed.
+    html = loader.get_template("portal/500.html").render({})
+    return HttpResponse(html, status=500)

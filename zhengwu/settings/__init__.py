@@ -160,5 +160,19 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# Personal-data encryption (SM4) and blind indexes (HMAC-SM3). Keys are hex; list entries are
+# "<key id>:<32 hex chars>", the current one encrypts, all of them decrypt (rotation).
+ZHENGWU_CRYPTO_PROVIDER = env("ZHENGWU_CRYPTO_PROVIDER", default="zhengwu.core.crypto.SoftwareSM4Provider")
+ZHENGWU_SM4_KEYS = env.list("ZHENGWU_SM4_KEYS", default=[])
+ZHENGWU_SM4_CURRENT_KEY = env("ZHENGWU_SM4_CURRENT_KEY", default="")
+ZHENGWU_BLIND_INDEX_KEY = env("ZHENGWU_BLIND_INDEX_KEY", default="")
+
+# Uploads: kept outside STATIC_ROOT/MEDIA_ROOT and served only through the checked view
+# (zhengwu.core.uploads). Limits are per file and per request.
+ZHENGWU_UPLOAD_ROOT = Path(env("ZHENGWU_UPLOAD_ROOT", default=str(VAR_DIR / "uploads")))
+ZHENGWU_UPLOAD_MAX_BYTES = env.int("ZHENGWU_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+ZHENGWU_UPLOAD_MAX_FILES = env.int("ZHENGWU_UPLOAD_MAX_FILES", default=10)
+ZHENGWU_UPLOAD_ALLOWED = env.list("ZHENGWU_UPLOAD_ALLOWED", default=["pdf", "ofd", "jpg", "png", "docx", "xlsx"])
+
 # Demo accounts are created only by `manage.py load_demo_county` (make run); never in migrations.
 ZHENGWU_DEMO = env.bool("ZHENGWU_DEMO", default=False)

@@ -1,13 +1,16 @@
 from .audit import AuditChainHead, AuditEvent
 from .base import TimeStampedModel
-from .calendar import CalendarDay, CalendarYear
+from .calendar import CalendarDay, CalendarVersion, CalendarYear
+from .files import StoredFile
 from .site import SiteIdentity
 
 __all__ = [
     "AuditChainHead",
     "AuditEvent",
     "CalendarDay",
+    "CalendarVersion",
     "CalendarYear",
     "SiteIdentity",
+    "StoredFile",
     "TimeStampedModel",
 ]

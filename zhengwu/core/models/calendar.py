@@ -47,3 +47,21 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.get_kind_display()}"
+
+
+class CalendarVersion(models.Model):
+    """One row whose token changes with every calendar change.
+
+    Each process keeps the calendar in memory (see ``zhengwu.core.workdays``) and
+    re-reads only this token every few seconds to learn whether to reload. A random
+    token rather than a counter, so a rolled-back change can never leave two different
+    calendars behind the same version.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "日历版本"
+        verbose_name_plural = "日历版本"

@@ -1,0 +1,424 @@
+"""`make bench`: load the portal pages and a bare Django page on one gunicorn server.
+
+Builds a fresh bench database under var/bench/ (migrated, catalog + calendar + demo county
+loaded), starts gunicorn (2 workers, DEBUG off, bench.settings) on a free 127.0.0.1 port,
+loads each page with wrk (or a bounded Python generator when wrk is missing), prints
+requests/s, p50, p99 and the ratio to the bare page, checks the goal, measures
+`add_working_days` throughput and saves everything under bench/results/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.client
+import importlib
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+# Run as a script, sys.path starts at bench/; the calendar bench imports `bench.*` and `zhengwu.*`.
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+VAR_DIR = ROOT / "var" / "bench"
+RESULTS_DIR = ROOT / "bench" / "results"
+HOST = "127.0.0.1"  # never anything else: the load stays on this machine
+
+PAGES = [
+    ("catalog_list", "目录列表页 catalog list", "/catalog/"),
+    ("item", "事项页 item page", "/catalog/items/QL017/"),
+    ("bare", "基准页 bare page", "/bench/bare/"),
+]
+RATIO_GOAL = 0.7
+P99_GOAL_MS = 100.0
+# Hard ceilings so a broken server or a typo in the arguments cannot run for ever.
+MAX_DURATION_S = 60
+MAX_REQUESTS_PY = 500_000
+
+
+def log(msg: str) -> None:
+    print(f"==> {msg}", flush=True)
+
+
+def bench_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        ZHENGWU_VAR_DIR=str(VAR_DIR),
+        # Explicit so a DATABASE_URL in the shell or .env cannot point the bench elsewhere.
+        DATABASE_URL=f"sqlite:///{VAR_DIR / 'zhengwu.sqlite3'}",
+        DJANGO_DEBUG="false",
+        ZHENGWU_DEMO="true",
+        ZHENGWU_LOG_LEVEL="WARNING",
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")])),
+    )
+    env.pop("HUEY_REDIS_URL", None)
+    return env
+
+
+def build_database(env: dict[str, str]) -> None:
+    log(f"构建基准数据库 / building the bench database in {VAR_DIR}")
+    shutil.rmtree(VAR_DIR, ignore_errors=True)
+    VAR_DIR.mkdir(parents=True)
+    for command in (
+        ["migrate", "--noinput"],
+        ["load_catalog"],
+        ["calendar_seed"],
+        ["load_demo_county"],
+        ["collectstatic", "--noinput", "-v", "0"],
+    ):
+        log("manage.py " + " ".join(command))
+        subprocess.run(
+            [sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True,
+            stdout=subprocess.DEVNULL, timeout=600,
+        )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen:
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    proc = subprocess.Popen(
+        [str(gunicorn), "zhengwu.wsgi:application", "--workers", "2", "--bind", f"{HOST}:{port}",
+         "--chdir", str(ROOT), "--log-level", "warning", "--graceful-timeout", "5",
+         "--no-control-socket"],
+        cwd=ROOT, env=env, start_new_session=True,  # own process group: stopped as a whole
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"gunicorn 启动失败 / gunicorn exited with {proc.returncode}")
+        try:
+            with socket.create_connection((HOST, port), timeout=0.5):
+                return proc
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn 30 秒内未就绪 / gunicorn not ready within 30 s")
+
+
+def stop_gunicorn(proc: subprocess.Popen | None) -> None:
+    if proc is None or proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=5)
+    except ProcessLookupError:
+        pass
+
+
+def fetch_status(port: int, path: str) -> tuple[int, int]:
+    conn = http.client.HTTPConnection(HOST, port, timeout=60)
+    try:
+        conn.request("GET", path)
+        resp = conn.getresponse()
+        return resp.status, len(resp.read())
+    finally:
+        conn.close()
+
+
+# --- load generators -----------------------------------------------------------------
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def _ms(text: str) -> float:
+    m = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text.strip())
+    if not m:
+        raise ValueError(f"unparseable wrk latency {text!r}")
+    return float(m.group(1)) * _UNITS[m.group(2)]
+
+
+def parse_wrk(output: str) -> dict:
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    p50 = re.search(r"^\s+50%\s+(\S+)", output, re.M)
+    p99 = re.search(r"^\s+99%\s+(\S+)", output, re.M)
+    total = re.search(r"(\d+) requests in", output)
+    if not (rps and p50 and p99 and total):
+        raise RuntimeError("无法解析 wrk 输出 / cannot parse wrk output:\n" + output)
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    return {
+        "requests_per_s": float(rps.group(1)),
+        "p50_ms": _ms(p50.group(1)),
+        "p99_ms": _ms(p99.group(1)),
+        "requests": int(total.group(1)),
+        "non_2xx": int(non2xx.group(1)) if non2xx else 0,
+        # Read errors are the server closing non-keep-alive connections; only count the rest.
+        "errors": (int(sock.group(1)) + int(sock.group(3)) + int(sock.group(4))) if sock else 0,
+    }
+
+
+def run_wrk(url: str, *, connections: int, threads: int, duration: int) -> dict:
+    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "5s", url]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 30, check=True)
+    return parse_wrk(out.stdout)
+
+
+def run_python_load(port: int, path: str, *, connections: int, duration: int) -> dict:
+    """Closed-loop load from `connections` threads; bounded by time and request count."""
+    latencies: list[float] = []
+    counters = {"non_2xx": 0, "errors": 0}
+    lock = threading.Lock()
+    stop_at = time.monotonic() + duration
+
+    def worker():
+        local, non2xx, errors = [], 0, 0
+        conn = None
+        while time.monotonic() < stop_at and len(latencies) + len(local) < MAX_REQUESTS_PY:
+            if conn is None:
+                conn = http.client.HTTPConnection(HOST, port, timeout=5)
+            t0 = time.perf_counter()
+            try:
+                conn.request("GET", path)
+                resp = conn.getresponse()
+                resp.read()
+                local.append((time.perf_counter() - t0) * 1000)
+                if not 200 <= resp.status < 400:
+                    non2xx += 1
+                if resp.will_close:
+                    conn.close()
+                    conn = None
+            except (OSError, http.client.HTTPException):
+                errors += 1
+                conn.close()
+                conn = None
+        if conn is not None:
+            conn.close()
+        with lock:
+            latencies.extend(local)
+            counters["non_2xx"] += non2xx
+            counters["errors"] += errors
+
+    started = time.monotonic()
+    workers = [threading.Thread(target=worker, daemon=True) for _ in range(connections)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(timeout=duration + 30)
+    elapsed = time.monotonic() - started
+    if not latencies:
+        raise RuntimeError(f"{path}: 没有完成任何请求 / no request completed")
+    latencies.sort()
+
+    def pct(p: float) -> float:
+        return latencies[min(len(latencies) - 1, int(round(p / 100 * (len(latencies) - 1))))]
+
+    return {
+        "requests_per_s": len(latencies) / elapsed,
+        "p50_ms": pct(50),
+        "p99_ms": pct(99),
+        "requests": len(latencies),
+        **counters,
+    }
+
+
+# --- calendar ------------------------------------------------------------------------
+
+def run_calendar_bench() -> dict:
+    os.environ.update(bench_env())
+    import django
+
+    django.setup()
+    module = importlib.import_module("bench.bench_calendar")
+    result = module.run()
+    if isinstance(result, (int, float)):
+        result = {"calls_per_s": float(result)}
+    return dict(result or {})
+
+
+# --- reporting -----------------------------------------------------------------------
+
+def evaluate(pages: list[dict]) -> None:
+    bare = next((p for p in pages if p["key"] == "bare" and p.get("requests_per_s")), None)
+    for page in pages:
+        if page.get("error") or not page.get("requests_per_s"):
+            page["goal_met"] = False
+            page["error"] = page.get("error") or "没有完成任何请求 / no request completed"
+            continue
+        page["ratio_to_bare"] = page["requests_per_s"] / bare["requests_per_s"] if bare else None
+        if page["key"] == "bare":
+            page["goal_met"] = None  # the baseline itself is not judged
+            continue
+        page["goal_met"] = bool(
+            page["ratio_to_bare"] is not None
+            and page["ratio_to_bare"] >= RATIO_GOAL
+            and page["p99_ms"] <= P99_GOAL_MS
+            and page.get("non_2xx", 0) == 0
+            and page.get("errors", 0) == 0
+        )
+
+
+def _fmt(value, spec: str) -> str:
+    return "—" if value is None else format(value, spec)
+
+
+def markdown(result: dict) -> str:
+    lines = [
+        f"# 性能基准 / bench — {result['timestamp']}",
+        "",
+        f"gunicorn 2 workers · {result['load_generator']} · {result['connections']} connections · "
+        f"{result['duration_s']} s per page · {result['cpu_count']} CPUs · commit {result['commit'] or '—'}",
+        "",
+        f"目标 / goal: 与基准页之比 ≥ {RATIO_GOAL}, p99 ≤ {P99_GOAL_MS:.0f} ms",
+        "",
+        "| 页面 page | URL | 请求/秒 req/s | p50 ms | p99 ms | 与基准页之比 ratio | 非 2xx | 超时/错误 | 结论 |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for p in result["pages"]:
+        verdict = p.get("error") or {True: "达标", False: "未达标", None: "基准"}[p.get("goal_met")]
+        lines.append(
+            f"| {p['label']} | `{p['path']}` | {_fmt(p.get('requests_per_s'), '.1f')} | "
+            f"{_fmt(p.get('p50_ms'), '.2f')} | {_fmt(p.get('p99_ms'), '.2f')} | "
+            f"{_fmt(p.get('ratio_to_bare'), '.2f')} | {p.get('non_2xx', '—')} | {p.get('errors', '—')} | {verdict} |"
+        )
+    cal = result.get("calendar") or {}
+    lines += ["", "## add_working_days", ""]
+    if cal.get("error"):
+        lines.append(f"错误 / error: {cal['error']}")
+    else:
+        lines += [f"- {k}: {v}" for k, v in cal.items()]
+    return "\n".join(lines) + "\n"
+
+
+def git_commit() -> str | None:
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                             text=True, timeout=10)
+        return out.stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def load_page(page: dict, port: int, *, use_wrk: bool, args) -> None:
+    path = page["path"]
+    # Generous timeout: the server may still be draining the queue left by the previous page.
+    status, size = fetch_status(port, path)
+    page["status"], page["bytes"] = status, size
+    if status != 200:
+        page["error"] = f"HTTP {status}"
+        return
+    log(f"{path}: 预热 {args.warmup} s,加载 {args.duration} s / warm-up, then load ({size} bytes)")
+    url = f"http://{HOST}:{port}{path}"
+    if use_wrk:
+        if args.warmup:
+            run_wrk(url, connections=args.connections, threads=args.threads, duration=args.warmup)
+        page.update(run_wrk(url, connections=args.connections, threads=args.threads, duration=args.duration))
+    else:
+        if args.warmup:
+            run_python_load(port, path, connections=args.connections, duration=args.warmup)
+        page.update(run_python_load(port, path, connections=args.connections, duration=args.duration))
+    if page.get("non_2xx") or page.get("errors"):
+        log(f"{path}: {page.get('non_2xx')} 个非 2xx 响应 / non-2xx, {page.get('errors')} 个连接错误或超时 / socket errors")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per page (default 10)")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per page (default 2)")
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--path", action="append", dest="paths",
+                        help="load only these paths (repeatable; /bench/bare/ is always added)")
+    parser.add_argument("--python-load", action="store_true", help="use the Python generator even if wrk exists")
+    parser.add_argument("--reuse-db", action="store_true", help="skip rebuilding var/bench")
+    args = parser.parse_args(argv)
+    args.duration = max(1, min(args.duration, MAX_DURATION_S))
+    args.warmup = max(0, min(args.warmup, MAX_DURATION_S))
+    args.connections = max(1, min(args.connections, 1000))
+
+    pages_spec = PAGES
+    if args.paths:
+        pages_spec = [(f"path{i}", path, path) for i, path in enumerate(args.paths) if path != "/bench/bare/"]
+        pages_spec.append(PAGES[-1])
+    use_wrk = shutil.which("wrk") is not None and not args.python_load
+    generator = "wrk" if use_wrk else "python-threads"
+    if not use_wrk:
+        log("未找到 wrk,改用 Python 负载生成器(结果偏低)/ wrk not found, using the Python generator")
+
+    env = bench_env()
+    ok = True
+    proc = None
+    pages: list[dict] = []
+    # TERM (e.g. from a CI timeout) must still stop gunicorn: turn it into SystemExit.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        if not args.reuse_db or not (VAR_DIR / "zhengwu.sqlite3").exists():
+            build_database(env)
+        port = free_port()
+        proc = start_gunicorn(env, port)
+        log(f"gunicorn 已启动 / up on http://{HOST}:{port}/ (2 workers)")
+        for key, label, path in pages_spec:
+            page = {"key": key, "label": label, "path": path}
+            pages.append(page)
+            try:
+                load_page(page, port, use_wrk=use_wrk, args=args)
+            except (RuntimeError, OSError, subprocess.SubprocessError, ValueError) as exc:
+                page["error"] = f"{type(exc).__name__}: {exc}"[:200]
+                log(f"{path}: 错误 / error: {page['error']}")
+            if page.get("error"):
+                ok = False
+    except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+        ok = False
+        log(f"错误 / error: {exc}")
+    finally:
+        stop_gunicorn(proc)
+
+    evaluate(pages)
+    try:
+        log("add_working_days 吞吐量 / throughput (bench/bench_calendar.py)")
+        calendar = run_calendar_bench()
+    except Exception as exc:  # the report is still worth saving
+        calendar = {"error": f"{type(exc).__name__}: {exc}"}
+        ok = False
+
+    now = dt.datetime.now(ZoneInfo("Asia/Shanghai"))
+    result = {
+        "timestamp": now.isoformat(timespec="seconds"),
+        "commit": git_commit(),
+        "load_generator": generator,
+        "connections": args.connections,
+        "threads": args.threads,
+        "duration_s": args.duration,
+        "warmup_s": args.warmup,
+        "cpu_count": os.cpu_count(),
+        "python": platform.python_version(),
+        "goal": {"ratio_to_bare_min": RATIO_GOAL, "p99_ms_max": P99_GOAL_MS},
+        "pages": pages,
+        "calendar": calendar,
+        "ok": ok,
+    }
+    report = markdown(result)
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    stamp = now.strftime("%Y%m%d-%H%M%S")
+    text = json.dumps(result, ensure_ascii=False, indent=2, default=str) + "\n"
+    (RESULTS_DIR / f"{stamp}.json").write_text(text, encoding="utf-8")
+    (RESULTS_DIR / f"{stamp}.md").write_text(report, encoding="utf-8")
+    (RESULTS_DIR / "latest.json").write_text(text, encoding="utf-8")
+    (RESULTS_DIR / "latest.md").write_text(report, encoding="utf-8")
+
+    print()
+    print(report)
+    print(f"结果已保存 / saved: bench/results/{stamp}.json, bench/results/{stamp}.md, bench/results/latest.json")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,72 @@
+"""Session-wide test settings and the CI guard; app fixtures live in each app's tests/.
+
+Settings are changed here, not in the settings package, so production settings never
+carry test shortcuts.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.test.utils import override_settings
+
+_TEST_SETTINGS = {
+    # Tests must not depend on `collectstatic` having produced a manifest.
+    "STORAGES": {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    },
+    # Real hashers cost ~0.3 s per password; factories create hundreds of users.
+    "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+}
+
+_override = override_settings(**_TEST_SETTINGS)
+_deselected_browser_tests: list[str] = []
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("true", "1")
+
+
+def pytest_configure(config):
+    _override.enable()
+    # Huey builds its storage when djhuey is imported (before any conftest runs), so the
+    # setting alone is too late; flipping the instance swaps in in-memory storage and runs
+    # tasks inline, which is what on_commit-enqueued work needs under test.
+    from django.conf import settings
+    from huey.contrib.djhuey import HUEY
+
+    settings.HUEY["immediate"] = True
+    HUEY.immediate = True
+    # WhiteNoise warns on every client request when STATIC_ROOT is missing (a fresh var/).
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+
+def pytest_unconfigure(config):
+    _override.disable()
+
+
+def pytest_deselected(items):
+    _deselected_browser_tests.extend(i.nodeid for i in items if i.get_closest_marker("browser"))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if _in_ci() and report.skipped and item.get_closest_marker("browser"):
+        # On CI a skipped browser test means the journey was never checked: fail it.
+        report.outcome = "failed"
+        report.longrepr = f"CI=true 时不允许跳过浏览器测试 / browser test skipped under CI=true: {report.longrepr}"
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _in_ci() and _deselected_browser_tests:
+        writer = session.config.get_terminal_writer()
+        writer.line()
+        writer.line(
+            f"CI=true 时不允许排除浏览器测试 / browser tests deselected under CI=true: "
+            f"{len(_deselected_browser_tests)}",
+            red=True,
+        )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# `make test`: the whole suite on SQLite, then on PostgreSQL (a throw-away cluster unless
+# DATABASE_URL names a server). Extra arguments go to both pytest runs.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+ensure_venv
+cd "$ROOT_DIR"
+
+INSTALL_HINT="sudo apt-get install -y postgresql chromium poppler-utils"
+notes=()      # what was skipped and why, repeated just above the final summary
+
+chromium_path() { command -v chromium || command -v chromium-browser || true; }
+pg_bindir() {
+    local dir
+    # Debian keeps server binaries out of PATH, one directory per major version.
+    dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
+    if [ -n "$dir" ] && [ -x "$dir/initdb" ]; then echo "$dir"; return; fi
+    command -v initdb >/dev/null 2>&1 && dirname "$(command -v initdb)"
+    return 0
+}
+pg_url_given() { [[ "${DATABASE_URL:-}" =~ ^(postgres|postgresql|pgsql|psql)(\+[a-z0-9]+)?:// ]]; }
+
+# --- Debian packages ------------------------------------------------------------------
+missing=()
+[ -n "$(chromium_path)" ] || missing+=(chromium)
+pg_url_given || [ -n "$(pg_bindir)" ] || missing+=(postgresql)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+if [ "${#missing[@]}" -gt 0 ]; then
+    if is_root; then
+        apt_install "${missing[@]}" || warn "apt-get 安装失败 / apt-get install failed: ${missing[*]}"
+    else
+        warn "缺少系统软件包 / missing Debian packages: ${missing[*]}"
+        warn "请运行 / install them with:  sudo apt-get install -y ${missing[*]}"
+    fi
+    missing=()
+    [ -n "$(chromium_path)" ] || missing+=(chromium)
+    pg_url_given || [ -n "$(pg_bindir)" ] || missing+=(postgresql)
+    command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+fi
+if is_ci && [ "${#missing[@]}" -gt 0 ]; then
+    die "CI=true 时不允许跳过任何测试,但缺少 / with CI=true nothing may be skipped, missing: ${missing[*]}"
+fi
+
+CHROMIUM="$(chromium_path)"
+marker=()
+if [ -z "$CHROMIUM" ]; then
+    marker=(-m "not browser")
+    notes+=("已跳过浏览器测试:未安装 chromium(安装命令:$INSTALL_HINT)")
+    echo "${notes[-1]}"
+else
+    # Browser fixtures launch Debian's Chromium through Playwright instead of a download.
+    export ZHENGWU_CHROMIUM="$CHROMIUM"
+fi
+if ! command -v pdftotext >/dev/null 2>&1; then
+    notes+=("未安装 poppler-utils:依赖 pdftotext 的测试可能失败(安装命令:$INSTALL_HINT)")
+    echo "${notes[-1]}"
+fi
+
+# --- scratch space and cleanup --------------------------------------------------------
+WORK_TMP="$(mktemp -d "${TMPDIR:-/tmp}/zhengwu-test.XXXXXX")"
+PG_TMP=""
+PG_USER=""
+PG_AS=()
+stop_pg_cluster() {
+    if [ -n "$PG_TMP" ] && [ -d "$PG_TMP/data" ]; then
+        say "停止并删除临时 PostgreSQL / stopping and removing the throw-away cluster"
+        (cd "$PG_TMP" && "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_TMP/data" -m immediate -w stop >/dev/null 2>&1) || true
+    fi
+    [ -z "$PG_TMP" ] || rm -rf "$PG_TMP"
+    PG_TMP=""
+}
+cleanup() {
+    stop_pg_cluster
+    rm -rf "$WORK_TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- pytest runs ----------------------------------------------------------------------
+color=()
+[ -t 1 ] && color=(--color=yes)
+declare -A result
+overall=0
+
+run_pytest() {
+    local label="$1" url="$2"; shift 2
+    local log="$WORK_TMP/$label.log" rc summary
+    echo
+    say "pytest: $label"
+    set +e
+    # Each run gets its own var/ so tests never touch the developer's database or files.
+    DATABASE_URL="$url" ZHENGWU_VAR_DIR="$WORK_TMP/var-$label" \
+        "$VENV_DIR/bin/pytest" "${color[@]}" "${marker[@]}" "$@" 2>&1 | tee "$log"
+    rc="${PIPESTATUS[0]}"
+    set -e
+    # pytest always ends with its summary line ("== 3 passed in 1.2s ==", or bare with -q).
+    summary="$(sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -v '^[[:space:]]*$' | tail -n 1 | sed -E 's/^[=!]+ //; s/ [=!]+$//')"
+    [ -n "$summary" ] || summary="pytest 没有输出汇总行 / no pytest summary line"
+    if [ "$rc" -eq 0 ]; then
+        result[$label]="通过 / passed — $summary"
+    elif [ "$rc" -eq 5 ]; then
+        result[$label]="失败 / failed — 未收集到任何测试 / no tests collected (pytest exit 5)"
+        overall=1
+    else
+        result[$label]="失败 / failed (pytest exit $rc) — $summary"
+        overall=1
+    fi
+}
+
+start_pg_cluster() {
+    PG_BIN="$(pg_bindir)"
+    PG_TMP="$(mktemp -d /tmp/zhengwu-pg.XXXXXX)"
+    if is_root; then
+        # PostgreSQL refuses to run as root; use Debian's `postgres` system user.
+        PG_USER=postgres
+        if ! id -u "$PG_USER" >/dev/null 2>&1; then
+            PG_USER=zhengwu-pg
+            id -u "$PG_USER" >/dev/null 2>&1 ||
+                useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$PG_USER"
+        fi
+        chown "$PG_USER" "$PG_TMP"
+        if command -v runuser >/dev/null 2>&1; then
+            PG_AS=(runuser -u "$PG_USER" --)
+        else
+            PG_AS=(setpriv --reuid="$PG_USER" --regid="$(id -g "$PG_USER")" --clear-groups --)
+        fi
+    fi
+    chmod 700 "$PG_TMP"
+    local password
+    password="$("$VENV_PY" -c 'import secrets; print(secrets.token_hex(16))')"
+    (umask 077; echo "$password" >"$PG_TMP/pwfile")
+    [ -z "$PG_USER" ] || chown "$PG_USER" "$PG_TMP/pwfile"
+    pg() { (cd "$PG_TMP" && "${PG_AS[@]}" "$@"); }
+
+    say "启动临时 PostgreSQL / starting a throw-away PostgreSQL cluster ($PG_BIN) in $PG_TMP"
+    if ! pg "$PG_BIN/initdb" -D "$PG_TMP/data" -U zhengwu --pwfile="$PG_TMP/pwfile" \
+        --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --no-locale -N >"$PG_TMP/initdb.log" 2>&1; then
+        cat "$PG_TMP/initdb.log" >&2
+        return 1
+    fi
+    rm -f "$PG_TMP/pwfile"
+    local port attempt
+    for attempt in 1 2 3; do
+        port="$(free_port)"
+        # Durability is worthless for a cluster deleted in a few minutes; speed is not.
+        if pg "$PG_BIN/pg_ctl" -D "$PG_TMP/data" -l "$PG_TMP/postgres.log" -w -t 60 \
+            -o "-p $port -k $PG_TMP -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+            start >/dev/null; then
+            break
+        fi
+        port=""
+    done
+    if [ -z "$port" ]; then
+        tail -n 30 "$PG_TMP/postgres.log" >&2 || true
+        return 1
+    fi
+    pg "$PG_BIN/createdb" -h "$PG_TMP" -p "$port" -U zhengwu zhengwu_test
+    PG_URL="postgres://zhengwu:$password@127.0.0.1:$port/zhengwu_test"
+    say "PostgreSQL 已启动 / ready on 127.0.0.1:$port"
+}
+
+run_pytest SQLite "sqlite:///$WORK_TMP/var-SQLite/zhengwu.sqlite3" "$@"
+
+if pg_url_given; then
+    say "使用 DATABASE_URL 指定的 PostgreSQL / using the PostgreSQL server named by DATABASE_URL"
+    run_pytest PostgreSQL "$DATABASE_URL" "$@"
+elif [ -z "$(pg_bindir)" ]; then
+    result[PostgreSQL]="已跳过 / skipped — 未安装 postgresql(安装命令:$INSTALL_HINT)"
+    notes+=("已跳过 PostgreSQL 测试:未安装 postgresql(安装命令:$INSTALL_HINT)")
+elif start_pg_cluster; then
+    run_pytest PostgreSQL "$PG_URL" "$@"
+else
+    result[PostgreSQL]="失败 / failed — 临时 PostgreSQL 无法启动 / the throw-away cluster did not start"
+    overall=1
+fi
+
+stop_pg_cluster
+
+echo
+for note in "${notes[@]}"; do echo "$note"; done
+echo "SQLite: ${result[SQLite]}"
+echo "PostgreSQL: ${result[PostgreSQL]}"
+exit "$overall"

@@ -1,0 +1,116 @@
+"""Page forms. They run the same checks as the services field by field, so a person
+sees every problem at once; the services still check everything again."""
+
+from django import forms
+from django.contrib.auth import password_validation
+
+from zhengwu.core.errors import DomainError
+from zhengwu.core.identifiers import validate_credit_code, validate_resident_id
+
+from .models import User
+from .services import normalise_phone
+
+
+def _domain_check(fn, value):
+    try:
+        return fn(value)
+    except DomainError as exc:
+        raise forms.ValidationError(exc.message) from None
+
+_PASSWORD_HELP = "至少8位,不能全是数字,不能过于常见,不能与姓名或证件号相似"
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(
+        label="身份证号 / 统一社会信用代码 / 工作人员登录名",
+        max_length=64,
+        error_messages={"required": "请填写账号"},
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label="密码",
+        max_length=128,
+        strip=False,
+        error_messages={"required": "请填写密码"},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class _RegisterBase(forms.Form):
+    phone = forms.CharField(
+        label="手机号",
+        max_length=20,
+        error_messages={"required": "请填写手机号"},
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "numeric"}),
+    )
+    password = forms.CharField(
+        label="密码",
+        max_length=128,
+        strip=False,
+        help_text=_PASSWORD_HELP,
+        error_messages={"required": "请填写密码"},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label="确认密码",
+        max_length=128,
+        strip=False,
+        error_messages={"required": "请再次输入密码"},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_phone(self):
+        return _domain_check(normalise_phone, self.cleaned_data["phone"])
+
+    def _account_for_password_check(self) -> User:
+        raise NotImplementedError
+
+    def clean(self):
+        data = super().clean()
+        password = data.get("password")
+        if password:
+            try:
+                password_validation.validate_password(password, user=self._account_for_password_check())
+            except forms.ValidationError as exc:
+                for message in exc.messages:
+                    self.add_error("password", message)
+        if password and data.get("password2") and password != data["password2"]:
+            self.add_error("password2", "两次输入的密码不一致")
+        return data
+
+
+class CitizenRegisterForm(_RegisterBase):
+    name = forms.CharField(label="姓名", max_length=50, error_messages={"required": "请填写姓名"})
+    id_number = forms.CharField(
+        label="身份证号",
+        max_length=30,
+        error_messages={"required": "请填写身份证号"},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    field_order = ["name", "id_number", "phone", "password", "password2"]
+
+    def clean_id_number(self):
+        return _domain_check(validate_resident_id, self.cleaned_data["id_number"])
+
+    def _account_for_password_check(self) -> User:
+        number = self.cleaned_data.get("id_number", "")
+        return User(username=number, id_number=number, real_name=self.cleaned_data.get("name", ""))
+
+
+class EnterpriseRegisterForm(_RegisterBase):
+    name = forms.CharField(label="单位名称", max_length=100, error_messages={"required": "请填写单位名称"})
+    credit_code = forms.CharField(
+        label="统一社会信用代码", max_length=30, error_messages={"required": "请填写统一社会信用代码"}
+    )
+    legal_representative = forms.CharField(
+        label="法定代表人姓名", max_length=50, error_messages={"required": "请填写法定代表人姓名"}
+    )
+    field_order = ["name", "credit_code", "legal_representative", "phone", "password", "password2"]
+
+    def clean_credit_code(self):
+        return _domain_check(validate_credit_code, self.cleaned_data["credit_code"])
+
+    def _account_for_password_check(self) -> User:
+        code = self.cleaned_data.get("credit_code", "")
+        return User(username=code, credit_code=code, real_name=self.cleaned_data.get("name", ""),
+                    legal_representative=self.cleaned_data.get("legal_representative", ""))

@@ -1,0 +1,53 @@
+"""The working-day calendar: fast lookups for every clock, and the services that load it.
+
+Public interface (import from here, not from the submodules)::
+
+    is_workday(d) -> bool
+    add_working_days(start, n) -> Deadline(due, calendar_complete)
+    working_days_between(start, end) -> WorkdayCount(days, calendar_complete)
+    calendar_coverage() -> (first_year, last_year) | None
+    calendar_missing_years(around=...) -> [year, ...]
+    calendar_seed_from_package / calendar_import_year / calendar_day_set   (audited writes)
+    parse_arrangement_text(text, year=...)                                 (admin file format)
+"""
+
+from .lookup import (
+    Deadline,
+    WorkdayCount,
+    add_working_days,
+    calendar_cache_clear,
+    calendar_coverage,
+    calendar_missing_years,
+    is_workday,
+    working_days_between,
+)
+from .services import (
+    MAX_YEAR,
+    MIN_YEAR,
+    SeedResult,
+    calendar_day_set,
+    calendar_import_year,
+    calendar_seed_from_package,
+    package_years,
+)
+from .text_format import Arrangement, parse_arrangement_text
+
+__all__ = [
+    "MAX_YEAR",
+    "MIN_YEAR",
+    "Arrangement",
+    "Deadline",
+    "SeedResult",
+    "WorkdayCount",
+    "add_working_days",
+    "calendar_cache_clear",
+    "calendar_coverage",
+    "calendar_day_set",
+    "calendar_import_year",
+    "calendar_missing_years",
+    "calendar_seed_from_package",
+    "is_workday",
+    "package_years",
+    "parse_arrangement_text",
+    "working_days_between",
+]

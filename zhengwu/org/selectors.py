@@ -1,0 +1,96 @@
+"""Reads of the organisation tree and of who holds which post."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from zhengwu.core.errors import NotFound
+
+from .models import Assignment, Unit
+
+
+@dataclass
+class UnitNode:
+    unit: Unit
+    depth: int = 0
+    children: list["UnitNode"] = field(default_factory=list)
+
+
+def unit_tree(*, include_inactive: bool = False) -> list[UnitNode]:
+    """Return the whole tree as nested nodes, roots first, built from one query."""
+    qs = Unit.objects.all()
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    units = list(qs.order_by("sort_order", "code"))
+    nodes = {u.pk: UnitNode(unit=u) for u in units}
+    roots: list[UnitNode] = []
+    for unit in units:
+        node = nodes[unit.pk]
+        parent = nodes.get(unit.parent_id)
+        if parent is None:
+            # A unit under an inactive parent is left out with its parent.
+            if unit.parent_id is None:
+                roots.append(node)
+            continue
+        parent.children.append(node)
+
+    def set_depth(node: UnitNode, depth: int) -> None:
+        node.depth = depth
+        for child in node.children:
+            set_depth(child, depth + 1)
+
+    for root in roots:
+        set_depth(root, 0)
+    return roots
+
+
+def unit_tree_flat(*, include_inactive: bool = False) -> list[UnitNode]:
+    """Return the tree in display order (depth-first) for indented lists."""
+    out: list[UnitNode] = []
+
+    def walk(nodes):
+        for node in nodes:
+            out.append(node)
+            walk(node.children)
+
+    walk(unit_tree(include_inactive=include_inactive))
+    return out
+
+
+def unit_get(code: str) -> Unit:
+    try:
+        return Unit.objects.select_related("parent").get(code=code)
+    except Unit.DoesNotExist:
+        raise NotFound(f"机构“{code}”不存在", code="unit_not_found") from None
+
+
+def unit_list(*, kinds=None, active_only: bool = True) -> list[Unit]:
+    qs = Unit.objects.all()
+    if kinds:
+        qs = qs.filter(kind__in=list(kinds))
+    if active_only:
+        qs = qs.filter(is_active=True)
+    return list(qs.order_by("sort_order", "code"))
+
+
+def user_roles(user) -> list[Assignment]:
+    """Return the posts a user holds, each with its unit loaded."""
+    if not getattr(user, "pk", None):
+        return []
+    return list(Assignment.objects.filter(user=user).select_related("unit").order_by("unit__sort_order", "unit__code", "role"))
+
+
+def user_has_role(user, role: str, *, unit: Unit | None = None) -> bool:
+    if not getattr(user, "pk", None) or not user.is_active:
+        return False
+    qs = Assignment.objects.filter(user=user, role=role)
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    return qs.exists()
+
+
+def units_for_user(user) -> list[Unit]:
+    """Return the distinct units where the user holds any post."""
+    if not getattr(user, "pk", None):
+        return []
+    return list(Unit.objects.filter(assignments__user=user).distinct().order_by("sort_order", "code"))
