@@ -155,10 +155,14 @@ def parse_wrk(output: str) -> dict:
         raise RuntimeError("无法解析 wrk 输出 / cannot parse wrk output:\n" + output)
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    p50_ms, p99_ms = _ms(p50.group(1)), _ms(p99.group(1))
+    if p50_ms == 0 and p99_ms == 0:
+        # wrk leaves timed-out requests out of the distribution; all timed out = no figures.
+        p50_ms = p99_ms = None
     return {
         "requests_per_s": float(rps.group(1)),
-        "p50_ms": _ms(p50.group(1)),
-        "p99_ms": _ms(p99.group(1)),
+        "p50_ms": p50_ms,
+        "p99_ms": p99_ms,
         "requests": int(total.group(1)),
         "non_2xx": int(non2xx.group(1)) if non2xx else 0,
         # Read errors are the server closing non-keep-alive connections; only count the rest.
@@ -260,6 +264,7 @@ def evaluate(pages: list[dict]) -> None:
         page["goal_met"] = bool(
             page["ratio_to_bare"] is not None
             and page["ratio_to_bare"] >= RATIO_GOAL
+            and page["p99_ms"] is not None
             and page["p99_ms"] <= P99_GOAL_MS
             and page.get("non_2xx", 0) == 0
             and page.get("errors", 0) == 0

@@ -39,6 +39,8 @@ if [ "${#missing[@]}" -gt 0 ]; then
     pg_url_given || [ -n "$(pg_bindir)" ] || missing+=(postgresql)
     command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 fi
+# Name only what is actually missing, so the printed command is the one to run.
+[ "${#missing[@]}" -eq 0 ] || INSTALL_HINT="sudo apt-get install -y ${missing[*]}"
 if is_ci && [ "${#missing[@]}" -gt 0 ]; then
     die "CI=true 时不允许跳过任何测试,但缺少 / with CI=true nothing may be skipped, missing: ${missing[*]}"
 fi
@@ -50,7 +52,7 @@ if [ -z "$CHROMIUM" ]; then
     notes+=("已跳过浏览器测试:未安装 chromium(安装命令:$INSTALL_HINT)")
     echo "${notes[-1]}"
 else
-    # Browser fixtures launch Debian's Chromium through Playwright instead of a download.
+    # For browser fixtures: Playwright must drive Debian's Chromium, never a downloaded one.
     export ZHENGWU_CHROMIUM="$CHROMIUM"
 fi
 if ! command -v pdftotext >/dev/null 2>&1; then
@@ -162,6 +164,14 @@ start_pg_cluster() {
     say "PostgreSQL 已启动 / ready on 127.0.0.1:$port"
 }
 
+# Static security scan first: cheap, and a finding fails the run like a failing test.
+if bash "$ROOT_DIR/scripts/bandit.sh"; then
+    bandit_result="通过 / passed — no findings"
+else
+    bandit_result="失败 / failed — 见上方 bandit 输出 / see the bandit output above"
+    overall=1
+fi
+
 run_pytest SQLite "sqlite:///$WORK_TMP/var-SQLite/zhengwu.sqlite3" "$@"
 
 if pg_url_given; then
@@ -181,6 +191,7 @@ stop_pg_cluster
 
 echo
 for note in "${notes[@]}"; do echo "$note"; done
+echo "bandit: $bandit_result"
 echo "SQLite: ${result[SQLite]}"
 echo "PostgreSQL: ${result[PostgreSQL]}"
 exit "$overall"

@@ -10,9 +10,13 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from zhengwu.core.api_auth import staff_auth
 from zhengwu.core.errors import DomainError
 
+# Deny by default: an operation that declares nothing is for verified staff only; open
+# ones say ``auth=public_auth`` (zhengwu.core.api_auth).
 api = NinjaAPI(
+    auth=staff_auth,
     title="政务信息平台 API",
     version="1.0.0",
     description="zhengwu 政务信息平台开放接口。所有错误返回 {code, message, details},message 为中文说明。",

@@ -17,7 +17,7 @@ def _domain_check(fn, value):
     except DomainError as exc:
         raise forms.ValidationError(exc.message) from None
 
-_PASSWORD_HELP = "至少8位,不能全是数字,不能过于常见,不能与姓名或证件号相似"
+_PASSWORD_HELP = "至少8位,包含大写字母、小写字母、数字、符号中的至少3类,不能过于常见,不能与姓名或证件号相似"
 
 
 class LoginForm(forms.Form):
@@ -114,3 +114,35 @@ class EnterpriseRegisterForm(_RegisterBase):
         code = self.cleaned_data.get("credit_code", "")
         return User(username=code, credit_code=code, real_name=self.cleaned_data.get("name", ""),
                     legal_representative=self.cleaned_data.get("legal_representative", ""))
+
+
+class PasswordChangeForm(forms.Form):
+    old_password = forms.CharField(
+        label="原密码",
+        max_length=128,
+        strip=False,
+        error_messages={"required": "请填写原密码"},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password = forms.CharField(
+        label="新密码",
+        max_length=128,
+        strip=False,
+        help_text=_PASSWORD_HELP,
+        error_messages={"required": "请填写新密码"},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password2 = forms.CharField(
+        label="确认新密码",
+        max_length=128,
+        strip=False,
+        error_messages={"required": "请再次输入新密码"},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        # Strength is checked by the service (it knows the account for the similarity test).
+        data = super().clean()
+        if data.get("new_password") and data.get("new_password2") and data["new_password"] != data["new_password2"]:
+            self.add_error("new_password2", "两次输入的新密码不一致")
+        return data

@@ -1,14 +1,53 @@
-from django.contrib.auth.models import AbstractUser
-from django.db import models
+from datetime import timedelta
 
-from zhengwu.core import masking
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils import timezone
+
+from zhengwu.core import crypto, masking
+from zhengwu.core.encrypted_fields import EncryptedTextField
+
+# Blind-index purposes: mixed into the HMAC so equal values in different fields differ.
+ID_NUMBER_PURPOSE = "accounts.user.id_number"
+PHONE_PURPOSE = "accounts.user.phone"
+CITIZEN_USERNAME_PREFIX = "c"
+
+
+def id_number_index_for(value: str) -> str:
+    return crypto.provider().blind_index((value or "").strip().upper(), purpose=ID_NUMBER_PURPOSE)
+
+
+def phone_index_for(value: str) -> str:
+    return crypto.provider().blind_index((value or "").strip(), purpose=PHONE_PURPOSE)
+
+
+def citizen_username_for(id_number: str) -> str:
+    """A citizen's stored login name: derived from the blind index, never the number itself.
+
+    31 characters, so it can never collide with a staff login name (at most 30).
+    """
+    return CITIZEN_USERNAME_PREFIX + id_number_index_for(id_number)[:30]
+
+
+class ZhengwuUserManager(UserManager):
+    def get_by_id_number(self, value: str) -> "User":
+        """Exact lookup by resident ID number through the blind index (raises DoesNotExist)."""
+        return self.get(id_number_index=id_number_index_for(value))
+
+    def find_by_phone(self, value: str):
+        """Every account registered with this mobile number (several may share one)."""
+        return self.filter(phone_index=phone_index_for(value))
 
 
 class User(AbstractUser):
     """Every person who logs in: citizens (自然人), enterprises (法人) and staff.
 
-    Citizens log in with their resident ID number and enterprises with their unified
-    social credit code, so for them ``username`` holds that number; staff have a
+    Personal data (ID number, phone, address) is stored SM4-encrypted; exact lookups use
+    the HMAC-SM3 blind-index columns, which ``save`` recomputes on every write so no
+    code path can leave them stale. Citizens log in with their ID number, but their
+    ``username`` is derived from its blind index (the number would otherwise sit in the
+    clear); enterprises use their credit code (public registration data), staff a
     login name.
     """
 
@@ -19,18 +58,75 @@ class User(AbstractUser):
 
     kind = models.CharField("用户类型", max_length=16, choices=Kind.choices, default=Kind.CITIZEN)
     real_name = models.CharField("姓名/单位名称", max_length=100, blank=True)
-    id_number = models.CharField("身份证号", max_length=18, unique=True, null=True, blank=True)
+    id_number = EncryptedTextField("身份证号", null=True, blank=True)
+    id_number_index = models.CharField("身份证号索引", max_length=64, unique=True, null=True, blank=True, editable=False)
     credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True, null=True, blank=True)
     legal_representative = models.CharField("法定代表人", max_length=50, blank=True)
-    phone = models.CharField("手机号", max_length=20, blank=True)
+    phone = EncryptedTextField("手机号", blank=True, default="")
+    phone_index = models.CharField("手机号索引", max_length=64, blank=True, default="", db_index=True, editable=False)
+    address = EncryptedTextField("住址", blank=True, default="")
     is_demo = models.BooleanField("演示账户", default=False)
+    # Security state (MLPS level 3): password age and login lockout.
+    password_changed_at = models.DateTimeField("密码修改时间", default=timezone.now)
+    failed_login_count = models.PositiveSmallIntegerField("连续登录失败次数", default=0)
+    locked_until = models.DateTimeField("锁定至", null=True, blank=True)
+
+    objects = ZhengwuUserManager()
 
     class Meta:
         verbose_name = "用户"
         verbose_name_plural = "用户"
+        permissions = [("view_personal_data", "查看未遮蔽的个人信息(身份证号、手机号、住址)")]
 
     def __str__(self):
         return self.real_name or self.username
+
+    def save(self, *args, **kwargs):
+        self._sync_derived_fields()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            extra = set()
+            if "id_number" in update_fields:
+                extra |= {"id_number_index", "username"}
+            if "phone" in update_fields:
+                extra.add("phone_index")
+            kwargs["update_fields"] = set(update_fields) | extra
+        super().save(*args, **kwargs)
+
+    def _sync_derived_fields(self) -> None:
+        self.id_number = (self.id_number or "").strip().upper() or None
+        self.id_number_index = id_number_index_for(self.id_number) if self.id_number else None
+        self.phone_index = phone_index_for(self.phone) if self.phone else ""
+        if self.kind == self.Kind.CITIZEN and self.id_number:
+            self.username = citizen_username_for(self.id_number)
+
+    def set_password(self, raw_password):
+        # Every way of setting a password (services, createsuperuser, admin) restarts its age.
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    def check_password(self, raw_password):
+        # A hasher upgrade re-sets the same password through set_password; that is not a change.
+        changed_at = self.password_changed_at
+        try:
+            return super().check_password(raw_password)
+        finally:
+            self.password_changed_at = changed_at
+
+    # --- security state ---------------------------------------------------------
+
+    def is_locked(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.locked_until is not None and self.locked_until > now
+
+    def password_expired(self, now=None) -> bool:
+        """Only staff passwords age out (MLPS: privileged users change every 90 days)."""
+        if self.kind != self.Kind.STAFF:
+            return False
+        max_age = timedelta(days=settings.ZHENGWU_STAFF_PASSWORD_MAX_AGE_DAYS)
+        return (now or timezone.now()) - self.password_changed_at > max_age
+
+    # --- display ----------------------------------------------------------------
 
     @property
     def audit_label(self) -> str:
@@ -46,3 +142,27 @@ class User(AbstractUser):
     @property
     def phone_masked(self) -> str:
         return masking.mask_phone(self.phone or "")
+
+    @property
+    def address_masked(self) -> str:
+        # Keep the county/town part, hide the house: enough to recognise, not to visit.
+        address = self.address or ""
+        if len(address) <= 6:
+            return "*" * len(address)
+        return address[:6] + "*" * min(len(address) - 6, 8)
+
+
+class LoginFailure(models.Model):
+    """One failed login from one address: the per-IP rate limit counts these.
+
+    Kept in the database (not process memory) so several app servers share the count;
+    rows older than the counting window are deleted as new ones arrive.
+    """
+
+    ip = models.GenericIPAddressField("来源IP", unpack_ipv4=True)
+    created_at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "登录失败记录"
+        verbose_name_plural = "登录失败记录"
+        indexes = [models.Index(fields=["ip", "created_at"], name="accounts_loginfail_ip_at")]

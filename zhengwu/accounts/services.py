@@ -1,26 +1,37 @@
-"""Creating accounts and recording logins.
+"""Creating accounts, logging in (lockout and per-IP slow-down), changing passwords and
+revealing personal data.
 
 Citizens log in with their resident ID number, enterprises with their unified social
-credit code, staff with a login name; ``username`` holds exactly that, normalised.
+credit code, staff with a login name. ``username`` holds the credit code or the login
+name; for citizens it is derived from the ID number's blind index (see
+``models.citizen_username_for``), so the number itself is never stored in the clear.
 """
 
 from __future__ import annotations
 
+import logging
+import math
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
-from django.contrib.auth import password_validation
+from django.conf import settings
+from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from zhengwu.core import masking
 from zhengwu.core.audit import audit_record
 from zhengwu.core.errors import Conflict, PermissionDenied, ValidationFailed
 from zhengwu.core.identifiers import validate_credit_code, validate_resident_id
+from zhengwu.core.middleware import client_ip
 from zhengwu.org.roles import Role
 from zhengwu.org.selectors import user_has_role
 
-from .models import User
+from .models import LoginFailure, User, citizen_username_for, id_number_index_for
+
+logger = logging.getLogger(__name__)
 
 _PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 _STAFF_USERNAME_RE = re.compile(r"^[a-z][a-z0-9_.\-]{2,29}$")
@@ -43,16 +54,19 @@ def normalise_phone(value: str) -> str:
 def normalise_login(value: str) -> str:
     """Map what a person types into the login box onto a stored username.
 
-    ID numbers and credit codes are stored upper-case (a lower-case x is common),
-    staff login names lower-case.
+    A resident ID number becomes the citizen's derived username (blind index), a credit
+    code is stored upper-case, staff login names lower-case.
     """
     text = re.sub(r"\s+", "", value or "")
     upper = text.upper()
-    for validator in (validate_resident_id, validate_credit_code):
-        try:
-            return validator(upper)
-        except ValidationFailed:
-            pass
+    try:
+        return citizen_username_for(validate_resident_id(upper))
+    except ValidationFailed:
+        pass
+    try:
+        return validate_credit_code(upper)
+    except ValidationFailed:
+        pass
     return text.lower()
 
 
@@ -65,15 +79,15 @@ def _check_name(value: str, *, field: str, label: str, max_length: int) -> str:
     return name
 
 
-def _check_password(password: str, user: User) -> None:
+def _check_password(password: str, user: User, *, field: str = "password") -> None:
     if not password:
-        raise ValidationFailed("请填写密码", code="password_required", details={"field": "password"})
+        raise ValidationFailed("请填写密码", code="password_required", details={"field": field})
     try:
         password_validation.validate_password(password, user=user)
     except DjangoValidationError as exc:
         messages = [str(m) for m in exc.messages]
         raise ValidationFailed(
-            "密码不符合要求:" + ";".join(messages), code="password_weak", details={"field": "password", "messages": messages}
+            "密码不符合要求:" + ";".join(messages), code="password_weak", details={"field": field, "messages": messages}
         ) from None
 
 
@@ -87,19 +101,25 @@ def _save_new(user: User, conflict_message: str, conflict_field: str) -> None:
 
 
 @transaction.atomic
-def citizen_register(*, name: str, id_number: str, phone: str, password: str, is_demo: bool = False) -> User:
+def citizen_register(
+    *, name: str, id_number: str, phone: str, password: str, address: str = "", is_demo: bool = False
+) -> User:
     """Register a natural person; the new user is the actor of its own audit row."""
     name = _check_name(name, field="name", label="姓名", max_length=50)
     id_number = validate_resident_id(id_number)
     phone = normalise_phone(phone)
-    if User.objects.filter(id_number=id_number).exists() or User.objects.filter(username=id_number).exists():
+    address = (address or "").strip()
+    if len(address) > 200:
+        raise ValidationFailed("住址不能超过200个字", code="address_too_long", details={"field": "address"})
+    if User.objects.filter(id_number_index=id_number_index_for(id_number)).exists():
         raise Conflict("该身份证号已注册", code="account_exists", details={"field": "id_number"})
     user = User(
-        username=id_number,
+        username=citizen_username_for(id_number),
         kind=User.Kind.CITIZEN,
         real_name=name,
         id_number=id_number,
         phone=phone,
+        address=address,
         is_demo=is_demo,
     )
     _check_password(password, user)
@@ -180,9 +200,23 @@ class _UnknownActor:
     pk = None
 
 
+_LOGIN_NAME_RE = re.compile(r"^[a-z][a-z0-9_.\-]{2,29}$")
+
+
 def login_attempt_label(login: str) -> str:
-    # Attempted names may be someone's ID number: keep only the masked form.
-    return masking.mask_id_number(login) if len(login) >= 15 else login[:30]
+    """What an audit row may say about a typed login name.
+
+    It may be someone's ID number or phone (keep only the masked form) or, typed in the
+    wrong box, a password: anything that is not shaped like a login name is masked.
+    """
+    text = re.sub(r"\s+", "", login or "")
+    if len(text) >= 15:
+        return masking.mask_id_number(text.upper())
+    if re.fullmatch(r"\+?\d{7,14}", text):
+        return masking.mask_phone(text)
+    if _LOGIN_NAME_RE.match(text.lower()):
+        return text.lower()
+    return text[:2] + "*" * min(max(len(text) - 2, 1), 10)
 
 
 @transaction.atomic
@@ -209,3 +243,184 @@ def login_record(*, user: User | None, login: str, success: bool, reason: str = 
 @transaction.atomic
 def logout_record(*, user: User) -> None:
     audit_record(actor=user, action="accounts.logout", obj=user)
+
+
+# --- login: account lockout and per-IP slow-down -------------------------------------
+
+
+@dataclass(frozen=True)
+class LoginOutcome:
+    """What one login attempt came to. ``user`` is set only when ``ok``."""
+
+    ok: bool
+    user: User | None = None
+    message: str = ""
+    status: int = 200
+    retry_after: int = 0  # seconds, for a 429 Retry-After header
+
+
+LOGIN_FAILED_MESSAGE = "账号或密码错误,请重新输入"
+LOGIN_THROTTLED_MESSAGE = "登录尝试过于频繁,请稍后再试"
+
+
+def _account_for_login(name: str) -> User | None:
+    return User.objects.filter(username=name).first()
+
+
+def login_ip_retry_after(ip: str | None, *, now=None) -> int:
+    """Seconds this address must still wait before its next attempt (0: go ahead).
+
+    Rule: once an address has ``ZHENGWU_LOGIN_IP_MAX_FAILURES`` failures inside the last
+    ``ZHENGWU_LOGIN_IP_WINDOW_MINUTES``, each further attempt has to wait
+    ``ZHENGWU_LOGIN_IP_THROTTLE_SECONDS`` after its latest failure. That slows guessing
+    from one address to about one try a minute, yet a family behind the same village NAT
+    waits at most a minute, and no account is locked by it (accounts lock only on their
+    own failures).
+    """
+    if not ip:
+        return 0
+    now = now or timezone.now()
+    recent = LoginFailure.objects.filter(
+        ip=ip, created_at__gte=now - timedelta(minutes=settings.ZHENGWU_LOGIN_IP_WINDOW_MINUTES)
+    )
+    if recent.count() < settings.ZHENGWU_LOGIN_IP_MAX_FAILURES:
+        return 0
+    latest = recent.order_by("-created_at").values_list("created_at", flat=True).first()
+    wait = (latest + timedelta(seconds=settings.ZHENGWU_LOGIN_IP_THROTTLE_SECONDS) - now).total_seconds()
+    return max(0, math.ceil(wait))
+
+
+def _lock_message(locked_until) -> str:
+    local = timezone.localtime(locked_until)
+    return f"该账户因连续{settings.ZHENGWU_LOGIN_MAX_FAILURES}次登录失败已被锁定,请于{local:%H:%M}后再试"
+
+
+def _record_ip_failure(ip: str | None, now) -> None:
+    if not ip:
+        return
+    LoginFailure.objects.create(ip=ip, created_at=now)
+    # Keep the table small: nothing older than the counting window is ever read.
+    LoginFailure.objects.filter(
+        created_at__lt=now - timedelta(minutes=settings.ZHENGWU_LOGIN_IP_WINDOW_MINUTES)
+    ).delete()
+
+
+def login_attempt(*, request, login: str, password: str) -> LoginOutcome:
+    """Check one login attempt: IP slow-down, account lock, password; audit it once.
+
+    Does not start the session (the view calls ``django.contrib.auth.login`` on success).
+    While an address is slowed down or an account locked the password is not even
+    checked, so guessing learns nothing.
+    """
+    now = timezone.now()
+    ip = client_ip(request)
+    name = normalise_login(login)
+    known = _account_for_login(name)
+
+    retry_after = login_ip_retry_after(ip, now=now)
+    if retry_after:
+        logger.warning("login slowed down for a failure-heavy address (retry after %ss)", retry_after)
+        login_record(user=known, login=login, success=False, reason="ip_throttled")
+        return LoginOutcome(ok=False, message=LOGIN_THROTTLED_MESSAGE, status=429, retry_after=retry_after)
+
+    if known is not None and known.is_locked(now):
+        login_record(user=known, login=login, success=False, reason="locked")
+        return LoginOutcome(ok=False, message=_lock_message(known.locked_until), status=403)
+
+    user = authenticate(request, username=name, password=password)
+    if user is not None:
+        with transaction.atomic():
+            if user.failed_login_count or user.locked_until:
+                user.failed_login_count = 0
+                user.locked_until = None
+                user.save(update_fields=["failed_login_count", "locked_until"])
+            login_record(user=user, login=login, success=True)
+        # Account ids only: never the typed name (it may be an ID number) or the password.
+        logger.info("login succeeded for account %s", user.pk)
+        return LoginOutcome(ok=True, user=user)
+
+    reason = "inactive" if known is not None and not known.is_active else "bad_credentials"
+    with transaction.atomic():
+        _record_ip_failure(ip, now)
+        locked = None
+        if known is not None and known.is_active:
+            locked = _count_account_failure(known.pk, now)
+        login_record(user=known, login=login, success=False, reason=reason)
+    logger.info("login failed (%s) for account %s", reason, known.pk if known is not None else "unknown")
+    if locked is not None:
+        return LoginOutcome(ok=False, message=_lock_message(locked), status=403)
+    # One message for every failure, so the page does not reveal which accounts exist.
+    return LoginOutcome(ok=False, message=LOGIN_FAILED_MESSAGE, status=400)
+
+
+def _count_account_failure(user_pk: int, now):
+    """Count one failure; lock the account when it reaches the limit. Returns the lock end."""
+    account = User.objects.select_for_update().get(pk=user_pk)
+    account.failed_login_count += 1
+    locked_until = None
+    if account.failed_login_count >= settings.ZHENGWU_LOGIN_MAX_FAILURES:
+        locked_until = now + timedelta(minutes=settings.ZHENGWU_LOGIN_LOCK_MINUTES)
+        account.locked_until = locked_until
+        # The next lock needs another full run of failures after this one ends.
+        account.failed_login_count = 0
+        audit_record(
+            actor=account,
+            action="accounts.lockout",
+            obj=account,
+            details={
+                "failures": settings.ZHENGWU_LOGIN_MAX_FAILURES,
+                "locked_until": timezone.localtime(locked_until).isoformat(timespec="seconds"),
+            },
+        )
+        logger.warning("account %s locked after repeated login failures", account.pk)
+    account.save(update_fields=["failed_login_count", "locked_until"])
+    return locked_until
+
+
+# --- passwords -------------------------------------------------------------------------
+
+
+def password_change(*, actor, user: User, old_password: str, new_password: str) -> None:
+    """Change one's own password: the old one is required and the new one must differ."""
+    if actor is None or getattr(actor, "pk", None) != user.pk:
+        raise PermissionDenied("只能修改自己的密码", code="password_change_not_own")
+    if not old_password:
+        raise ValidationFailed("请填写原密码", code="old_password_required", details={"field": "old_password"})
+    if not user.check_password(old_password):
+        with transaction.atomic():
+            audit_record(actor=actor, action="accounts.password.change", obj=user, result="failure",
+                         details={"reason": "wrong_old_password"})
+        raise ValidationFailed("原密码不正确", code="old_password_wrong", details={"field": "old_password"})
+    if new_password == old_password:
+        raise ValidationFailed("新密码不能与原密码相同", code="password_unchanged", details={"field": "new_password"})
+    _check_password(new_password, user, field="new_password")
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password", "password_changed_at"])
+        audit_record(actor=actor, action="accounts.password.change", obj=user, details={"kind": user.kind})
+
+
+# --- personal data -----------------------------------------------------------------------
+
+PERSONAL_DATA_PERMISSION = "accounts.view_personal_data"
+PERSONAL_DATA_FIELDS = ("id_number", "phone", "address")
+
+
+def personal_data_unmask(*, actor, user: User) -> dict[str, str]:
+    """Return the clear ID number, phone and address of ``user``; audited every time.
+
+    Needs the permission ``accounts.view_personal_data`` (by default held by window
+    clerks, see ``auth_backends``). A refusal is audited too.
+    """
+    if actor is None or not actor.has_perm(PERSONAL_DATA_PERMISSION):
+        if actor is not None:
+            with transaction.atomic():
+                audit_record(actor=actor, action="accounts.personal_data.unmask", obj=user, result="failure",
+                             details={"reason": "no_permission"})
+        raise PermissionDenied("您没有查看完整个人信息的权限", code="personal_data_forbidden")
+    values = {name: getattr(user, name) or "" for name in PERSONAL_DATA_FIELDS}
+    with transaction.atomic():
+        # The field names only, never the values: the audit trail is read by others.
+        audit_record(actor=actor, action="accounts.personal_data.unmask", obj=user,
+                     details={"fields": [name for name, value in values.items() if value]})
+    return values

@@ -7,6 +7,8 @@ from typing import Literal
 
 from ninja import Field, Query, Router, Schema
 
+from zhengwu.core.api_auth import public_auth
+
 from . import selectors
 from .models import Item
 
@@ -110,7 +112,7 @@ def _summary(item: Item) -> dict:
     }
 
 
-@router.get("/items", response=ItemPage, summary="事项列表", url_name="catalog_items")
+@router.get("/items", auth=public_auth, response=ItemPage, summary="事项列表", url_name="catalog_items")
 def items_list(request, filters: Query[ItemFilter]):
     qs = selectors.item_list(
         category=filters.category, work_area=filters.work_area, department=filters.department, q=filters.q,
@@ -121,7 +123,7 @@ def items_list(request, filters: Query[ItemFilter]):
     return {"count": count, "page": filters.page, "page_size": filters.page_size, "items": [_summary(i) for i in rows]}
 
 
-@router.get("/items/{code}", response=ItemDetail, summary="事项详情(实施清单)", url_name="catalog_item")
+@router.get("/items/{code}", auth=public_auth, response=ItemDetail, summary="事项详情(实施清单)", url_name="catalog_item")
 def items_get(request, code: str):
     item = selectors.item_get(code=code)
     materials = [
@@ -148,7 +150,7 @@ def items_get(request, code: str):
     return data
 
 
-@router.get("/work-areas", response=list[WorkAreaOut], summary="工作领域列表", url_name="catalog_work_areas")
+@router.get("/work-areas", auth=public_auth, response=list[WorkAreaOut], summary="工作领域列表", url_name="catalog_work_areas")
 def work_areas_list(request, category: CategoryParam | None = None):
     return [
         {

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from zhengwu.core.errors import NotFound, ValidationFailed
 from zhengwu.org.models import Unit
@@ -95,28 +94,30 @@ def category_counts() -> dict[str, int]:
     return counts
 
 
-def department_list() -> QuerySet[Unit]:
+def department_list() -> list[Unit]:
     """Units that own work areas or implement items, with ``work_area_count`` and ``item_count``.
 
     ``item_count`` counts active items the unit implements or, for items without a
     department, that fall in a work area it owns — the same rule as item_list's filter.
+    Three grouped queries plus one for the units: a correlated-subquery version over a
+    DISTINCT join took ~100 ms per catalog page on SQLite.
     """
-    area_count = (
-        WorkArea.objects.filter(department=OuterRef("pk"))
-        .order_by().values("department").annotate(n=Count("id")).values("n")
+    def grouped(qs, key):
+        return dict(qs.values_list(key).annotate(n=Count("id")).order_by())
+
+    active = Item.objects.filter(status=Item.Status.ACTIVE)
+    area_counts = grouped(WorkArea.objects.filter(department__isnull=False), "department")
+    own_items = grouped(active.filter(department__isnull=False), "department")
+    inherited_items = grouped(
+        active.filter(department__isnull=True, work_area__department__isnull=False), "work_area__department"
     )
-    item_count = (
-        Item.objects.filter(status=Item.Status.ACTIVE)
-        .filter(Q(department=OuterRef("pk")) | Q(department__isnull=True, work_area__department=OuterRef("pk")))
-        # Grouping by status, constant after the filter, gives one counted row.
-        .order_by().values("status").annotate(n=Count("id")).values("n")
+    implementing = set(
+        Item.objects.filter(department__isnull=False).values_list("department", flat=True).distinct().order_by()
     )
-    return (
-        Unit.objects.filter(Q(work_areas__isnull=False) | Q(items__isnull=False))
-        .distinct()
-        .annotate(
-            work_area_count=Coalesce(Subquery(area_count, output_field=IntegerField()), 0),
-            item_count=Coalesce(Subquery(item_count, output_field=IntegerField()), 0),
-        )
-        .order_by("sort_order", "code")
+    units = list(
+        Unit.objects.filter(pk__in=set(area_counts) | implementing | set(inherited_items)).order_by("sort_order", "code")
     )
+    for unit in units:
+        unit.work_area_count = area_counts.get(unit.pk, 0)
+        unit.item_count = own_items.get(unit.pk, 0) + inherited_items.get(unit.pk, 0)
+    return units

@@ -7,8 +7,14 @@ declaration, so forgetting one fails closed. The Django admin is declared as a w
 ``auth=`` (checked by the URL-walk test).
 
 core sits below accounts and org, so user facts are read duck-typed: ``user.kind``
-(citizen / enterprise / staff), ``user.holds_any_role(roles)`` and, with django-otp,
-``user.is_verified()``.
+(citizen / enterprise / staff) and, with django-otp, ``user.is_verified()``. Posts are
+checked through the function named by ``settings.ZHENGWU_ROLE_CHECKER``
+(``checker(user, roles) -> bool``, imported lazily); without one, a rule naming roles
+refuses everybody.
+
+``is_superuser`` grants nothing here (三员分立 forbids an all-powerful account): no
+check reads it, and the middleware switches it off on the request's user so Django's
+own "superusers have every permission" shortcut does not open the admin either.
 """
 
 from __future__ import annotations
@@ -21,7 +27,8 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
+from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
@@ -32,8 +39,10 @@ STAFF = "staff"  # government staff; second factor verified in this session
 
 AUDIENCES = frozenset({PUBLIC, AUTHENTICATED, APPLICANT, STAFF})
 
-# Namespaces whose views are declared as a whole rather than one by one.
-NAMESPACE_RULES: dict[str, str] = {"admin": STAFF}
+# The separated admin posts (org.roles.SEPARATED_ADMIN_ROLES; a test keeps the two equal).
+# core may not import org, hence the plain strings.
+ADMIN_SITE_ROLES = frozenset({"system_admin", "security_admin", "audit_admin"})
+AUDIT_ADMIN_ROLE = "audit_admin"  # alone reads the audit trail
 # The API declares per operation (ninja auth); the middleware leaves it to ninja.
 DELEGATED_NAMESPACES = frozenset({"api"})
 
@@ -64,6 +73,12 @@ def access(audience: str, *, roles=()):
     return decorate
 
 
+# Namespaces whose views are declared as a whole rather than one by one: the Django
+# admin (configuration screens) is for the three separated administrators only; each
+# screen then checks that post's model permissions.
+NAMESPACE_RULES: dict[str, AccessRule] = {"admin": AccessRule(STAFF, ADMIN_SITE_ROLES)}
+
+
 def rule_of(view) -> AccessRule | None:
     rule = getattr(view, "zhengwu_access", None)
     if rule is None:
@@ -87,6 +102,15 @@ def is_applicant(user) -> bool:
 def mfa_verified(user) -> bool:
     is_verified = getattr(user, "is_verified", None)
     return bool(is_verified and is_verified())
+
+
+def holds_any_role(user, roles) -> bool:
+    """Ask the configured role checker; fail closed when none is configured."""
+    dotted = getattr(settings, "ZHENGWU_ROLE_CHECKER", "")
+    if not dotted:
+        logger.error("ZHENGWU_ROLE_CHECKER is not set: refusing a role-restricted page")
+        return False
+    return bool(import_string(dotted)(user, frozenset(roles)))
 
 
 def _wants_json(request) -> bool:
@@ -117,10 +141,22 @@ def check(request, rule: AccessRule):
         if staff_mfa_required() and not mfa_verified(user):
             if _wants_json(request):
                 return forbidden(request, "工作人员须先完成双因素认证", status=403)
-            return redirect_to_login(request.get_full_path(), login_url=reverse("accounts:mfa_verify"))
-    if rule.roles and not user.holds_any_role(rule.roles):
+            try:
+                verify_url = reverse("accounts:mfa_verify")
+            except NoReverseMatch:
+                return forbidden(request, "工作人员须先完成双因素认证。")
+            return redirect_to_login(request.get_full_path(), login_url=verify_url)
+    if rule.roles and not holds_any_role(user, rule.roles):
         return forbidden(request, "您没有担任可以访问此页面的岗位。")
     return None
+
+
+def _ignore_superuser(request) -> None:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and getattr(user, "is_superuser", False):
+        # In memory only, for this request: Django's PermissionsMixin answers every
+        # has_perm() with True for a superuser, which would bypass every post.
+        user.is_superuser = False
 
 
 class AccessMiddleware:
@@ -135,10 +171,11 @@ class AccessMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
         namespace = match.namespaces[0] if match and match.namespaces else ""
+        _ignore_superuser(request)
         if namespace in DELEGATED_NAMESPACES:
             return None
         if namespace in NAMESPACE_RULES:
-            return check(request, AccessRule(NAMESPACE_RULES[namespace]))
+            return check(request, NAMESPACE_RULES[namespace])
         if rule_of(view_func) is None:
             logger.error("view without access declaration refused: %s", match.view_name if match else request.path)
             return forbidden(request, "该页面未声明访问规则,已按默认拒绝处理。")

@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from zhengwu.core.access import AUDIT_ADMIN_ROLE, holds_any_role
 from zhengwu.core.audit import audit_record
 from zhengwu.core.errors import ValidationFailed
 from zhengwu.core.models import AuditEvent, CalendarDay, CalendarYear, SiteIdentity
@@ -220,6 +221,11 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
+
+    # 三员分立: the audit administrator alone reads the trail; not the system or security
+    # administrator, and not a superuser (is_superuser grants nothing).
+    def has_view_permission(self, request, obj=None):
+        return holds_any_role(request.user, {AUDIT_ADMIN_ROLE}) and super().has_view_permission(request, obj)
 
     def has_add_permission(self, request):
         return False

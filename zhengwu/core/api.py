@@ -4,9 +4,14 @@ from datetime import date, datetime
 
 from ninja import Query, Router, Schema
 
+from zhengwu.core.api_auth import public_auth
 from zhengwu.core.errors import ValidationFailed
 from zhengwu.core.models import CalendarYear
-from zhengwu.core.workdays import add_working_days, calendar_missing_years, working_days_between
+from zhengwu.core.workdays import (
+    add_working_days,
+    calendar_missing_years,
+    working_days_between,
+)
 
 router = Router(tags=["工作日历"])
 
@@ -53,7 +58,7 @@ class YearsOut(Schema):
     missing_years: list[int]
 
 
-@router.get("/deadline", response=DeadlineOut, summary="计算办理期限(按工作日)")
+@router.get("/deadline", auth=public_auth, response=DeadlineOut, summary="计算办理期限(按工作日)")
 def deadline(
     request,
     start: date = Query(..., description="起算日期 YYYY-MM-DD(当日不计入)"),
@@ -75,7 +80,7 @@ def deadline(
     }
 
 
-@router.get("/workdays", response=WorkdaysOut, summary="统计两日期之间的工作日数")
+@router.get("/workdays", auth=public_auth, response=WorkdaysOut, summary="统计两日期之间的工作日数")
 def workdays(
     request,
     start: date = Query(..., description="开始日期 YYYY-MM-DD(当日不计入)"),
@@ -92,7 +97,7 @@ def workdays(
     }
 
 
-@router.get("/years", response=YearsOut, summary="已载入节假日安排的年份")
+@router.get("/years", auth=public_auth, response=YearsOut, summary="已载入节假日安排的年份")
 def years(request):
     rows = [
         {

@@ -1,20 +1,37 @@
-"""Writing and verifying the audit trail.
+"""Writing, verifying and purging the audit trail.
 
 ``audit_record`` must run inside the caller's ``transaction.atomic()`` so that the
-change and its audit row commit or roll back together (CONVENTIONS rule 2).
+change and its audit row commit or roll back together (CONVENTIONS rule 2). If the row
+cannot be written, ``audit_record`` raises and the caller's change rolls back with it:
+an action whose audit row cannot be written does not happen.
+
+A *refused or failed* action has no change to commit with; its row is written by
+``audit_record_failure`` in a transaction of its own, after the refused service's
+transaction has rolled back (a savepoint inside that transaction would be rolled back
+with it and the refusal would leave no trace).
+
+Every row carries the time (Beijing time, +08:00 in the hash and in every export), the
+actor, the actor's posts (``role``, resolved through ZHENGWU_AUDIT_ROLE_RESOLVER when the
+caller gives none), the client IP, the action, the object, the result and the request id.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from cryptography.hazmat.primitives import hashes
-from django.db import connection
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from . import request_context
-from .models import AuditChainHead, AuditEvent
+from .errors import Conflict, ValidationFailed
+from .models import AuditChainHead, AuditEvent, AuditPurge
 
 GENESIS_HASH = "0" * 64
 
@@ -52,6 +69,19 @@ def _actor_label(actor) -> str:
     return getattr(actor, "audit_label", None) or str(actor)
 
 
+@lru_cache(maxsize=4)
+def _role_resolver(path: str):
+    return import_string(path) if path else None
+
+
+def _actor_roles(user) -> str:
+    """Comma list of the posts the actor holds; core asks through a setting, never imports org."""
+    resolver = _role_resolver(getattr(settings, "ZHENGWU_AUDIT_ROLE_RESOLVER", ""))
+    if resolver is None or user is None:
+        return ""
+    return ",".join(resolver(user))[:64]
+
+
 def audit_record(
     *,
     actor,
@@ -63,7 +93,11 @@ def audit_record(
     role: str = "",
     details: dict | None = None,
 ) -> AuditEvent:
-    """Append one audit row, chained to the previous one, in the current transaction."""
+    """Append one audit row, chained to the previous one, in the current transaction.
+
+    Raises whatever stops the row being written (the caller's transaction then rolls
+    back, so the action does not happen). ``role`` defaults to the actor's posts.
+    """
     if not connection.in_atomic_block:
         raise RuntimeError("audit_record must be called inside transaction.atomic()")
     if obj is not None:
@@ -71,6 +105,8 @@ def audit_record(
         object_id = object_id or obj.pk
     ctx = request_context.current()
     user = actor if getattr(actor, "pk", None) else None
+    if not role:
+        role = _actor_roles(user)
     # Lock the chain head: on PostgreSQL this serialises appenders; SQLite already
     # serialises writers (IMMEDIATE transactions), where FOR UPDATE is a no-op.
     head, _ = AuditChainHead.objects.select_for_update().get_or_create(
@@ -98,11 +134,79 @@ def audit_record(
     return event
 
 
+def audit_record_failure(
+    *,
+    actor,
+    action: str,
+    result: str = AuditEvent.Result.FAILURE,
+    obj=None,
+    object_type: str = "",
+    object_id: str | int = "",
+    role: str = "",
+    details: dict | None = None,
+) -> AuditEvent:
+    """Record a refused or failed action in its own, committed transaction.
+
+    Call it where no transaction is open, i.e. after the service that refused has left
+    its ``transaction.atomic()`` (typically in the view's ``except DomainError``). It
+    raises RuntimeError inside an open transaction, because that transaction may still
+    roll back and take the record of the refusal with it.
+
+    The one rule: a failure row is written in a transaction that commits. When the
+    failure itself changes state that commits (a failed login counting towards a
+    lockout, ``accounts.services.login_attempt``), use ``audit_record(result="failure")``
+    in that transaction; when the refused action changes nothing, use this.
+    """
+    if result == AuditEvent.Result.SUCCESS:
+        raise ValueError("audit_record_failure records failures; use audit_record for a success")
+    # durable=True is Django's own "outermost transaction only" check (test-case
+    # wrappers excepted), so a failure row can never hide in a doomed transaction.
+    with transaction.atomic(durable=True):
+        return audit_record(
+            actor=actor, action=action, obj=obj, object_type=object_type, object_id=object_id,
+            result=result, role=role, details=details,
+        )
+
+
+EXPORT_COLUMNS = (
+    ("id", "编号"),
+    ("time", "时间"),
+    ("actor", "操作人"),
+    ("role", "角色"),
+    ("ip", "IP地址"),
+    ("action", "动作"),
+    ("object", "对象"),
+    ("result", "结果"),
+    ("request_id", "请求编号"),
+    ("details", "详情"),
+    ("hash", "本条哈希"),
+)
+
+
+def audit_event_row(event: AuditEvent) -> dict:
+    """One row as shown and exported: the time always in Beijing time with +08:00."""
+    obj = f"{event.object_type}#{event.object_id}" if event.object_id else event.object_type
+    return {
+        "id": event.pk,
+        "time": event.time_display,
+        "actor": event.actor_label,
+        "role": event.role,
+        "ip": event.ip or "",
+        "action": event.action,
+        "object": obj,
+        "result": event.get_result_display(),
+        "request_id": event.request_id,
+        "details": json.dumps(event.details, ensure_ascii=False, sort_keys=True, default=str),
+        "hash": event.hash,
+    }
+
+
 @dataclass
 class ChainReport:
     checked: int
     broken_at: int | None = None
     reason: str = ""
+    anchor: AuditPurge | None = None
 
     @property
     def ok(self) -> bool:
@@ -110,24 +214,179 @@ class ChainReport:
 
 
 def audit_chain_verify(*, batch_size: int = 2000) -> ChainReport:
-    """Walk the chain in id order; return the first row whose hash or link is wrong."""
-    prev = GENESIS_HASH
+    """Walk the chain in id order; return the first row whose hash or link is wrong.
+
+    The chain starts at the genesis hash, or after the newest retention purge at the
+    hash of the last purged row. That purge must also be confirmed by its own chained
+    "audit.purge" row, so deleting rows and forging a purge record does not verify.
+    """
+    anchor = AuditPurge.objects.order_by("-last_purged_id", "-id").first()
+    prev = anchor.last_purged_hash if anchor else GENESIS_HASH
+    last_id = anchor.last_purged_id if anchor else 0
+    anchor_confirmed = anchor is None
     checked = 0
-    last_id = 0
     while True:
         batch = list(AuditEvent.objects.filter(id__gt=last_id).order_by("id")[:batch_size])
         if not batch:
             break
         for event in batch:
             if event.prev_hash != prev:
-                return ChainReport(checked, event.pk, "与上一条记录的链接不一致(可能有记录被删除或插入)")
+                return ChainReport(checked, event.pk, "与上一条记录的链接不一致(可能有记录被删除或插入)", anchor)
             if event_hash(event, prev) != event.hash:
-                return ChainReport(checked, event.pk, "记录内容与哈希不一致(记录被篡改)")
+                return ChainReport(checked, event.pk, "记录内容与哈希不一致(记录被篡改)", anchor)
+            if not anchor_confirmed and event.action == PURGE_ACTION:
+                anchor_confirmed = _purge_row_matches(event, anchor)
             prev = event.hash
             checked += 1
             last_id = event.pk
+    if not anchor_confirmed:
+        return ChainReport(
+            checked, anchor.last_purged_id, f"清理记录 #{anchor.pk} 在审计链中没有对应的清理审计记录(清理记录可能被伪造)", anchor
+        )
     head = AuditChainHead.objects.filter(pk=1).first()
     if head and head.last_hash != prev:
-        return ChainReport(checked, head.last_event_id, "链尾与链头记录不一致(末尾记录被删除)")
-    return ChainReport(checked)
+        return ChainReport(checked, head.last_event_id, "链尾与链头记录不一致(末尾记录被删除)", anchor)
+    return ChainReport(checked, anchor=anchor)
 
+
+# ---------------------------------------------------------------------------
+# Retention and purge
+# ---------------------------------------------------------------------------
+
+PURGE_ACTION = "audit.purge"
+MIN_RETENTION_DAYS = 183  # 6 months (GB/T 22239-2019 8.1.4.3 c, 网络安全法 第二十一条)
+
+
+def audit_retention_days() -> int:
+    days = int(getattr(settings, "ZHENGWU_AUDIT_RETENTION_DAYS", MIN_RETENTION_DAYS))
+    if days < MIN_RETENTION_DAYS:
+        raise ImproperlyConfigured(
+            f"ZHENGWU_AUDIT_RETENTION_DAYS={days} 低于法定最短保存期 {MIN_RETENTION_DAYS} 天(6个月)"
+        )
+    return days
+
+
+def audit_purge_latest_allowed() -> dt.date:
+    """The newest cut date the retention period allows (rows before it may go)."""
+    return timezone.localdate() - dt.timedelta(days=audit_retention_days())
+
+
+def _purge_row_matches(event: AuditEvent, anchor: AuditPurge) -> bool:
+    d = event.details or {}
+    return (
+        d.get("purge_id") == anchor.pk
+        and d.get("last_purged_id") == anchor.last_purged_id
+        and d.get("last_purged_hash") == anchor.last_purged_hash
+        and d.get("removed") == anchor.removed_count
+    )
+
+
+@dataclass
+class PurgePlan:
+    cut_before: dt.datetime
+    removed: int
+    last_purged_id: int | None
+    last_purged_hash: str = ""
+    chain: ChainReport | None = None
+    purge: AuditPurge | None = None
+    event: AuditEvent | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _cut_datetime(before: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(before, dt.time.min), timezone.get_default_timezone())
+
+
+def _plan(before: dt.date) -> PurgePlan:
+    cut = _cut_datetime(before)
+    # Rows are appended under the chain-head lock with the time taken then, so ids and
+    # times rise together; cutting below the first kept id never takes a newer row.
+    first_kept = AuditEvent.objects.filter(created_at__gte=cut).order_by("id").values_list("id", flat=True).first()
+    old = AuditEvent.objects.all() if first_kept is None else AuditEvent.objects.filter(id__lt=first_kept)
+    last = old.order_by("-id").values("id", "hash").first()
+    if last is None:
+        return PurgePlan(cut_before=cut, removed=0, last_purged_id=None)
+    return PurgePlan(cut_before=cut, removed=old.count(), last_purged_id=last["id"], last_purged_hash=last["hash"])
+
+
+def _delete_audit_rows_through(last_id: int, *, batch_size: int = 5000) -> int:
+    """The one path that removes audit rows, used only by audit_purge.
+
+    The model and queryset refuse delete(); this goes underneath them on purpose with
+    ``_raw_delete`` (a single DELETE per id range, no collector, no signals).
+    """
+    deleted = 0
+    db = AuditEvent.objects.db
+    low = AuditEvent.objects.order_by("id").values_list("id", flat=True).first()
+    while low is not None and low <= last_id:
+        high = min(low + batch_size - 1, last_id)
+        deleted += AuditEvent.objects.filter(id__gte=low, id__lte=high)._raw_delete(db)
+        low = high + 1
+    return deleted
+
+
+def audit_purge(
+    *, actor, before: dt.date, operator_label: str = "", force_record_break: bool = False, dry_run: bool = False
+) -> PurgePlan:
+    """Delete audit rows older than ``before`` (Beijing midnight), recording the cut.
+
+    Refuses a cut inside the retention period and a chain that does not verify (unless
+    ``force_record_break``, which writes the break into the purge record). In one
+    transaction: delete in id order, save an AuditPurge anchor (the new chain start) and
+    append an "audit.purge" row holding the same numbers.
+    """
+    latest = audit_purge_latest_allowed()
+    if before > latest:
+        raise ValidationFailed(
+            f"审计记录至少保存 {audit_retention_days()} 天:清理截止日期不能晚于 {latest.isoformat()}",
+            code="audit_retention",
+            details={"before": before.isoformat(), "latest_allowed": latest.isoformat()},
+        )
+    with transaction.atomic():
+        # Hold the chain head so nothing is appended between the check and the cut.
+        AuditChainHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_hash": GENESIS_HASH})
+        plan = _plan(before)
+        plan.chain = audit_chain_verify()
+        recorded_break: dict = {}
+        if not plan.chain.ok:
+            recorded_break = {"broken_at": plan.chain.broken_at, "reason": plan.chain.reason}
+            if not force_record_break:
+                raise Conflict(
+                    f"审计链已在记录 #{plan.chain.broken_at} 处断裂({plan.chain.reason}),拒绝清理;"
+                    "请先调查。确需清理时使用 --force-record-break,断裂情况将写入清理记录。",
+                    code="audit_chain_broken",
+                    details=recorded_break,
+                )
+            plan.notes.append(f"审计链断裂已记录:#{plan.chain.broken_at} {plan.chain.reason}")
+        if dry_run or plan.removed == 0:
+            transaction.set_rollback(True)
+            return plan
+        removed = _delete_audit_rows_through(plan.last_purged_id)
+        if removed != plan.removed:
+            raise Conflict("清理条数与预计不一致,已取消清理", code="audit_purge_mismatch")
+        label = operator_label or _actor_label(actor)
+        plan.purge = AuditPurge.objects.create(
+            created_at=timezone.now(),
+            cut_before=plan.cut_before,
+            last_purged_id=plan.last_purged_id,
+            last_purged_hash=plan.last_purged_hash,
+            removed_count=removed,
+            operator_label=label[:150],
+            recorded_break=recorded_break,
+        )
+        plan.event = audit_record(
+            actor=actor,
+            action=PURGE_ACTION,
+            obj=plan.purge,
+            details={
+                "purge_id": plan.purge.pk,
+                "cut_before": timezone.localtime(plan.cut_before).isoformat(),
+                "removed": removed,
+                "last_purged_id": plan.last_purged_id,
+                "last_purged_hash": plan.last_purged_hash,
+                "retention_days": audit_retention_days(),
+                "operator": label,
+                "recorded_break": recorded_break,
+            },
+        )
+    return plan

@@ -14,8 +14,9 @@ from pathlib import Path
 
 from django.db import transaction
 
+from zhengwu.accounts import mfa as account_mfa
 from zhengwu.accounts import services as account_services
-from zhengwu.accounts.models import User
+from zhengwu.accounts.models import User, id_number_index_for
 from zhengwu.catalog import services as catalog_services
 from zhengwu.catalog.models import Category, Item, ItemMaterial, WorkArea
 from zhengwu.core.audit import audit_record
@@ -49,6 +50,7 @@ class DemoReport:
     site_updated: bool = False
     accounts: list[DemoAccount] = field(default_factory=list)
     password: str = ""
+    totp_secret: str = ""
 
     @property
     def changed(self) -> bool:
@@ -184,7 +186,8 @@ def _load_accounts(spec: dict, units: dict[str, Unit], report: DemoReport) -> No
     password = spec["password"]
     report.password = password
     for row in spec.get("citizens", []):
-        if not User.objects.filter(username=row["id_number"]).exists():
+        # Citizens are found by the ID number's blind index (the number itself is encrypted).
+        if not User.objects.filter(id_number_index=id_number_index_for(row["id_number"])).exists():
             account_services.citizen_register(
                 name=row["name"], id_number=row["id_number"], phone=row["phone"], password=password, is_demo=True
             )
@@ -210,6 +213,10 @@ def _load_accounts(spec: dict, units: dict[str, Unit], report: DemoReport) -> No
                 phone=row.get("phone", ""), password=password, is_demo=True,
             )
             report.accounts_created += 1
+        if user.is_demo:
+            # A published second-factor secret, so the demo works without a phone app.
+            account_mfa.demo_totp_device_ensure(user=user)
+            report.totp_secret = account_mfa.demo_totp_secret_base32()
         unit = units[row["unit"]]
         if not Assignment.objects.filter(user=user, unit=unit, role=row["role"]).exists():
             org_services.assignment_grant(actor=None, user=user, unit=unit, role=row["role"])

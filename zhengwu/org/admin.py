@@ -12,6 +12,8 @@ from zhengwu.core.errors import DomainError, PermissionDenied
 
 from . import services
 from .models import Assignment, Unit
+from .roles import Role
+from .selectors import user_holds_any_role
 
 _UNIT_FIELDS = ("code", "name", "kind", "parent", "responsibilities", "address", "phone", "sort_order", "is_active")
 
@@ -106,6 +108,23 @@ class AssignmentAdmin(admin.ModelAdmin):
         form = super().get_form(request, obj, **kwargs)
         form.actor = request.user
         return form
+
+    # 三员分立: only the security administrator sees, grants and revokes posts; model
+    # permissions alone are not enough (a stray group or permission must not open it).
+    def _is_security_admin(self, request) -> bool:
+        return user_holds_any_role(request.user, {Role.SECURITY_ADMIN})
+
+    def has_module_permission(self, request):
+        return self._is_security_admin(request) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._is_security_admin(request) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return self._is_security_admin(request) and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._is_security_admin(request) and super().has_delete_permission(request, obj)
 
     def has_change_permission(self, request, obj=None):
         return False  # a post is granted or revoked, never edited in place

@@ -30,7 +30,7 @@ ADMIN_ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "catalog.view_item", "catalog.add_item", "catalog.change_item",
         "catalog.view_itemmaterial", "catalog.add_itemmaterial",
         "catalog.change_itemmaterial", "catalog.delete_itemmaterial",
-        "core.view_siteidentity", "core.change_siteidentity",
+        "core.view_siteidentity", "core.add_siteidentity", "core.change_siteidentity",
         "core.view_calendarday", "core.add_calendarday", "core.change_calendarday",
         "core.view_calendaryear", "core.add_calendaryear", "core.change_calendaryear",
     ),

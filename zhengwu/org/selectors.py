@@ -13,7 +13,7 @@ from .models import Assignment, Unit
 class UnitNode:
     unit: Unit
     depth: int = 0
-    children: list["UnitNode"] = field(default_factory=list)
+    children: list[UnitNode] = field(default_factory=list)
 
 
 def unit_tree(*, include_inactive: bool = False) -> list[UnitNode]:
@@ -94,3 +94,22 @@ def units_for_user(user) -> list[Unit]:
     if not getattr(user, "pk", None):
         return []
     return list(Unit.objects.filter(assignments__user=user).distinct().order_by("sort_order", "code"))
+
+
+def user_holds_any_role(user, roles) -> bool:
+    """Return whether an active user holds any of ``roles`` in any unit.
+
+    The role checker behind ``@access(..., roles=[...])`` (settings.ZHENGWU_ROLE_CHECKER);
+    ``is_superuser`` plays no part.
+    """
+    if not getattr(user, "pk", None) or not user.is_active or not roles:
+        return False
+    return Assignment.objects.filter(user=user, role__in=list(roles)).exists()
+
+
+def user_role_labels(user) -> list[str]:
+    """The distinct Role values a user holds, sorted; the audit trail's ``role`` column
+    (core reads it through settings.ZHENGWU_AUDIT_ROLE_RESOLVER, never importing org)."""
+    if not getattr(user, "pk", None):
+        return []
+    return sorted(set(Assignment.objects.filter(user_id=user.pk).values_list("role", flat=True)))

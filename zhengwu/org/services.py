@@ -41,8 +41,11 @@ def _holds(user, role: str) -> bool:
 
 
 def _require_actor(actor, role: str, what: str) -> None:
-    """Let the system (actor=None), a superuser or a holder of ``role`` through."""
-    if actor is None or getattr(actor, "is_superuser", False):
+    """Let the system (actor=None) or a holder of ``role`` through.
+
+    ``is_superuser`` counts for nothing (三员分立: no all-powerful account).
+    """
+    if actor is None:
         return
     if not _holds(actor, role):
         raise PermissionDenied(f"只有{Role(role).label}可以{what}", code="org_not_allowed")
@@ -199,14 +202,14 @@ def _sync_admin_access(user) -> None:
 
 
 def _admin_group(role: str) -> Group:
-    group, created = Group.objects.get_or_create(name=Role(role).label)
-    if created:
-        wanted = ADMIN_ROLE_PERMISSIONS.get(role, ())
-        perms = []
-        for dotted in wanted:
-            app_label, codename = dotted.split(".", 1)
-            perms.extend(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
-        group.permissions.set(perms)
+    group, _ = Group.objects.get_or_create(name=Role(role).label)
+    # Set on every grant, not only when the group is new, so a change to
+    # ADMIN_ROLE_PERMISSIONS reaches existing installations at the next grant.
+    perms = []
+    for dotted in ADMIN_ROLE_PERMISSIONS.get(role, ()):
+        app_label, codename = dotted.split(".", 1)
+        perms.extend(Permission.objects.filter(content_type__app_label=app_label, codename=codename))
+    group.permissions.set(perms)
     return group
 
 

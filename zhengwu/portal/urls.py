@@ -13,4 +13,5 @@ urlpatterns = [
     path("catalog/items/<str:code>/", views.item_detail, name="item"),
     path("elderly/", views.elderly_mode, name="elderly"),
     path("office/", views.office, name="office"),
+    path("office/audit/", views.office_audit, name="office_audit"),
 ]

@@ -4,6 +4,8 @@ Views only parse input, call selectors and render; every read of substance lives
 selectors of the app that owns the data.
 """
 
+from datetime import date
+
 from django.core.paginator import InvalidPage, Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -12,12 +14,17 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_safe
 
-from zhengwu.accounts.decorators import staff_required
 from zhengwu.catalog import selectors as catalog_selectors
 from zhengwu.catalog.models import Category
+from zhengwu.core import selectors as core_selectors
 from zhengwu.core import workdays
+from zhengwu.core.access import PUBLIC, STAFF, access
+from zhengwu.core.audit import audit_chain_verify
 from zhengwu.core.errors import NotFound, ValidationFailed
+from zhengwu.core.models import AuditEvent
+from zhengwu.core.selectors import AUDIT_PAGE_SIZE
 from zhengwu.org import selectors as org_selectors
+from zhengwu.org.roles import Role
 
 from . import selectors as portal_selectors
 
@@ -39,11 +46,13 @@ def _columns_context() -> dict:
     }
 
 
+@access(PUBLIC)
 @require_safe
 def home(request):
     return render(request, "portal/home.html", {"nav": "home", **_columns_context()})
 
 
+@access(PUBLIC)
 @require_safe
 def disclosure_index(request):
     return render(request, "portal/section_disclosure.html", {
@@ -54,6 +63,7 @@ def disclosure_index(request):
     })
 
 
+@access(PUBLIC)
 @require_safe
 def services_index(request):
     return render(request, "portal/section_services.html", {
@@ -64,6 +74,7 @@ def services_index(request):
     })
 
 
+@access(PUBLIC)
 @require_safe
 def participation_index(request):
     return render(request, "portal/section_participation.html", {
@@ -82,6 +93,7 @@ def _catalog_filters(request) -> dict:
     }
 
 
+@access(PUBLIC)
 @require_safe
 def catalog_list(request):
     filters = _catalog_filters(request)
@@ -137,6 +149,7 @@ def _page(queryset, raw_page):
         ) from None
 
 
+@access(PUBLIC)
 @require_safe
 def department_list(request):
     return render(request, "portal/department_list.html", {
@@ -145,6 +158,7 @@ def department_list(request):
     })
 
 
+@access(PUBLIC)
 @require_safe
 def item_detail(request, code):
     try:
@@ -158,6 +172,7 @@ def item_detail(request, code):
     })
 
 
+@access(PUBLIC)
 @require_safe
 def elderly_mode(request):
     """Switch elderly mode without JS: set the cookie, then go back to a local page."""
@@ -176,14 +191,68 @@ def elderly_mode(request):
     return response
 
 
+@access(STAFF)
 @require_safe
-@staff_required
 def office(request):
     return render(request, "portal/office.html", {
         "nav": None,
         "assignments": org_selectors.user_roles(request.user),
+        "can_read_audit": org_selectors.user_holds_any_role(request.user, {Role.AUDIT_ADMIN}),
         "missing_years": workdays.calendar_missing_years(),
     })
+
+
+def _audit_filters(params) -> tuple[dict, dict, str | None]:
+    """Parse the audit page's query string into selector arguments (or a Chinese error)."""
+    raw = {key: params.get(key, "").strip() for key in ("action", "actor", "result", "date_from", "date_to", "before")}
+    parsed: dict = {
+        "action": raw["action"][:64] or None,
+        "actor": raw["actor"][:150] or None,
+        "result": raw["result"] or None,
+    }
+    if parsed["result"] and parsed["result"] not in AuditEvent.Result.values:
+        return raw, parsed, "结果筛选取值无效。"
+    for key, label in (("date_from", "开始日期"), ("date_to", "结束日期")):
+        try:
+            parsed[key] = date.fromisoformat(raw[key]) if raw[key] else None
+        except ValueError:
+            return raw, parsed, f"{label}不是有效日期(应为 YYYY-MM-DD)。"
+    if parsed["date_from"] and parsed["date_to"] and parsed["date_from"] > parsed["date_to"]:
+        return raw, parsed, "开始日期不能晚于结束日期。"
+    try:
+        parsed["before_id"] = int(raw["before"]) if raw["before"] else None
+    except ValueError:
+        return raw, parsed, "翻页参数无效,请从第一页重新查询。"
+    if parsed["before_id"] is not None and parsed["before_id"] < 1:
+        return raw, parsed, "翻页参数无效,请从第一页重新查询。"
+    return raw, parsed, None
+
+
+@access(STAFF, roles=[Role.AUDIT_ADMIN])
+@require_safe
+def office_audit(request):
+    """The audit administrator's view of the trail (三员分立: nobody else reads it)."""
+    raw, parsed, error = _audit_filters(request.GET)
+    rows = [] if error else core_selectors.audit_event_list(**parsed, limit=AUDIT_PAGE_SIZE + 1)
+    has_more = len(rows) > AUDIT_PAGE_SIZE
+    rows = rows[:AUDIT_PAGE_SIZE]
+    # The chain check walks the whole trail, so it runs on the first page only, not on
+    # every "next page" click.
+    chain = audit_chain_verify() if not raw["before"] and not error else None
+    next_query = None
+    if has_more:
+        query = request.GET.copy()
+        query["before"] = rows[-1].pk
+        next_query = query.urlencode()
+    return render(request, "portal/office_audit.html", {
+        "nav": None,
+        "filters": raw,
+        "results": AuditEvent.Result.choices,
+        "rows": rows,
+        "error": error,
+        "chain": chain,
+        "next_query": next_query,
+    }, status=400 if error else 200)
 
 
 def _error_page(request, status, title, message):

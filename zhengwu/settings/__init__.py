@@ -22,7 +22,11 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # First on purpose: the first app wins a management-command name clash, and org's
+    # createsuperuser (refused in production) must shadow django.contrib.auth's.
+    "zhengwu.org",
+    # django.contrib.admin with a site that also requires a verified second factor.
+    "zhengwu.accounts.admin_apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -30,8 +34,13 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
+    # Only for its static files: the API docs then load Swagger UI from our own origin
+    # (the CDN fallback uses an inline script that the Content-Security-Policy blocks).
+    "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "zhengwu.core",
-    "zhengwu.org",
     "zhengwu.accounts",
     "zhengwu.catalog",
     "zhengwu.portal",
@@ -40,6 +49,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # CSP, Permissions-Policy, COOP on every response, static files included.
+    "zhengwu.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "zhengwu.core.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -47,8 +58,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle / absolute session limits, then the forced change of an expired staff password.
+    "zhengwu.accounts.middleware.SessionTimeoutMiddleware",
+    "zhengwu.accounts.middleware.PasswordExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Deny by default: refuses any view without an @access declaration (zhengwu.core.access).
+    "zhengwu.core.access.AccessMiddleware",
 ]
 
 ROOT_URLCONF = "zhengwu.urls"
@@ -95,9 +112,15 @@ LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    # >= 8 characters from at least 3 of upper / lower / digit / symbol (MLPS level 3).
+    {"NAME": "zhengwu.accounts.password_validation.CharacterClassValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# ModelBackend checks passwords; RolePermissionBackend grants permissions that follow a post
+# (e.g. accounts.view_personal_data for window clerks, see zhengwu.accounts.auth_backends).
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "zhengwu.accounts.auth_backends.RolePermissionBackend",
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -157,7 +180,9 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}
     },
     "root": {"handlers": ["console"], "level": env("ZHENGWU_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # django.template at DEBUG dumps whole template contexts (cookies, session keys, form
+    # input): never below INFO, whatever ZHENGWU_LOG_LEVEL says (core/tests/test_log_hygiene.py).
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "django.template": {"level": "INFO"}},
 }
 
 # Personal-data encryption (SM4) and blind indexes (HMAC-SM3). Keys are hex; list entries are
@@ -174,5 +199,79 @@ ZHENGWU_UPLOAD_MAX_BYTES = env.int("ZHENGWU_UPLOAD_MAX_BYTES", default=20 * 1024
 ZHENGWU_UPLOAD_MAX_FILES = env.int("ZHENGWU_UPLOAD_MAX_FILES", default=10)
 ZHENGWU_UPLOAD_ALLOWED = env.list("ZHENGWU_UPLOAD_ALLOWED", default=["pdf", "ofd", "jpg", "png", "docx", "xlsx"])
 
+# Access control (zhengwu.core.access): who holds a post is answered by org.
+ZHENGWU_ROLE_CHECKER = "zhengwu.org.selectors.user_holds_any_role"
+
+# Second factor (django-otp TOTP + one-time recovery codes) for every staff account.
+ZHENGWU_STAFF_MFA_REQUIRED = env.bool("ZHENGWU_STAFF_MFA_REQUIRED", default=True)
+OTP_TOTP_ISSUER = env("ZHENGWU_MFA_ISSUER", default="示例县政务信息平台")
+# Failed codes lock a device for 1, 2, 4, 8 ... seconds (django-otp throttling).
+OTP_TOTP_THROTTLE_FACTOR = env.int("ZHENGWU_MFA_THROTTLE_FACTOR", default=1)
+OTP_STATIC_THROTTLE_FACTOR = OTP_TOTP_THROTTLE_FACTOR
+# Device admin pages would show secrets and delete without an audit row; they are removed.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Login and session rules (MLPS level 3). Account lockout after repeated failures; a
+# per-IP slow-down that never locks a whole shared address (see accounts.services).
+ZHENGWU_LOGIN_MAX_FAILURES = env.int("ZHENGWU_LOGIN_MAX_FAILURES", default=5)
+ZHENGWU_LOGIN_LOCK_MINUTES = env.int("ZHENGWU_LOGIN_LOCK_MINUTES", default=15)
+ZHENGWU_LOGIN_IP_MAX_FAILURES = env.int("ZHENGWU_LOGIN_IP_MAX_FAILURES", default=30)
+ZHENGWU_LOGIN_IP_WINDOW_MINUTES = env.int("ZHENGWU_LOGIN_IP_WINDOW_MINUTES", default=10)
+ZHENGWU_LOGIN_IP_THROTTLE_SECONDS = env.int("ZHENGWU_LOGIN_IP_THROTTLE_SECONDS", default=60)
+ZHENGWU_STAFF_PASSWORD_MAX_AGE_DAYS = env.int("ZHENGWU_STAFF_PASSWORD_MAX_AGE_DAYS", default=90)
+ZHENGWU_SESSION_IDLE_MINUTES = env.int("ZHENGWU_SESSION_IDLE_MINUTES", default=30)
+ZHENGWU_SESSION_WARNING_SECONDS = env.int("ZHENGWU_SESSION_WARNING_SECONDS", default=120)
+ZHENGWU_SESSION_ABSOLUTE_HOURS = env.int("ZHENGWU_SESSION_ABSOLUTE_HOURS", default=8)
+
 # Demo accounts are created only by `manage.py load_demo_county` (make run); never in migrations.
 ZHENGWU_DEMO = env.bool("ZHENGWU_DEMO", default=False)
+
+# Audit trail (zhengwu.core.audit): rows are kept at least 6 months (GB/T 22239-2019,
+# 网络安全法 第二十一条); `manage.py audit_purge` refuses anything newer. The role column is
+# filled from org's posts through this hook so that core never imports org.
+ZHENGWU_AUDIT_RETENTION_DAYS = env.int("ZHENGWU_AUDIT_RETENTION_DAYS", default=183)
+ZHENGWU_AUDIT_ROLE_RESOLVER = "zhengwu.org.selectors.user_role_labels"
+
+# Headers (zhengwu.core.middleware.SecurityHeadersMiddleware). Empty = the strict defaults there.
+ZHENGWU_CSP = env("ZHENGWU_CSP", default="")
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Lax, not Strict: a person following a link into the site from another site (an SMS
+# notice, the provincial portal) stays signed in, while cross-site POSTs still carry no
+# cookie. Strict would look like a random logout on every such link.
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Production (ZHENGWU_PRODUCTION=true): behind nginx with TLS. Refuses to start when a
+# demo shortcut is still in place; passes `manage.py check --deploy` without warnings.
+ZHENGWU_PRODUCTION = env.bool("ZHENGWU_PRODUCTION", default=False)
+if ZHENGWU_AUDIT_RETENTION_DAYS < 183:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"ZHENGWU_AUDIT_RETENTION_DAYS={ZHENGWU_AUDIT_RETENTION_DAYS}:审计记录至少保存 183 天(6个月),请调大该值"
+    )
+if ZHENGWU_PRODUCTION:
+    from django.core.exceptions import ImproperlyConfigured
+
+    _refusals = []
+    if DEBUG:
+        _refusals.append("生产环境不得开启 DJANGO_DEBUG")
+    if SECRET_KEY == "zhengwu-demo-only-insecure-key-change-me" or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+        _refusals.append("DJANGO_SECRET_KEY 未设置或仍是演示密钥(需至少50位随机字符)")
+    if not ZHENGWU_SM4_KEYS:
+        _refusals.append("未设置 ZHENGWU_SM4_KEYS(个人信息加密密钥)")
+    if not ZHENGWU_BLIND_INDEX_KEY:
+        _refusals.append("未设置 ZHENGWU_BLIND_INDEX_KEY(盲索引密钥)")
+    if _refusals:
+        raise ImproperlyConfigured("ZHENGWU_PRODUCTION=true,但配置不安全,拒绝启动:" + ";".join(_refusals))
+    DEBUG = False
+    SECURE_SSL_REDIRECT = True
+    # nginx terminates TLS and sets X-Forwarded-Proto itself (never passed through from the client).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_HTTPONLY = True
+    X_FRAME_OPTIONS = "DENY"

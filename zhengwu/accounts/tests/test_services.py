@@ -1,7 +1,7 @@
 import pytest
 
 from zhengwu.accounts import services
-from zhengwu.accounts.models import User
+from zhengwu.accounts.models import User, citizen_username_for
 from zhengwu.accounts.tests.factories import StaffFactory
 from zhengwu.core.errors import Conflict, PermissionDenied, ValidationFailed
 from zhengwu.core.models import AuditEvent
@@ -16,9 +16,12 @@ def _register(**overrides):
     return services.citizen_register(**data)
 
 
-def test_citizen_register_creates_user_named_by_id_number_and_audits(db):
+def test_citizen_register_stores_the_id_number_encrypted_and_audits(db):
     user = _register(id_number="11010519491231002x")
-    assert user.username == ID_X and user.id_number == ID_X
+    assert user.id_number == ID_X
+    # the login name is derived from the blind index, never the number itself
+    assert user.username == citizen_username_for(ID_X) and ID_X not in user.username
+    assert User.objects.get_by_id_number(ID_X.lower()) == user
     assert user.kind == User.Kind.CITIZEN and user.check_password(GOOD)
     event = AuditEvent.objects.get(action="accounts.register")
     assert event.actor_id == user.pk
@@ -49,7 +52,7 @@ def test_duplicate_id_number_is_a_conflict(db):
 def test_weak_password_is_refused_with_django_validator_messages_in_chinese(db):
     err = _refused(ValidationFailed, password="12345678")
     assert err.details["field"] == "password"
-    assert "密码" in err.message and "密码只包含数字。" in err.details["messages"]
+    assert "密码" in err.message and "密码须包含大写字母、小写字母、数字、符号中的至少3类。" in err.details["messages"]
 
 
 def test_short_password_is_refused(db):
@@ -103,6 +106,6 @@ def test_staff_create_needs_a_system_admin(db):
 
 
 def test_normalise_login_maps_ids_upper_and_staff_names_lower():
-    assert services.normalise_login(" 11010519491231002x ") == ID_X
+    assert services.normalise_login(" 11010519491231002x ") == citizen_username_for(ID_X)
     assert services.normalise_login("91350100m000100y43") == CODE
     assert services.normalise_login("XiTong") == "xitong"

@@ -37,7 +37,7 @@ def test_register_page_shows_both_tabs(client, db):
 def test_citizen_registration_succeeds_and_redirects_to_login(client, db):
     response = _citizen_post(client)
     assert response.status_code == 302 and response["Location"] == LOGIN
-    assert User.objects.get().username == ID_X
+    assert User.objects.get().id_number == ID_X
     assert "注册成功" in client.get(LOGIN).content.decode()
 
 
@@ -63,7 +63,7 @@ def test_weak_password_shows_validator_messages_in_chinese(client, db):
     response = _citizen_post(client, **{"c-password": "12345678", "c-password2": "12345678"})
     html = response.content.decode()
     assert response.status_code == 400
-    assert "密码只包含数字" in html and "这个密码太常见" in html
+    assert "至少3类" in html and "这个密码太常见" in html
     assert not User.objects.exists()
 
 
@@ -78,7 +78,7 @@ def test_every_field_error_is_shown_at_once(client, db):
     response = _citizen_post(client, **{"c-id_number": "110105194912310021", "c-phone": "12345",
                                         "c-password": "12345678", "c-password2": "12345678"})
     html = response.content.decode()
-    assert "校验位错误" in html and "手机号格式不对" in html and "密码只包含数字" in html
+    assert "校验位错误" in html and "手机号格式不对" in html and "至少3类" in html
     assert not User.objects.exists()
 
 
@@ -161,11 +161,12 @@ def test_inactive_account_cannot_log_in(client, db):
 
 
 def test_login_redirects_only_to_local_next(client, db):
-    StaffFactory(username="clerk")
-    ok = client.post(LOGIN, {"username": "clerk", "password": PASSWORD, "next": "/accounts/me/"})
+    # a citizen: staff go through the second factor first (test_mfa.py covers their next)
+    CitizenFactory(id_number=ID_X)
+    ok = client.post(LOGIN, {"username": ID_X, "password": PASSWORD, "next": "/accounts/me/"})
     assert ok["Location"] == "/accounts/me/"
     client.logout()
-    evil = client.post(LOGIN, {"username": "clerk", "password": PASSWORD, "next": "https://evil.example/"})
+    evil = client.post(LOGIN, {"username": ID_X, "password": PASSWORD, "next": "https://evil.example/"})
     assert "evil" not in evil["Location"]
 
 
@@ -216,6 +217,8 @@ def _guarded(decorator, user):
 
     request = RequestFactory().get("/office/")
     request.user = user or AnonymousUser()
+    if user is not None:
+        user.is_verified = lambda: True  # second factor passed (unverified staff: test_mfa.py)
     request.session = SessionStore()
     return decorator(lambda r: HttpResponse("ok"))(request)
 

@@ -1,4 +1,4 @@
-from .audit import AuditChainHead, AuditEvent
+from .audit import AuditChainHead, AuditEvent, AuditPurge
 from .base import TimeStampedModel
 from .calendar import CalendarDay, CalendarVersion, CalendarYear
 from .files import StoredFile
@@ -7,6 +7,7 @@ from .site import SiteIdentity
 __all__ = [
     "AuditChainHead",
     "AuditEvent",
+    "AuditPurge",
     "CalendarDay",
     "CalendarVersion",
     "CalendarYear",

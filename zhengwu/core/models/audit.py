@@ -6,6 +6,7 @@ no update or delete path: the model, its queryset and the admin all refuse.
 """
 
 from django.db import models
+from django.utils import timezone
 
 
 class AppendOnlyError(Exception):
@@ -59,8 +60,13 @@ class AuditEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("审计记录只能追加,不能删除")
 
+    @property
+    def time_display(self) -> str:
+        """The time as shown and exported: ISO 8601 in Beijing time, always with +08:00."""
+        return timezone.localtime(self.created_at).isoformat(timespec="seconds")
+
     def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action}"
+        return f"{self.time_display} {self.actor_label} {self.action}"
 
 
 class AuditChainHead(models.Model):
@@ -72,3 +78,29 @@ class AuditChainHead(models.Model):
 
     class Meta:
         verbose_name = "审计链头"
+
+
+class AuditPurge(models.Model):
+    """One retention purge: where the chain now starts and what was cut.
+
+    ``audit_chain_verify`` starts from the newest purge instead of the genesis hash:
+    the first kept row must link to ``last_purged_hash``. Each purge also writes an
+    "audit.purge" row into the chain carrying the same numbers, so a purge row forged
+    with raw SQL (to hide deleted rows) has no matching chained row and fails verification.
+    """
+
+    created_at = models.DateTimeField("执行时间")
+    cut_before = models.DateTimeField("清理截止时间(不含)")
+    last_purged_id = models.BigIntegerField("最后一条被清理记录的编号")
+    last_purged_hash = models.CharField("最后一条被清理记录的哈希", max_length=64)
+    removed_count = models.PositiveIntegerField("清理条数")
+    operator_label = models.CharField("执行人", max_length=150)
+    recorded_break = models.JSONField("清理前记录的断链", default=dict, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "审计记录清理"
+        verbose_name_plural = "审计记录清理"
+
+    def __str__(self):
+        return f"{timezone.localtime(self.created_at).isoformat(timespec='seconds')} 清理至 #{self.last_purged_id}"

@@ -6,8 +6,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from zhengwu.accounts.tests.factories import StaffFactory
+from zhengwu.accounts.tests.mfa_helpers import login_verified
 from zhengwu.core.models import AuditEvent, CalendarDay, CalendarYear, SiteIdentity
 from zhengwu.core.workdays import add_working_days, calendar_missing_years
+from zhengwu.org.roles import Role
+from zhengwu.org.tests.factories import grant_post
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +102,10 @@ def test_calendar_year_list_shows_the_missing_years_banner(admin_client, db):
         assert f"{year} 年" in content
 
 
-def test_audit_events_are_read_only_in_admin(admin_client, calendar_2025_2026):
+def test_audit_events_are_read_only_in_admin(client, calendar_2025_2026):
+    # The audit trail is the audit administrator's alone (三员分立).
+    admin_client = client
+    login_verified(client, grant_post(StaffFactory(), Role.AUDIT_ADMIN))
     event = AuditEvent.objects.first()
     assert admin_client.get(reverse("admin:core_auditevent_changelist")).status_code == 200
     assert admin_client.get(reverse("admin:core_auditevent_add")).status_code == 403

@@ -1,6 +1,6 @@
 """Loading and editing the calendar: seed, import, single-day edit, audit, ordinals."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.core.management import call_command

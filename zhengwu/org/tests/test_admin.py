@@ -1,6 +1,7 @@
 import pytest
 
 from zhengwu.accounts.tests.factories import CitizenFactory, StaffFactory
+from zhengwu.accounts.tests.mfa_helpers import login_verified
 from zhengwu.core.models import AuditEvent
 from zhengwu.org import services
 from zhengwu.org.models import Assignment, Unit
@@ -26,7 +27,7 @@ def _unit_form(**overrides):
 
 
 def test_system_admin_adds_a_unit_through_the_service(client, county, system_admin):
-    client.force_login(system_admin)
+    login_verified(client, system_admin)
     response = client.post("/admin/org/unit/add/", _unit_form(parent=county.pk))
     assert response.status_code == 302
     unit = Unit.objects.get(code="C-9")
@@ -35,7 +36,7 @@ def test_system_admin_adds_a_unit_through_the_service(client, county, system_adm
 
 
 def test_admin_shows_tree_rule_as_chinese_form_error(client, county, system_admin):
-    client.force_login(system_admin)
+    login_verified(client, system_admin)
     response = client.post("/admin/org/unit/add/", _unit_form(kind="section", parent=county.pk))
     assert response.status_code == 200
     assert "科室的上级只能是部门" in response.content.decode()
@@ -44,7 +45,7 @@ def test_admin_shows_tree_rule_as_chinese_form_error(client, county, system_admi
 
 def test_admin_edit_is_audited_with_the_change(client, county, system_admin):
     dept = services.unit_create(actor=None, code="C-1", name="县教育局", kind="department", parent=county)
-    client.force_login(system_admin)
+    login_verified(client, system_admin)
     response = client.post(f"/admin/org/unit/{dept.pk}/change/", _unit_form(
         code="C-1", name="县教育局", parent=county.pk, responsibilities="负责全县教育。"))
     assert response.status_code == 302
@@ -57,7 +58,7 @@ def test_security_admin_cannot_grant_a_citizen_a_post_in_admin(client, county):
     services.assignment_grant(actor=None, user=security, unit=county, role=Role.SECURITY_ADMIN)
     security.refresh_from_db()
     citizen = CitizenFactory()
-    client.force_login(security)
+    login_verified(client, security)
     response = client.post("/admin/org/assignment/add/", {"user": citizen.pk, "unit": county.pk, "role": "handler"})
     assert response.status_code == 200
     assert "只有工作人员可以任职" in response.content.decode()
@@ -66,4 +67,5 @@ def test_security_admin_cannot_grant_a_citizen_a_post_in_admin(client, county):
 
 def test_citizen_cannot_open_the_admin(client, db):
     client.force_login(CitizenFactory())
-    assert client.get("/admin/org/unit/").status_code == 302
+    # Logged in but not staff: a Chinese 403, not the admin's own login form.
+    assert client.get("/admin/org/unit/").status_code == 403

@@ -40,6 +40,19 @@ def browser_page():
 
 
 @pytest.fixture
+def csp_violations(browser_page):
+    """Console messages in which the browser reports a Content-Security-Policy violation."""
+    found: list[str] = []
+
+    def collect(message):
+        if "Content Security Policy" in message.text:
+            found.append(f"{browser_page.url}: {message.text}")
+
+    browser_page.on("console", collect)
+    return found
+
+
+@pytest.fixture
 def loaded_catalog(transactional_db):
     catalog_load(actor=None)
 
@@ -48,7 +61,9 @@ def _root_font_px(page) -> float:
     return page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
 
 
-def test_public_journey_home_catalog_area_item_and_elderly_mode(live_server, loaded_catalog, browser_page):
+def test_public_journey_home_catalog_area_item_and_elderly_mode(
+    live_server, loaded_catalog, browser_page, csp_violations
+):
     page = browser_page
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
@@ -95,6 +110,22 @@ def test_public_journey_home_catalog_area_item_and_elderly_mode(live_server, loa
     page.locator("[data-elderly-toggle]").click()
     page.reload()
     assert _root_font_px(page) == normal
+
+    # Everything above ran under the strict Content-Security-Policy without a violation.
+    assert csp_violations == []
+
+
+def test_account_pages_and_api_docs_work_under_the_content_security_policy(live_server, browser_page, csp_violations):
+    page = browser_page
+    # The sign-in and registration forms are styled by their static stylesheet,
+    for path in ("/accounts/login/", "/accounts/register/"):
+        response = page.goto(live_server.url + path)
+        assert "script-src 'self'" in response.headers["content-security-policy"]
+        assert page.locator(".account-box").first.evaluate("e => getComputedStyle(e).maxWidth") != "none"
+    # and the API docs load Swagger UI from our own static files and render the operations.
+    page.goto(live_server.url + "/api/v1/docs")
+    page.wait_for_selector(".opblock", timeout=15000)
+    assert csp_violations == []
 
 
 def test_elderly_mode_works_without_javascript(live_server, loaded_catalog):

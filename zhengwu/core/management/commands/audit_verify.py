@@ -8,8 +8,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         report = audit_chain_verify()
+        start = ""
+        if report.anchor is not None:
+            start = f"(自清理记录 #{report.anchor.pk} 之后,即记录 #{report.anchor.last_purged_id} 之后开始)"
         if report.ok:
-            self.stdout.write(self.style.SUCCESS(f"审计链完整:已校验 {report.checked} 条记录。"))
+            self.stdout.write(self.style.SUCCESS(f"审计链完整:已校验 {report.checked} 条记录{start}。"))
             return
         self.stderr.write(
             self.style.ERROR(

@@ -42,4 +42,10 @@ class Command(BaseCommand):
         lines.append("")
         lines.append("个人用身份证号登录,法人用统一社会信用代码登录,工作人员用登录名登录。")
         lines.append("系统管理员 xitong 可进入 /admin/ 配置管理后台;三员(系统、安全、审计管理员)互相分立。")
+        if report.totp_secret:
+            lines.append(
+                "工作人员登录后须输入手机令牌验证码(双因素认证)。演示工作人员共用公开的演示令牌密钥 "
+                f"{report.totp_secret}(TOTP,6 位,30 秒):可填入手机身份验证器应用,"
+                "或运行 `manage.py demo_totp <登录名>` 显示当前验证码。"
+            )
         return "\n".join(lines)

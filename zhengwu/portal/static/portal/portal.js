@@ -35,3 +35,76 @@
     }
   });
 })();
+
+/* Session idle warning. The server ends a session after ZHENGWU_SESSION_IDLE_MINUTES
+   without a request (accounts.middleware); this only warns shortly before and offers
+   "继续使用", which posts to the keep-alive endpoint. The limits come from data
+   attributes on <body>, present only for signed-in visitors. */
+(function () {
+  "use strict";
+  var body = document.body;
+  var remaining = parseInt(body.dataset.sessionRemainingSeconds || "", 10);
+  if (!remaining || !body.dataset.keepaliveUrl) return;
+  var warnBefore = parseInt(body.dataset.sessionWarningSeconds || "120", 10);
+  var warnTimer = null;
+  var endTimer = null;
+  var dialog = null;
+
+  function schedule(seconds) {
+    clearTimeout(warnTimer);
+    clearTimeout(endTimer);
+    warnTimer = setTimeout(showWarning, Math.max(0, seconds - warnBefore) * 1000);
+    // Past the limit the server has ended the session; reloading shows the login page
+    // with "登录已超时,请重新登录" instead of leaving a dead page on screen.
+    endTimer = setTimeout(function () { window.location.reload(); }, (seconds + 1) * 1000);
+  }
+
+  function buildDialog() {
+    dialog = document.createElement("dialog");
+    dialog.className = "session-warning";
+    dialog.setAttribute("aria-labelledby", "session-warning-text");
+    var text = document.createElement("p");
+    text.id = "session-warning-text";
+    var minutes = Math.max(1, Math.round(warnBefore / 60));
+    text.textContent = "您将在" + minutes + "分钟后因长时间未操作而退出登录";
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "btn";
+    button.textContent = "继续使用";
+    button.addEventListener("click", keepAlive);
+    dialog.appendChild(text);
+    dialog.appendChild(button);
+    document.body.appendChild(dialog);
+  }
+
+  function showWarning() {
+    if (!dialog) buildDialog();
+    if (dialog.open) return;
+    if (typeof dialog.showModal === "function") dialog.showModal();
+    else dialog.setAttribute("open", "");
+  }
+
+  function closeWarning() {
+    if (!dialog) return;
+    if (typeof dialog.close === "function") dialog.close();
+    else dialog.removeAttribute("open");
+  }
+
+  function keepAlive() {
+    fetch(body.dataset.keepaliveUrl, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": body.dataset.csrfToken || "", "Accept": "application/json" }
+    }).then(function (response) {
+      if (!response.ok) throw new Error("session ended");
+      return response.json();
+    }).then(function (data) {
+      closeWarning();
+      schedule(data.remaining_seconds);
+    }).catch(function () {
+      window.location.reload();
+    });
+  }
+
+  schedule(remaining);
+})();
