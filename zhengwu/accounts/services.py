@@ -13,7 +13,7 @@ import logging
 import math
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
@@ -160,10 +160,22 @@ def enterprise_register(
 
 @transaction.atomic
 def staff_create(
-    *, actor, username: str, real_name: str, phone: str = "", password: str, is_demo: bool = False
+    *,
+    actor,
+    username: str,
+    real_name: str,
+    phone: str = "",
+    password: str,
+    is_demo: bool = False,
+    must_change_password: bool = False,
 ) -> User:
-    """Create a staff account (the system administrator's job); posts are granted separately."""
-    if actor is not None and not getattr(actor, "is_superuser", False):
+    """Create a staff account (the system administrator's job); posts are granted separately.
+
+    ``must_change_password`` makes the first login go straight to the change-password
+    page (used for generated initial passwords).
+    """
+    # Superusers get no bypass (三员分立): only the system (actor=None) or a system admin.
+    if actor is not None:
         if not user_has_role(actor, Role.SYSTEM_ADMIN):
             raise PermissionDenied("只有系统管理员可以创建工作人员账户", code="staff_create_not_allowed")
     username = (username or "").strip().lower()
@@ -180,6 +192,9 @@ def staff_create(
     user = User(username=username, kind=User.Kind.STAFF, real_name=real_name, phone=phone, is_demo=is_demo)
     _check_password(password, user)
     user.set_password(password)
+    if must_change_password:
+        # Older than any password age limit: the expiry middleware forces a change.
+        user.password_changed_at = datetime(2000, 1, 1, tzinfo=UTC)
     _save_new(user, f"登录名“{username}”已被使用", "username")
     audit_record(
         actor=actor, action="accounts.staff.create", obj=user, details={"username": username, "is_demo": is_demo}

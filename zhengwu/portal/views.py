@@ -7,7 +7,7 @@ selectors of the app that owns the data.
 from datetime import date
 
 from django.core.paginator import InvalidPage, Paginator
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
@@ -198,6 +198,7 @@ def office(request):
         "nav": None,
         "assignments": org_selectors.user_roles(request.user),
         "can_read_audit": org_selectors.user_holds_any_role(request.user, {Role.AUDIT_ADMIN}),
+        "can_reset_mfa": org_selectors.user_holds_any_role(request.user, {Role.SECURITY_ADMIN}),
         "missing_years": workdays.calendar_missing_years(),
     })
 
@@ -256,6 +257,10 @@ def office_audit(request):
 
 
 def _error_page(request, status, title, message):
+    # API clients get the same {code, message, details} contract as every other API error.
+    if request.path.startswith("/api/"):
+        codes = {400: "bad_request", 403: "permission_denied", 404: "not_found"}
+        return JsonResponse({"code": codes.get(status, "error"), "message": title, "details": {}}, status=status)
     return render(
         request, "portal/error.html", {"status": status, "title": title, "message": message},
         status=status,

@@ -182,7 +182,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("ZHENGWU_LOG_LEVEL", default="INFO")},
     # django.template at DEBUG dumps whole template contexts (cookies, session keys, form
     # input): never below INFO, whatever ZHENGWU_LOG_LEVEL says (core/tests/test_log_hygiene.py).
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "django.template": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.template": {"level": "INFO"},
+        # run_huey adds its own handler to "huey"; not propagating prints each line once.
+        "huey": {"level": "INFO", "propagate": False},
+    },
 }
 
 # Personal-data encryption (SM4) and blind indexes (HMAC-SM3). Keys are hex; list entries are

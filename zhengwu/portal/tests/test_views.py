@@ -378,3 +378,9 @@ def test_participation_page_lists_service_points_and_shared_supervision_phone(cl
     # Every department publishes the same supervision phone, so it is said once.
     assert html.count("0000-1110099") == 1
     assert "示例县民生路8号" in html
+
+
+def test_unknown_api_url_answers_json_in_chinese(client):
+    response = client.get("/api/v1/no-such-endpoint")
+    assert response.status_code == 404
+    assert response.json() == {"code": "not_found", "message": "页面不存在", "details": {}}
