@@ -24,6 +24,26 @@ _override = override_settings(**_TEST_SETTINGS)
 _deselected_browser_tests: list[str] = []
 
 
+@pytest.fixture(autouse=True)
+def _fresh_process_caches():
+    # Each test's rows are rolled back afterwards, but in-process copies (the calendar,
+    # rendered public pages and their content version) would survive into the next test
+    # and show it another test's data: start and end every test with them empty.
+    from django.core.cache import cache
+
+    from zhengwu.core.page_cache import forget_versions
+    from zhengwu.core.workdays import calendar_cache_clear
+
+    def clear():
+        cache.clear()
+        forget_versions()
+        calendar_cache_clear()
+
+    clear()
+    yield
+    clear()
+
+
 def _in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("true", "1")
 

@@ -29,7 +29,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from . import request_context
+from . import page_cache, request_context
 from .errors import Conflict, ValidationFailed
 from .models import AuditChainHead, AuditEvent, AuditPurge
 
@@ -131,6 +131,7 @@ def audit_record(
     head.last_hash = event.hash
     head.last_event_id = event.pk
     head.save(update_fields=["last_hash", "last_event_id"])
+    page_cache.content_changed(action)
     return event
 
 

@@ -22,6 +22,7 @@ from zhengwu.core.access import PUBLIC, STAFF, access
 from zhengwu.core.audit import audit_chain_verify
 from zhengwu.core.errors import NotFound, ValidationFailed
 from zhengwu.core.models import AuditEvent
+from zhengwu.core.page_cache import cached_public_page
 from zhengwu.core.selectors import AUDIT_PAGE_SIZE
 from zhengwu.org import selectors as org_selectors
 from zhengwu.org.roles import Role
@@ -48,12 +49,14 @@ def _columns_context() -> dict:
 
 @access(PUBLIC)
 @require_safe
+@cached_public_page
 def home(request):
     return render(request, "portal/home.html", {"nav": "home", **_columns_context()})
 
 
 @access(PUBLIC)
 @require_safe
+@cached_public_page
 def disclosure_index(request):
     return render(request, "portal/section_disclosure.html", {
         "nav": "disclosure",
@@ -65,6 +68,7 @@ def disclosure_index(request):
 
 @access(PUBLIC)
 @require_safe
+@cached_public_page
 def services_index(request):
     return render(request, "portal/section_services.html", {
         "nav": "services",
@@ -76,6 +80,7 @@ def services_index(request):
 
 @access(PUBLIC)
 @require_safe
+@cached_public_page
 def participation_index(request):
     return render(request, "portal/section_participation.html", {
         "nav": "participation",
@@ -95,6 +100,7 @@ def _catalog_filters(request) -> dict:
 
 @access(PUBLIC)
 @require_safe
+@cached_public_page
 def catalog_list(request):
     filters = _catalog_filters(request)
     counts = catalog_selectors.category_counts()
@@ -151,6 +157,7 @@ def _page(queryset, raw_page):
 
 @access(PUBLIC)
 @require_safe
+@cached_public_page
 def department_list(request):
     return render(request, "portal/department_list.html", {
         "nav": "catalog",
@@ -160,6 +167,7 @@ def department_list(request):
 
 @access(PUBLIC)
 @require_safe
+@cached_public_page
 def item_detail(request, code):
     try:
         item = catalog_selectors.item_get(code=code)

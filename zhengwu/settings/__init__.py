@@ -151,6 +151,14 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Cache: per-process memory by default; CACHE_URL=redis://… shares it between app servers.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://zhengwu")}
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 5000)
+# Rendered public pages for anonymous visitors (zhengwu.core.page_cache).
+ZHENGWU_PAGE_CACHE_SECONDS = env.int("ZHENGWU_PAGE_CACHE_SECONDS", default=600)
+ZHENGWU_PAGE_CACHE_RECHECK_SECONDS = env.float("ZHENGWU_PAGE_CACHE_RECHECK_SECONDS", default=2.0)
+
 # Task queue: Huey on SQLite by default; on Redis when HUEY_REDIS_URL is set.
 HUEY_REDIS_URL = env("HUEY_REDIS_URL", default="")
 HUEY_IMMEDIATE = env.bool("HUEY_IMMEDIATE", default=False)

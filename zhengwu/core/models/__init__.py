@@ -1,5 +1,6 @@
 from .audit import AuditChainHead, AuditEvent, AuditPurge
 from .base import TimeStampedModel
+from .content import ContentVersion
 from .calendar import CalendarDay, CalendarVersion, CalendarYear
 from .files import StoredFile
 from .site import SiteIdentity
@@ -9,6 +10,7 @@ __all__ = [
     "AuditEvent",
     "AuditPurge",
     "CalendarDay",
+    "ContentVersion",
     "CalendarVersion",
     "CalendarYear",
     "SiteIdentity",

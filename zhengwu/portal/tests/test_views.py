@@ -350,19 +350,20 @@ def test_header_never_shows_a_citizens_raw_id_number(client, citizen_user):
 
 
 def test_catalog_list_query_count_is_constant(client, county, django_assert_max_num_queries):
+    # Counts a cache miss: the page-cache version read is one of them.
     # Whatever the filters and page, the page costs the same handful of queries.
     for params in ({}, {"category": "power", "page": "3"}, {"department": "D003"}, {"q": "许可"}):
-        with django_assert_max_num_queries(10):
+        with django_assert_max_num_queries(11):
             assert client.get(reverse("portal:catalog"), params).status_code == 200
 
 
 def test_item_page_query_count_is_constant(client, full_item, django_assert_max_num_queries):
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):
         assert client.get(reverse("portal:item", args=[full_item.code])).status_code == 200
 
 
 def test_home_query_count_is_constant(client, county, django_assert_max_num_queries):
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         assert client.get(reverse("portal:home")).status_code == 200
 
 
