@@ -248,6 +248,14 @@ def run_calendar_bench() -> dict:
     return dict(result or {})
 
 
+def run_render_bench() -> dict:
+    os.environ.update(bench_env())
+    import django
+
+    django.setup()
+    return importlib.import_module("bench.bench_render").run()
+
+
 # --- reporting -----------------------------------------------------------------------
 
 def evaluate(pages: list[dict]) -> None:
@@ -300,6 +308,22 @@ def markdown(result: dict) -> str:
         lines.append(f"错误 / error: {cal['error']}")
     else:
         lines += [f"- {k}: {v}" for k, v in cal.items()]
+    render = result.get("uncached_render") or {}
+    lines += [
+        "",
+        "## 未缓存渲染 / uncached render (one process, cache emptied before each request)",
+        "",
+        "上表是匿名访问的稳定状态(页面缓存命中);登录用户和缓存失效后的第一次访问付出下面的代价。",
+        "",
+    ]
+    if render.get("error"):
+        lines.append(f"错误 / error: {render['error']}")
+    else:
+        lines += ["| URL | ms/请求 | 查询数 queries |", "|---|---:|---:|"]
+        lines += [
+            f"| `{path}` | {page['ms_per_request']:.2f} | {page['queries']} |"
+            for path, page in render.get("pages", {}).items()
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -394,6 +418,13 @@ def main(argv: list[str] | None = None) -> int:
         calendar = {"error": f"{type(exc).__name__}: {exc}"}
         ok = False
 
+    try:
+        log("未缓存时的页面渲染 / uncached render cost (bench/bench_render.py)")
+        render = run_render_bench()
+    except Exception as exc:  # the report is still worth saving
+        render = {"error": f"{type(exc).__name__}: {exc}"}
+        ok = False
+
     now = dt.datetime.now(ZoneInfo("Asia/Shanghai"))
     result = {
         "timestamp": now.isoformat(timespec="seconds"),
@@ -408,6 +439,7 @@ def main(argv: list[str] | None = None) -> int:
         "goal": {"ratio_to_bare_min": RATIO_GOAL, "p99_ms_max": P99_GOAL_MS},
         "pages": pages,
         "calendar": calendar,
+        "uncached_render": render,
         "ok": ok,
     }
     report = markdown(result)
