@@ -8,27 +8,23 @@ the in-memory path; the table load itself is timed separately.
 from __future__ import annotations
 
 import json
-import os
 import random
-import sys
 import time
 from datetime import date, timedelta
-from pathlib import Path
 
-
-def _setup_django() -> None:
-    root = Path(__file__).resolve().parent.parent
-    if str(root) not in sys.path:
-        sys.path.insert(0, str(root))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhengwu.settings")
-    import django
-
-    django.setup()
+if __package__:
+    from .django_setup import setup_django
+else:  # run as a script: only bench/ is on sys.path
+    from django_setup import setup_django
 
 
 def run(calls: int = 200_000, seed: int = 82) -> dict:
-    _setup_django()
-    from zhengwu.core.workdays import add_working_days, calendar_cache_clear, calendar_coverage
+    setup_django()
+    from zhengwu.core.workdays import (
+        add_working_days,
+        calendar_cache_clear,
+        calendar_coverage,
+    )
 
     calendar_cache_clear()
     t0 = time.perf_counter()

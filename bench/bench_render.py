@@ -8,26 +8,18 @@ templates stays visible even though the cache hides it from the load test.
 
 from __future__ import annotations
 
-import os
-import sys
 import time
-from pathlib import Path
+
+if __package__:
+    from .django_setup import setup_django
+else:  # run as a script: only bench/ is on sys.path
+    from django_setup import setup_django
 
 PATHS = ("/catalog/", "/catalog/items/QL017/", "/")
 
 
-def _setup_django() -> None:
-    root = Path(__file__).resolve().parent.parent
-    if str(root) not in sys.path:
-        sys.path.insert(0, str(root))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhengwu.settings")
-    import django
-
-    django.setup()
-
-
 def run(requests_per_page: int = 40) -> dict:
-    _setup_django()
+    setup_django()
     from django.core.cache import cache
     from django.db import connection
     from django.test import Client

@@ -100,6 +100,17 @@ def _save_new(user: User, conflict_message: str, conflict_field: str) -> None:
         raise Conflict(conflict_message, code="account_exists", details={"field": conflict_field}) from None
 
 
+def _register(user: User, password: str, *, conflict_message: str, conflict_field: str) -> User:
+    """Check the password against the new account, save it and audit it as its own actor."""
+    _check_password(password, user)
+    user.set_password(password)
+    _save_new(user, conflict_message, conflict_field)
+    audit_record(
+        actor=user, action="accounts.register", obj=user, details={"kind": user.kind, "is_demo": user.is_demo}
+    )
+    return user
+
+
 @transaction.atomic
 def citizen_register(
     *, name: str, id_number: str, phone: str, password: str, address: str = "", is_demo: bool = False
@@ -122,11 +133,7 @@ def citizen_register(
         address=address,
         is_demo=is_demo,
     )
-    _check_password(password, user)
-    user.set_password(password)
-    _save_new(user, "该身份证号已注册", "id_number")
-    audit_record(actor=user, action="accounts.register", obj=user, details={"kind": user.kind, "is_demo": is_demo})
-    return user
+    return _register(user, password, conflict_message="该身份证号已注册", conflict_field="id_number")
 
 
 @transaction.atomic
@@ -151,11 +158,7 @@ def enterprise_register(
         phone=phone,
         is_demo=is_demo,
     )
-    _check_password(password, user)
-    user.set_password(password)
-    _save_new(user, "该统一社会信用代码已注册", "credit_code")
-    audit_record(actor=user, action="accounts.register", obj=user, details={"kind": user.kind, "is_demo": is_demo})
-    return user
+    return _register(user, password, conflict_message="该统一社会信用代码已注册", conflict_field="credit_code")
 
 
 @transaction.atomic

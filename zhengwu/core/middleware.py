@@ -1,5 +1,7 @@
 import logging
 
+from django.core.exceptions import BadRequest
+
 from . import request_context
 
 
@@ -77,3 +79,38 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy", self.permissions)
         response.headers.setdefault("Cross-Origin-Opener-Policy", self.coop)
         return response
+
+
+class RejectNulMiddleware:
+    """Answer 400 to any request carrying a NUL character in its path, query or form.
+
+    PostgreSQL refuses NUL in text values, so such input would otherwise reach a query
+    and fail as a 500 there (SQLite accepts it, which hides the problem in development).
+    No legitimate URL, search or form value contains one. The 400 page is the project's
+    handler400 (Chinese page, or the JSON error contract under /api/).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _carries_nul(request):
+            raise BadRequest("request contains a NUL character")
+        return self.get_response(request)
+
+
+def _carries_nul(request) -> bool:
+    if "\x00" in request.path or _any_nul(request.GET):
+        return True
+    content_type = request.META.get("CONTENT_TYPE", "")
+    # Only bodies that are cheap to read here: parsing a multipart body now would run
+    # before the upload views install their own upload handlers.
+    if content_type.startswith("application/x-www-form-urlencoded"):
+        return _any_nul(request.POST)
+    if content_type.startswith("application/json"):
+        return b"\\u0000" in request.body
+    return False
+
+
+def _any_nul(query_dict) -> bool:
+    return any("\x00" in key or "\x00" in value for key, values in query_dict.lists() for value in values)

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "zhengwu.core",
     "zhengwu.accounts",
     "zhengwu.catalog",
+    "zhengwu.cases",
     "zhengwu.portal",
     "zhengwu.demo",
 ]
@@ -53,6 +54,8 @@ MIDDLEWARE = [
     "zhengwu.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "zhengwu.core.middleware.RequestContextMiddleware",
+    # NUL in a path, query or form value: a Chinese 400 before any query (PostgreSQL refuses NUL).
+    "zhengwu.core.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -204,6 +207,8 @@ ZHENGWU_CRYPTO_PROVIDER = env("ZHENGWU_CRYPTO_PROVIDER", default="zhengwu.core.c
 ZHENGWU_SM4_KEYS = env.list("ZHENGWU_SM4_KEYS", default=[])
 ZHENGWU_SM4_CURRENT_KEY = env("ZHENGWU_SM4_CURRENT_KEY", default="")
 ZHENGWU_BLIND_INDEX_KEY = env("ZHENGWU_BLIND_INDEX_KEY", default="")
+# Encrypts electronic-seal private keys at rest (a long random secret); empty = derived from SECRET_KEY.
+ZHENGWU_SEAL_KEY_PASSPHRASE = env("ZHENGWU_SEAL_KEY_PASSPHRASE", default="")
 
 # Uploads: kept outside STATIC_ROOT/MEDIA_ROOT and served only through the checked view
 # (zhengwu.core.uploads). Limits are per file and per request.
@@ -275,6 +280,8 @@ if ZHENGWU_PRODUCTION:
         _refusals.append("未设置 ZHENGWU_SM4_KEYS(个人信息加密密钥)")
     if not ZHENGWU_BLIND_INDEX_KEY:
         _refusals.append("未设置 ZHENGWU_BLIND_INDEX_KEY(盲索引密钥)")
+    if len(ZHENGWU_SEAL_KEY_PASSPHRASE) < 32:
+        _refusals.append("未设置足够长的 ZHENGWU_SEAL_KEY_PASSPHRASE(电子印章私钥口令,至少 32 个字符的随机串)")
     if _refusals:
         raise ImproperlyConfigured("ZHENGWU_PRODUCTION=true,但配置不安全,拒绝启动:" + ";".join(_refusals))
     DEBUG = False

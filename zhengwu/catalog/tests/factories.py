@@ -1,34 +1,16 @@
 import factory
 
-from zhengwu.accounts.models import User
+from zhengwu.accounts.tests.factories import StaffFactory
 from zhengwu.catalog.models import Category, Item, ItemMaterial, WorkArea
-from zhengwu.org.models import Unit
+from zhengwu.org.tests.factories import DepartmentFactory as UnitFactory
+
+# Re-exported under the names the catalog tests use; the definitions live with their apps.
+__all__ = ["ItemFactory", "ItemMaterialFactory", "StaffUserFactory", "UnitFactory", "WorkAreaFactory"]
 
 
-class UnitFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Unit
-
-    code = factory.Sequence(lambda n: f"T{n:04d}")
-    name = factory.Sequence(lambda n: f"测试部门{n}")
-    kind = Unit.Kind.DEPARTMENT
-
-
-class StaffUserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = User
-        skip_postgeneration_save = True
-
-    username = factory.Sequence(lambda n: f"staff{n}")
-    real_name = factory.Sequence(lambda n: f"工作人员{n}")
-    kind = User.Kind.STAFF
+class StaffUserFactory(StaffFactory):
+    # The Django admin's own has_permission() also asks for is_staff.
     is_staff = True
-    password = factory.PostGenerationMethodCall("set_password", "pw-123456")
-
-    @factory.post_generation
-    def persist(self, create, extracted, **kwargs):
-        if create:
-            self.save()
 
 
 class WorkAreaFactory(factory.django.DjangoModelFactory):

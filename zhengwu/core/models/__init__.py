@@ -1,8 +1,10 @@
 from .audit import AuditChainHead, AuditEvent, AuditPurge
 from .base import TimeStampedModel
+from .clock import Clock, ClockEvent
 from .content import ContentVersion
 from .calendar import CalendarDay, CalendarVersion, CalendarYear
 from .files import StoredFile
+from .seal import SealCertificate
 from .site import SiteIdentity
 
 __all__ = [
@@ -13,6 +15,9 @@ __all__ = [
     "ContentVersion",
     "CalendarVersion",
     "CalendarYear",
+    "Clock",
+    "ClockEvent",
+    "SealCertificate",
     "SiteIdentity",
     "StoredFile",
     "TimeStampedModel",

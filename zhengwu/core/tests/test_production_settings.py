@@ -22,6 +22,7 @@ def _manage(tmp_path, *args, **env_overrides):
         "ZHENGWU_SM4_KEYS": "k1:00112233445566778899aabbccddeeff",
         "ZHENGWU_SM4_CURRENT_KEY": "k1",
         "ZHENGWU_BLIND_INDEX_KEY": "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100",
+        "ZHENGWU_SEAL_KEY_PASSPHRASE": "q8Yt2pVn0sXw4LrK9mB7cZ3hJ6fD1gA5eU",
     })
     env.update(env_overrides)
     env = {k: v for k, v in env.items() if v is not None}
@@ -58,6 +59,7 @@ def test_production_settings_turn_on_https_hsts_and_secure_cookies(tmp_path):
     [
         ({"ZHENGWU_SM4_KEYS": None}, "ZHENGWU_SM4_KEYS"),
         ({"ZHENGWU_BLIND_INDEX_KEY": None}, "ZHENGWU_BLIND_INDEX_KEY"),
+        ({"ZHENGWU_SEAL_KEY_PASSPHRASE": "short"}, "ZHENGWU_SEAL_KEY_PASSPHRASE"),
         ({"DJANGO_SECRET_KEY": None}, "DJANGO_SECRET_KEY"),
         ({"DJANGO_SECRET_KEY": "short-secret"}, "DJANGO_SECRET_KEY"),
         ({"DJANGO_DEBUG": "true"}, "DJANGO_DEBUG"),

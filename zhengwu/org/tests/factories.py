@@ -13,6 +13,11 @@ class UnitFactory(factory.django.DjangoModelFactory):
     parent = None
 
 
+class DepartmentFactory(UnitFactory):
+    name = factory.Sequence(lambda n: f"测试部门{n}")
+    kind = Unit.Kind.DEPARTMENT
+
+
 def grant_post(user, role, *, unit=None):
     """Give ``user`` a post the way production does (assignment_grant, as the system)."""
     from zhengwu.org.services import assignment_grant

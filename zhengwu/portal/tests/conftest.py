@@ -6,37 +6,18 @@ pages render without `collectstatic`.
 
 import os
 
-import factory
 import pytest
 
-from zhengwu.accounts.models import User
+from zhengwu.accounts.tests.factories import CitizenFactory, StaffFactory
 from zhengwu.catalog.models import Item, ItemMaterial, WorkArea
 from zhengwu.catalog.services import catalog_load
 from zhengwu.org.models import Assignment, Unit
 from zhengwu.org.roles import Role
+from zhengwu.org.tests.factories import DepartmentFactory as UnitFactory
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls
 # from a thread with a running loop unless told this is deliberate.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = User
-
-    username = factory.Sequence(lambda n: f"user{n}")
-    real_name = factory.Sequence(lambda n: f"用户{n}")
-    kind = User.Kind.CITIZEN
-    password = factory.django.Password("Zhengwu#2024")
-
-
-class UnitFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Unit
-
-    code = factory.Sequence(lambda n: f"U{n:04d}")
-    name = factory.Sequence(lambda n: f"县测试局{n}")
-    kind = Unit.Kind.DEPARTMENT
 
 
 @pytest.fixture
@@ -86,11 +67,11 @@ def full_item(catalog, county):
 
 @pytest.fixture
 def staff_user(db, county):
-    user = UserFactory(username="clerk01", real_name="王窗口", kind=User.Kind.STAFF)
+    user = StaffFactory(username="clerk01", real_name="王窗口")
     Assignment.objects.create(user=user, unit=county["centre"], role=Role.WINDOW_CLERK)
     return user
 
 
 @pytest.fixture
 def citizen_user(db):
-    return UserFactory(username="110101199003071234", real_name="李市民", kind=User.Kind.CITIZEN)
+    return CitizenFactory(real_name="李市民")

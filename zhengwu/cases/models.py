@@ -1,0 +1,142 @@
+"""Cases (办件): process definitions as data, the case row, and its append-only events.
+
+A case keeps the ``ProcessDefinition`` version it was submitted under and its clocks
+(CONVENTIONS rule 5): publishing a new version or editing the item's limits later does
+not change running cases.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from zhengwu.core.models import TimeStampedModel
+
+from . import engine
+
+
+class ProcessDefinition(models.Model):
+    """One version of an item's flowchart: ``steps`` is the ordered list the engine reads.
+
+    Each step: ``{"key", "name", "role", "limit_days", "warn_days", "outcomes", "stops_clock"}``.
+    Rows are never edited: a change is a new version.
+    """
+
+    item = models.ForeignKey("catalog.Item", on_delete=models.PROTECT, related_name="process_definitions", verbose_name="事项")
+    version = models.PositiveIntegerField("版本")
+    is_current = models.BooleanField("现行版本", default=True)
+    steps = models.JSONField("环节")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", verbose_name="创建人",
+    )
+
+    class Meta:
+        ordering = ["item", "-version"]
+        verbose_name = "办理流程"
+        verbose_name_plural = "办理流程"
+        constraints = [
+            models.UniqueConstraint(fields=["item", "version"], name="cases_definition_unique_version"),
+            models.UniqueConstraint(fields=["item"], condition=Q(is_current=True), name="cases_definition_one_current"),
+        ]
+
+    def __str__(self):
+        return f"{self.item_id} v{self.version}"
+
+    @property
+    def total_limit_days(self) -> int:
+        return sum(int(s["limit_days"]) for s in self.steps)
+
+
+class ReceiptCounter(models.Model):
+    """The last receipt sequence number issued on a day; incremented under a row lock."""
+
+    day = models.DateField("日期", primary_key=True)
+    last = models.PositiveIntegerField("已发号", default=0)
+
+    class Meta:
+        verbose_name = "受理编号计数"
+        verbose_name_plural = "受理编号计数"
+
+
+class Case(TimeStampedModel):
+    class Channel(models.TextChoices):
+        ONLINE = "online", "网上申请"
+        WINDOW = "window", "窗口受理"
+        AGENT = "agent", "代办"
+
+    class Status(models.TextChoices):
+        RUNNING = engine.RUNNING, engine.STATUS_LABELS[engine.RUNNING]
+        CORRECTION = engine.CORRECTION, engine.STATUS_LABELS[engine.CORRECTION]
+        SUSPENDED = engine.SUSPENDED, engine.STATUS_LABELS[engine.SUSPENDED]
+        REFUSED = engine.REFUSED, engine.STATUS_LABELS[engine.REFUSED]
+        CONCLUDED = engine.CONCLUDED, engine.STATUS_LABELS[engine.CONCLUDED]
+
+    receipt_no = models.CharField("受理编号", max_length=20, unique=True)
+    item = models.ForeignKey("catalog.Item", on_delete=models.PROTECT, related_name="cases", verbose_name="事项")
+    definition = models.ForeignKey(ProcessDefinition, on_delete=models.PROTECT, related_name="cases", verbose_name="办理流程版本")
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cases", verbose_name="申请人")
+    agent_unit = models.ForeignKey(
+        "org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="agent_cases", verbose_name="代办点",
+    )
+    channel = models.CharField("申请渠道", max_length=16, choices=Channel.choices)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.RUNNING, db_index=True)
+    step_index = models.PositiveSmallIntegerField("当前环节", default=0)
+    flags = models.JSONField("流程标记", default=dict, blank=True)
+    # Optimistic concurrency: every action is UPDATE ... WHERE version = expected.
+    version = models.PositiveIntegerField("版本", default=1)
+    clock = models.ForeignKey(
+        "core.Clock", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="办件时限",
+    )
+    step_clock = models.ForeignKey(
+        "core.Clock", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="环节时限",
+    )
+    data = models.JSONField("申请表内容", default=dict, blank=True)
+    submitted_at = models.DateTimeField("提交时间")
+    concluded_at = models.DateTimeField("办结时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = "办件"
+        verbose_name_plural = "办件"
+        indexes = [models.Index(fields=["item", "status"])]
+
+    def __str__(self):
+        return self.receipt_no
+
+    @property
+    def current_step(self) -> dict:
+        return self.definition.steps[self.step_index]
+
+    @property
+    def state(self) -> engine.CaseState:
+        return engine.CaseState(status=self.status, step_index=self.step_index, flags=dict(self.flags or {}))
+
+
+class CaseEvent(models.Model):
+    """Append-only history of a case; ``seq`` equals the case version the event produced."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", verbose_name="办件")
+    seq = models.PositiveIntegerField("序号")
+    action = models.CharField("动作", max_length=32)
+    step_key = models.CharField("环节", max_length=64)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="操作人",
+    )
+    actor_role = models.CharField("岗位", max_length=32, blank=True)
+    reason = models.TextField("理由", blank=True)
+    payload = models.JSONField("内容", default=dict, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["case", "seq"]
+        verbose_name = "办件事件"
+        verbose_name_plural = "办件事件"
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="cases_event_unique_seq")]
+
+    def __str__(self):
+        return f"{self.case_id}#{self.seq} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        return engine.ACTION_LABELS.get(self.action, self.action)

@@ -1,0 +1,342 @@
+"""Every write to process definitions and cases."""
+
+from __future__ import annotations
+
+import re
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from zhengwu.core.audit import audit_record
+from zhengwu.core.clock import (
+    clock_extend,
+    clock_resume,
+    clock_start,
+    clock_stop,
+    clock_suspend,
+)
+from zhengwu.core.errors import Conflict, PermissionDenied, ValidationFailed
+from zhengwu.core.models import Clock
+from zhengwu.org.models import Assignment
+from zhengwu.org.roles import Role
+
+from . import engine
+from .models import Case, CaseEvent, ProcessDefinition, ReceiptCounter
+
+# 行政许可法 art. 42: 20 working days when an item publishes no limit of its own.
+DEFAULT_LIMIT_DAYS = 20
+# 行政许可法 art. 32: accept or refuse within 5 days.
+MAX_ACCEPT_DAYS = 5
+# The case clock turns yellow this many working days before the whole limit runs out.
+CASE_WARN_DAYS = 3
+RECEIPT_PREFIX = "ZW"
+MAX_RECEIPTS_PER_DAY = 999_999
+STALE_MESSAGE = "该办件已被他人处理,请刷新后重试"
+
+_STEP_KEY = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+
+DEFAULT_OUTCOMES = {
+    "accept": ["accept", "refuse", "request_correction", "transfer"],
+    "review": ["review_pass", "return", "request_correction", "suspend", "transfer"],
+    "approve": ["approve", "reject", "return", "extend", "suspend", "transfer"],
+    "conclude": ["conclude", "return"],
+}
+
+
+def _split_limit(total: int) -> list[int]:
+    """Split an item's limit over 受理/审查/审批/办结; the parts always sum to ``total``.
+
+    受理 and 办结 each get a tenth (at least 1 day once the limit is 5 days or more, so
+    neither is a same-day step on a normal item; 受理 at most the statutory 5 days),
+    and 审查/审批 share the rest, 审查 taking the larger half since it carries the
+    substantive examination. Short limits (1-4 days) go to 审查 and 审批 only; a 0-day
+    (即办) item has every step due the same day.
+    """
+    accept = min(max(total // 10, 1 if total >= 5 else 0), MAX_ACCEPT_DAYS)
+    conclude = max(total // 10, 1 if total >= 5 else 0)
+    rest = total - accept - conclude
+    review = (rest + 1) // 2
+    return [accept, review, rest - review, conclude]
+
+
+def _warn_for(limit: int) -> int:
+    # A quarter of the step's limit, at least one day once the step lasts two days.
+    return max(limit // 4, 1 if limit >= 2 else 0)
+
+
+def default_steps_for(item) -> list[dict]:
+    total = item.promised_limit_days
+    if total is None:
+        total = item.statutory_limit_days
+    if total is None:
+        total = DEFAULT_LIMIT_DAYS
+    limits = _split_limit(total)
+    plan = [
+        ("accept", "受理", Role.WINDOW_CLERK),
+        ("review", "审查", Role.REVIEWER),
+        ("approve", "审批", Role.APPROVER),
+        ("conclude", "办结", Role.HANDLER),
+    ]
+    return [
+        {
+            "key": key, "name": name, "role": str(role), "limit_days": limit, "warn_days": _warn_for(limit),
+            "outcomes": list(DEFAULT_OUTCOMES[key]), "stops_clock": False,
+        }
+        for (key, name, role), limit in zip(plan, limits, strict=True)
+    ]
+
+
+def _validate_steps(item, steps) -> list[dict]:
+    def bad(message, **details):
+        raise ValidationFailed(message, code="process_invalid", details=details)
+
+    if not isinstance(steps, list) or not steps:
+        bad("办理流程至少需要一个环节")
+    roles = set(Role.values)
+    clean: list[dict] = []
+    keys: set[str] = set()
+    for n, step in enumerate(steps, start=1):
+        if not isinstance(step, dict):
+            bad(f"第{n}个环节格式不正确", step=n)
+        key = step.get("key")
+        if not isinstance(key, str) or not _STEP_KEY.match(key):
+            bad(f"第{n}个环节的标识应为小写英文字母开头的字母、数字或下划线", step=n, field="key")
+        if key in keys:
+            bad(f"环节标识“{key}”重复", step=n, field="key")
+        keys.add(key)
+        name = step.get("name")
+        if not isinstance(name, str) or not name.strip() or len(name) > 50:
+            bad(f"第{n}个环节须填写名称(不超过50字)", step=n, field="name")
+        if step.get("role") not in roles:
+            bad(f"第{n}个环节“{name}”的岗位“{step.get('role')}”不存在", step=n, field="role")
+        for fld, label in (("limit_days", "时限"), ("warn_days", "预警阈值")):
+            v = step.get(fld)
+            if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+                bad(f"第{n}个环节“{name}”的{label}必须是非负整数(工作日)", step=n, field=fld)
+        outcomes = step.get("outcomes")
+        if not isinstance(outcomes, list) or not outcomes:
+            bad(f"第{n}个环节“{name}”至少需要一个办理结果", step=n, field="outcomes")
+        unknown = [o for o in outcomes if o not in engine.STEP_ACTIONS]
+        if unknown:
+            bad(f"第{n}个环节“{name}”含有未知的办理结果:{'、'.join(map(str, unknown))}", step=n, field="outcomes")
+        stops = step.get("stops_clock", False)
+        if not isinstance(stops, bool):
+            bad(f"第{n}个环节“{name}”的“是否暂停计时”必须是是/否", step=n, field="stops_clock")
+        clean.append({
+            "key": key, "name": name.strip(), "role": step["role"], "limit_days": step["limit_days"],
+            "warn_days": step["warn_days"], "outcomes": list(dict.fromkeys(outcomes)), "stops_clock": stops,
+        })
+    last = clean[-1]["outcomes"]
+    if "conclude" not in last and not (set(last) & engine.ADVANCING):
+        bad("最后一个环节必须能够办结", field="outcomes")
+    total = sum(s["limit_days"] for s in clean)
+    if item.statutory_limit_days is not None and total > item.statutory_limit_days:
+        bad(
+            f"各环节时限合计 {total} 个工作日,超过法定办结时限 {item.statutory_limit_days} 个工作日",
+            field="limit_days", total=total, statutory=item.statutory_limit_days,
+        )
+    return clean
+
+
+def _create_version(*, actor, item, steps: list[dict], action: str) -> ProcessDefinition:
+    next_version = (ProcessDefinition.objects.filter(item=item).aggregate(v=Max("version"))["v"] or 0) + 1
+    ProcessDefinition.objects.filter(item=item, is_current=True).update(is_current=False)
+    try:
+        with transaction.atomic():
+            definition = ProcessDefinition.objects.create(
+                item=item, version=next_version, is_current=True, steps=steps,
+                created_by=actor if getattr(actor, "pk", None) else None,
+            )
+    except IntegrityError:
+        raise Conflict("该事项的办理流程刚被他人修改,请刷新后重试", code="process_conflict") from None
+    audit_record(
+        actor=actor, action=action, obj=definition,
+        details={"item": item.code, "version": next_version, "total_limit_days": definition.total_limit_days},
+    )
+    return definition
+
+
+def process_default_for_item(*, actor, item) -> ProcessDefinition:
+    """Return the item's current definition, creating the default 受理→审查→审批→办结 one if none."""
+    with transaction.atomic():
+        current = ProcessDefinition.objects.filter(item=item, is_current=True).first()
+        if current is not None:
+            return current
+        return _create_version(actor=actor, item=item, steps=default_steps_for(item), action="cases.process.create_default")
+
+
+def process_definition_publish(*, actor, item, steps) -> ProcessDefinition:
+    """Validate ``steps`` and publish them as the item's new current version; running cases keep theirs."""
+    clean = _validate_steps(item, steps)
+    with transaction.atomic():
+        return _create_version(actor=actor, item=item, steps=clean, action="cases.process.publish")
+
+
+# --- cases -------------------------------------------------------------------------
+
+
+def _next_receipt_no(today) -> str:
+    # The UPDATE takes the row lock (PostgreSQL) or the database write lock (SQLite)
+    # until commit, so two submissions can never read the same number.
+    ReceiptCounter.objects.get_or_create(day=today)
+    ReceiptCounter.objects.filter(day=today).update(last=F("last") + 1)
+    n = ReceiptCounter.objects.filter(day=today).values_list("last", flat=True).get()
+    if n > MAX_RECEIPTS_PER_DAY:
+        raise Conflict("今日受理编号已用完,请联系系统管理员", code="receipt_exhausted")
+    return f"{RECEIPT_PREFIX}{today:%Y%m%d}{n:06d}"
+
+
+def _step_clock(*, actor, case: Case, steps, index: int, on) -> Clock:
+    step = steps[index]
+    return clock_start(
+        actor=actor, owner_type="cases.step", owner_id=f"{case.pk}/{index}",
+        limit_days=step["limit_days"], warn_days=step["warn_days"], start_on=on,
+    )
+
+
+def case_submit(*, actor, item, applicant, channel: str, agent_unit=None, data: dict | None = None) -> Case:
+    """Open a case on the item's current process version; return it with its receipt number.
+
+    The case clock (the sum of the step limits) and the first step's clock start today.
+    """
+    if item.is_retired:
+        raise ValidationFailed("该事项已停用,不能申请", code="item_retired")
+    if channel not in Case.Channel.values:
+        raise ValidationFailed("申请渠道不正确", code="channel_invalid")
+    if channel == Case.Channel.AGENT and agent_unit is None:
+        raise ValidationFailed("代办申请须注明代办点", code="agent_unit_required")
+    if channel != Case.Channel.AGENT and agent_unit is not None:
+        raise ValidationFailed("只有代办申请才能注明代办点", code="agent_unit_unexpected")
+    if data is not None and not isinstance(data, dict):
+        raise ValidationFailed("申请表内容格式不正确", code="data_invalid")
+    with transaction.atomic():
+        definition = process_default_for_item(actor=actor, item=item)
+        now = timezone.now()
+        today = timezone.localdate(now)
+        case = Case.objects.create(
+            receipt_no=_next_receipt_no(today), item=item, definition=definition, applicant=applicant,
+            agent_unit=agent_unit, channel=channel, status=Case.Status.RUNNING, step_index=0, flags={},
+            version=1, data=data or {}, submitted_at=now,
+        )
+        steps = definition.steps
+        case.clock = clock_start(
+            actor=actor, owner_type="cases.case", owner_id=case.pk, limit_days=definition.total_limit_days,
+            warn_days=min(CASE_WARN_DAYS, definition.total_limit_days), start_on=today,
+        )
+        case.step_clock = _step_clock(actor=actor, case=case, steps=steps, index=0, on=today)
+        if steps[0].get("stops_clock"):
+            clock_suspend(actor=actor, clock=case.clock, on=today, reason=engine.pause_reason(steps, case.state))
+        case.save(update_fields=["clock", "step_clock"])
+        CaseEvent.objects.create(
+            case=case, seq=1, action="submit", step_key=steps[0]["key"],
+            actor=actor if getattr(actor, "pk", None) else None, actor_role=engine.APPLICANT if actor == applicant else "",
+            payload={"channel": channel, "agent_unit": agent_unit.pk if agent_unit else None},
+        )
+        audit_record(
+            actor=actor, action="cases.case.submit", obj=case,
+            details={"receipt_no": case.receipt_no, "item": item.code, "version": definition.version, "channel": channel},
+        )
+    return case
+
+
+def _acting_role(*, actor, case: Case, steps, action: str) -> str | None:
+    """Return the role the actor acts in, or raise PermissionDenied naming what is missing."""
+    state = case.state
+    needed = engine.required_role(steps, state, action)
+    if needed is None:
+        return None
+    if needed == engine.APPLICANT:
+        if getattr(actor, "pk", None) == case.applicant_id:
+            return engine.APPLICANT
+        if case.agent_unit_id and Assignment.objects.filter(
+            user_id=getattr(actor, "pk", None), unit_id=case.agent_unit_id, role=Role.WINDOW_CLERK
+        ).exists():
+            return engine.APPLICANT
+        raise PermissionDenied("只有申请人本人或其代办点可以补正材料", code="not_applicant")
+    if not getattr(actor, "pk", None) or not actor.is_active:
+        raise PermissionDenied("请先登录", code="not_staff")
+    posts = Assignment.objects.filter(user=actor, role=needed)
+    # Window clerks sit in the service hall and accept for every department; the other
+    # posts must be held in the item's department or a section directly under it.
+    dept_id = case.item.department_id
+    if needed != Role.WINDOW_CLERK and dept_id is not None:
+        posts = posts.filter(unit_id=dept_id) | posts.filter(unit__parent_id=dept_id)
+    step_name = steps[case.step_index]["name"]
+    if not posts.exists():
+        raise PermissionDenied(
+            f"您没有在本事项实施部门担任“{Role(needed).label}”岗位,不能办理“{step_name}”环节",
+            code="wrong_role",
+        )
+    assignee = (case.flags or {}).get("assignee_id")
+    if assignee is not None and action in engine.STEP_ACTIONS and assignee != actor.pk:
+        raise PermissionDenied(f"“{step_name}”环节已转交其他人员办理", code="transferred")
+    return needed
+
+
+def case_act(
+    *, actor, case: Case, action: str, expected_version: int, reason: str = "", payload: dict | None = None
+) -> Case:
+    """Apply one action to a case: event, audit row, clock effects and the version bump, or nothing.
+
+    Raises Conflict (409) when ``expected_version`` is stale, PermissionDenied (403) when
+    the actor lacks the step's post, TransitionRefused when the step or state forbids it.
+    """
+    if payload is not None and not isinstance(payload, dict):
+        raise ValidationFailed("办理内容格式不正确", code="payload_invalid")
+    if case.version != expected_version:
+        raise Conflict(STALE_MESSAGE, code="stale_version")
+    steps = case.definition.steps
+    role = _acting_role(actor=actor, case=case, steps=steps, action=action)
+    old = case.state
+    new, effects = engine.transition(
+        steps, old, action, actor_role=role, actor_id=getattr(actor, "pk", None), reason=reason, payload=payload,
+    )
+    now = timezone.now()
+    today = timezone.localdate(now)
+    concluded_at = now if new.status in engine.TERMINAL else None
+    with transaction.atomic():
+        updated = Case.objects.filter(pk=case.pk, version=expected_version).update(
+            status=new.status, step_index=new.step_index, flags=new.flags, version=F("version") + 1,
+            concluded_at=concluded_at, updated_at=now,
+        )
+        if updated != 1:
+            raise Conflict(STALE_MESSAGE, code="stale_version")
+        case.status, case.step_index, case.flags = new.status, new.step_index, new.flags
+        case.version = expected_version + 1
+        case.concluded_at = concluded_at
+        _apply_effects(actor=actor, case=case, steps=steps, effects=effects, today=today)
+        CaseEvent.objects.create(
+            case=case, seq=case.version, action=action, step_key=steps[old.step_index]["key"],
+            actor=actor if getattr(actor, "pk", None) else None, actor_role=role or "",
+            reason=(reason or "").strip(), payload={**(payload or {}), "from": [old.status, old.step_index], "to": [new.status, new.step_index]},
+        )
+        audit_record(
+            actor=actor, action=f"cases.case.{action}", obj=case, role=role if role and role != engine.APPLICANT else "",
+            details={
+                "receipt_no": case.receipt_no, "from": [old.status, old.step_index],
+                "to": [new.status, new.step_index], "reason": (reason or "").strip(),
+            },
+        )
+    return case
+
+
+def _apply_effects(*, actor, case: Case, steps, effects, today) -> None:
+    changed = []
+    for effect in effects:
+        clock = case.clock if effect.target == "case" else case.step_clock
+        if effect.op == "start":
+            case.step_clock = _step_clock(actor=actor, case=case, steps=steps, index=effect.step_index, on=today)
+            changed.append("step_clock")
+        elif clock is None or clock.state == Clock.State.STOPPED:
+            continue
+        elif effect.op == "stop":
+            clock_stop(actor=actor, clock=clock, on=today)
+        elif effect.op == "suspend":
+            clock_suspend(actor=actor, clock=clock, on=today, reason=effect.reason)
+        elif effect.op == "resume":
+            clock_resume(actor=actor, clock=clock, on=today)
+        elif effect.op == "extend":
+            clock_extend(actor=actor, clock=clock, days=effect.days, reason=effect.reason, on=today)
+    if changed:
+        Case.objects.filter(pk=case.pk).update(step_clock=case.step_clock)

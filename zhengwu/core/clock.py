@@ -1,0 +1,236 @@
+"""The one clock service: time limits in working days for cases, disclosure requests and letters.
+
+Dates are computed here and stored on ``Clock``; nothing else recomputes them
+(CONVENTIONS rule 7). Every change appends a ``ClockEvent`` and an audit row in the
+caller's transaction.
+
+Definitions, all in working days of the loaded calendar (``zhengwu.core.workdays``):
+
+* ``due_on = add_working_days(started_on, limit_days)``: the start day is not counted
+  (行政许可法 art. 82), so a 20-day clock started on a Monday falls due four weeks later.
+* ``warn_on`` is the working day from which at most ``warn_days`` working days remain,
+  i.e. ``working_days_between(warn_on, due_on) == warn_days``. The card is yellow from
+  ``warn_on`` on and red from the day after ``due_on``; both follow from the stored
+  dates alone, so ``clock_colour`` needs no calendar lookup and the supervision sweep
+  can classify clocks with two date comparisons in SQL.
+* A suspension from ``S`` to ``R`` stops the clock for
+  ``working_days_between(S, R)`` working days: the working days *after* S up to and
+  *including* R. The suspension day itself counts as a running day (the office worked
+  on the matter that day and issued the notice), the resume day does not (the clock
+  runs again from the next day, as on the first day of a fresh limit). Suspending and
+  resuming on the same day therefore stops nothing, and Tuesday → Wednesday stops one
+  day. ``due_on`` and ``warn_on`` move later by exactly that many working days.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+
+from zhengwu.core.audit import audit_record
+from zhengwu.core.errors import Conflict, ValidationFailed
+from zhengwu.core.models import Clock, ClockEvent
+from zhengwu.core.workdays import add_working_days, working_days_between
+
+NORMAL = "normal"
+YELLOW = "yellow"
+RED = "red"
+SUSPENDED = "suspended"
+STOPPED = "stopped"
+
+COLOUR_LABELS = {
+    NORMAL: "正常",
+    YELLOW: "黄牌预警",
+    RED: "红牌超期",
+    SUSPENDED: "暂停计时",
+    STOPPED: "已停止",
+}
+
+
+def _check_days(value, *, field: str, label: str, allow_zero: bool = True) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < (0 if allow_zero else 1):
+        need = "非负整数" if allow_zero else "正整数"
+        raise ValidationFailed(f"{label}必须是{need}(工作日)", code="clock_days_invalid", details={"field": field})
+    return value
+
+
+def _check_reason(reason: str, *, what: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(f"{what}必须填写原因", code="clock_reason_required", details={"field": "reason"})
+    return reason[:300]
+
+
+def _lock(clock: Clock) -> Clock:
+    """Re-read the row under lock and refresh the caller's instance from it."""
+    fresh = Clock.objects.select_for_update().get(pk=clock.pk)
+    for f in Clock._meta.concrete_fields:
+        setattr(clock, f.attname, getattr(fresh, f.attname))
+    return clock
+
+
+def _warn_date(started_on: date, limit_days: int, warn_days: int) -> tuple[date, bool]:
+    # working_days_between(started_on, due) == limit_days, so the working day reached
+    # after (limit - warn) days leaves exactly warn_days to go. A threshold at least as
+    # long as the limit makes the clock yellow from its first working day.
+    result = add_working_days(started_on, max(limit_days - warn_days, 0))
+    return result.due, result.calendar_complete
+
+
+def _event(clock: Clock, *, actor, kind: str, on: date, days: int = 0, reason: str = "") -> ClockEvent:
+    return ClockEvent.objects.create(
+        clock=clock, kind=kind, on_date=on, days=days, due_on=clock.due_on, reason=reason,
+        actor=actor if getattr(actor, "pk", None) else None,
+    )
+
+
+def _audit(clock: Clock, *, actor, kind: str, details: dict) -> None:
+    audit_record(
+        actor=actor,
+        action=f"core.clock.{kind}",
+        obj=clock,
+        details={
+            "owner": f"{clock.owner_type}#{clock.owner_id}",
+            "due_on": clock.due_on.isoformat(),
+            "warn_on": clock.warn_on.isoformat(),
+            "state": clock.state,
+            "calendar_complete": clock.calendar_complete,
+            **details,
+        },
+    )
+
+
+def clock_start(*, actor, owner_type: str, owner_id, limit_days: int, warn_days: int, start_on: date) -> Clock:
+    """Start a clock of ``limit_days`` working days counted from the day after ``start_on``."""
+    _check_days(limit_days, field="limit_days", label="时限")
+    _check_days(warn_days, field="warn_days", label="预警阈值")
+    if not owner_type or owner_id in (None, ""):
+        raise ValidationFailed("时限必须指明所属对象", code="clock_owner_required")
+    with transaction.atomic():
+        due = add_working_days(start_on, limit_days)
+        warn_on, warn_complete = _warn_date(start_on, limit_days, warn_days)
+        clock = Clock.objects.create(
+            owner_type=owner_type,
+            owner_id=str(owner_id),
+            limit_days=limit_days,
+            warn_days=warn_days,
+            started_on=start_on,
+            due_on=due.due,
+            warn_on=warn_on,
+            calendar_complete=due.calendar_complete and warn_complete,
+        )
+        _event(clock, actor=actor, kind=ClockEvent.Kind.START, on=start_on, days=limit_days)
+        _audit(clock, actor=actor, kind="start", details={"limit_days": limit_days, "warn_days": warn_days})
+    return clock
+
+
+def clock_suspend(*, actor, clock: Clock, on: date, reason: str) -> Clock:
+    """Stop the clock from the end of ``on`` until ``clock_resume`` (补正, 听证, 专家评审, 检测)."""
+    reason = _check_reason(reason, what="暂停计时")
+    with transaction.atomic():
+        _lock(clock)
+        if clock.state != Clock.State.RUNNING:
+            raise Conflict(
+                f"时限当前为“{clock.get_state_display()}”,不能暂停", code="clock_not_running"
+            )
+        if on < clock.started_on:
+            raise ValidationFailed("暂停日期不能早于起算日", code="clock_date_invalid")
+        clock.state = Clock.State.SUSPENDED
+        clock.suspended_on = on
+        clock.save(update_fields=["state", "suspended_on"])
+        _event(clock, actor=actor, kind=ClockEvent.Kind.SUSPEND, on=on, reason=reason)
+        _audit(clock, actor=actor, kind="suspend", details={"on": on.isoformat(), "reason": reason})
+    return clock
+
+
+def clock_resume(*, actor, clock: Clock, on: date) -> Clock:
+    """Restart a suspended clock; due and warning dates move by the working days it stood still.
+
+    The stopped days are ``working_days_between(suspended_on, on)``: the working days
+    after the suspension day up to and including the resume day (see module docstring).
+    """
+    with transaction.atomic():
+        _lock(clock)
+        if clock.state != Clock.State.SUSPENDED:
+            raise Conflict(
+                f"时限当前为“{clock.get_state_display()}”,不能恢复计时", code="clock_not_suspended"
+            )
+        if on < clock.suspended_on:
+            raise ValidationFailed("恢复日期不能早于暂停日期", code="clock_date_invalid")
+        stopped = working_days_between(clock.suspended_on, on)
+        due = add_working_days(clock.due_on, stopped.days)
+        warn = add_working_days(clock.warn_on, stopped.days)
+        suspended_on = clock.suspended_on
+        clock.state = Clock.State.RUNNING
+        clock.suspended_on = None
+        clock.suspended_days += stopped.days
+        clock.due_on = due.due
+        clock.warn_on = warn.due
+        clock.calendar_complete = (
+            clock.calendar_complete and stopped.calendar_complete and due.calendar_complete and warn.calendar_complete
+        )
+        clock.save(update_fields=["state", "suspended_on", "suspended_days", "due_on", "warn_on", "calendar_complete"])
+        _event(clock, actor=actor, kind=ClockEvent.Kind.RESUME, on=on, days=stopped.days)
+        _audit(
+            clock, actor=actor, kind="resume",
+            details={"on": on.isoformat(), "suspended_on": suspended_on.isoformat(), "stopped_days": stopped.days},
+        )
+    return clock
+
+
+def clock_extend(*, actor, clock: Clock, days: int, reason: str, on: date | None = None) -> Clock:
+    """Lengthen the limit by ``days`` working days (an approved 延期); running or suspended clocks."""
+    _check_days(days, field="days", label="延长天数", allow_zero=False)
+    reason = _check_reason(reason, what="延长时限")
+    with transaction.atomic():
+        _lock(clock)
+        if clock.state == Clock.State.STOPPED:
+            raise Conflict("时限已停止,不能延长", code="clock_stopped")
+        due = add_working_days(clock.due_on, days)
+        warn = add_working_days(clock.warn_on, days)
+        clock.due_on = due.due
+        clock.warn_on = warn.due
+        clock.extended_days += days
+        clock.calendar_complete = clock.calendar_complete and due.calendar_complete and warn.calendar_complete
+        clock.save(update_fields=["due_on", "warn_on", "extended_days", "calendar_complete"])
+        event_on = on or clock.due_on
+        _event(clock, actor=actor, kind=ClockEvent.Kind.EXTEND, on=event_on, days=days, reason=reason)
+        _audit(clock, actor=actor, kind="extend", details={"days": days, "reason": reason})
+    return clock
+
+
+def clock_stop(*, actor, clock: Clock, on: date) -> Clock:
+    """Stop the clock for good (the owner concluded); a suspended clock may be stopped too."""
+    with transaction.atomic():
+        _lock(clock)
+        if clock.state == Clock.State.STOPPED:
+            raise Conflict("时限已停止", code="clock_stopped")
+        clock.state = Clock.State.STOPPED
+        clock.stopped_on = on
+        clock.save(update_fields=["state", "stopped_on"])
+        _event(clock, actor=actor, kind=ClockEvent.Kind.STOP, on=on)
+        _audit(clock, actor=actor, kind="stop", details={"on": on.isoformat()})
+    return clock
+
+
+def clock_colour(clock: Clock, today: date) -> str:
+    """Return "normal", "yellow", "red", "suspended" or "stopped" for ``today``.
+
+    Yellow from ``warn_on`` (at most ``warn_days`` working days left), red from the day
+    after ``due_on`` (overdue). Pure: uses only the stored dates.
+    """
+    if clock.state == Clock.State.STOPPED:
+        return STOPPED
+    if clock.state == Clock.State.SUSPENDED:
+        return SUSPENDED
+    if today > clock.due_on:
+        return RED
+    if today >= clock.warn_on:
+        return YELLOW
+    return NORMAL
+
+
+def clock_remaining_days(clock: Clock, today: date) -> int:
+    """Working days left after ``today`` up to the due date (negative when overdue)."""
+    return working_days_between(today, clock.due_on).days
