@@ -80,19 +80,41 @@ def _unauthenticated(request, exc):
     return api.create_response(request, {"code": "unauthenticated", "message": "请先登录", "details": {}}, status=401)
 
 
+_HTTP_ERROR_MESSAGES = {
+    400: "请求内容无法解析,请检查提交的数据格式",
+    401: "请先登录",
+    403: "无权执行此操作",
+    404: "未找到请求的资源",
+    405: "不支持该请求方法",
+    413: "提交的内容过大",
+    429: "请求过于频繁,请稍后再试",
+}
+
+
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
-    return api.create_response(request, {"code": "http_error", "message": str(exc), "details": {}}, status=exc.status_code)
+    # django-ninja raises some HttpErrors with English text ("Cannot parse request body");
+    # users only ever see Chinese, so English messages are replaced by the status's text.
+    message = str(exc)
+    if message.isascii():
+        message = _HTTP_ERROR_MESSAGES.get(exc.status_code, "请求无法处理")
+    return api.create_response(request, {"code": "http_error", "message": message, "details": {}}, status=exc.status_code)
 
 
 def _register_routers():
     # Routers are imported here, not at module top, so this file stays the single map
     # of what /api/v1/ exposes.
+    from zhengwu.cases.api_applicant import router as cases_applicant_router
+    from zhengwu.cases.api_staff import router as cases_staff_router
     from zhengwu.catalog.api import router as catalog_router
     from zhengwu.core.api import router as calendar_router
+    from zhengwu.supervision.api import router as supervision_router
 
     api.add_router("/calendar/", calendar_router)
     api.add_router("/catalog/", catalog_router)
+    api.add_router("/supervision/", supervision_router)
+    api.add_router("/cases/", cases_applicant_router)
+    api.add_router("/staff/cases/", cases_staff_router)
 
 
 _register_routers()

@@ -12,6 +12,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("zhengwu.accounts.urls")),
     path("files/", include("zhengwu.core.urls")),
+    path("office/supervision/", include("zhengwu.supervision.urls")),
+    path("cases/", include("zhengwu.cases.urls")),
+    path("office/cases/", include("zhengwu.cases.urls_staff")),
+    path("", include("zhengwu.ratings.urls")),
+    path("", include("zhengwu.notifications.urls")),
     path("", include("zhengwu.portal.urls")),
 ]
 

@@ -80,3 +80,23 @@ def case_get_public(*, receipt_no: str, id_tail: str) -> PublicCaseStatus:
         calendar_complete=clock.calendar_complete if clock is not None else True,
         timeline=timeline,
     )
+
+
+def process_definition_published(*, item) -> ProcessDefinition | None:
+    """The flowchart an item page publishes, without writing anything.
+
+    The current version when there is one; otherwise, for a power item, the unsaved
+    default 受理→审查→审批→办结 definition that its first case would create
+    (``services.process_default_for_item``), so a GET never inserts rows. None for
+    other items without a definition.
+    """
+    current = process_definition_current(item=item)
+    if current is not None:
+        return current
+    from zhengwu.catalog.models import Category
+
+    if item.category != Category.POWER:
+        return None
+    from .services import default_steps_for
+
+    return ProcessDefinition(item=item, version=0, is_current=False, steps=default_steps_for(item))

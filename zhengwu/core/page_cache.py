@@ -29,7 +29,7 @@ from .models import ContentVersion
 
 PUBLIC_SCOPE = "public"
 # Audit actions whose data appears on public pages. New modules add their prefix here.
-PUBLIC_ACTION_PREFIXES = ("catalog.", "org.unit.", "core.site_identity.")
+PUBLIC_ACTION_PREFIXES = ("catalog.", "org.unit.", "core.site_identity.", "cases.process.")
 
 _lock = threading.Lock()
 _versions: dict[str, tuple[int, float]] = {}

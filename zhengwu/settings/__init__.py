@@ -44,6 +44,10 @@ INSTALLED_APPS = [
     "zhengwu.accounts",
     "zhengwu.catalog",
     "zhengwu.cases",
+    "zhengwu.notifications",
+    "zhengwu.ratings",
+    "zhengwu.results",
+    "zhengwu.supervision",
     "zhengwu.portal",
     "zhengwu.demo",
 ]
@@ -85,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zhengwu.core.context_processors.site",
+                "zhengwu.notifications.context_processors.unread_messages",
             ],
         },
     }
@@ -240,6 +245,11 @@ ZHENGWU_STAFF_PASSWORD_MAX_AGE_DAYS = env.int("ZHENGWU_STAFF_PASSWORD_MAX_AGE_DA
 ZHENGWU_SESSION_IDLE_MINUTES = env.int("ZHENGWU_SESSION_IDLE_MINUTES", default=30)
 ZHENGWU_SESSION_WARNING_SECONDS = env.int("ZHENGWU_SESSION_WARNING_SECONDS", default=120)
 ZHENGWU_SESSION_ABSOLUTE_HOURS = env.int("ZHENGWU_SESSION_ABSOLUTE_HOURS", default=8)
+
+# 差评整改: working days a bad rating's rectification has (call-back, finding, fix, feedback).
+ZHENGWU_RECTIFICATION_DAYS = env.int("ZHENGWU_RECTIFICATION_DAYS", default=15)
+# Delivery channels of the message centre (email/SMS gateways); the default only logs ids.
+ZHENGWU_NOTIFY_BACKENDS = env.list("ZHENGWU_NOTIFY_BACKENDS", default=["zhengwu.notifications.backends.LogBackend"])
 
 # Demo accounts are created only by `manage.py load_demo_county` (make run); never in migrations.
 ZHENGWU_DEMO = env.bool("ZHENGWU_DEMO", default=False)

@@ -139,3 +139,18 @@ def test_deleted_file_is_no_longer_downloadable_but_kept_on_disk(client, owner, 
     assert response.status_code == 404
     assert path_for(stored.storage_name).exists()
     assert AuditEvent.objects.filter(action="files.delete", object_id=str(stored.pk)).count() == 1
+
+
+def test_detailed_purpose_falls_under_its_family_rule():
+    from zhengwu.core.uploads.rules import register_download_rule, rule_for, unregister_download_rule
+
+    def family_rule(user, stored_file):
+        return True
+
+    register_download_rule("test_family", family_rule)
+    try:
+        assert rule_for("test_family:3") is family_rule
+        assert rule_for("test_family") is family_rule
+        assert rule_for("other_family:3") is not family_rule
+    finally:
+        unregister_download_rule("test_family")

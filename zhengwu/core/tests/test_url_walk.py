@@ -27,6 +27,7 @@ from zhengwu.accounts.models import User
 from zhengwu.accounts.tests.factories import CitizenFactory, StaffFactory
 from zhengwu.accounts.tests.mfa_helpers import login_verified
 from zhengwu.api import api
+from zhengwu.cases.tests.staff_samples import staff_case_receipt
 from zhengwu.catalog.services import catalog_load
 from zhengwu.core import access
 from zhengwu.core.api_auth import declared_audience
@@ -34,6 +35,7 @@ from zhengwu.core.uploads import files_store
 from zhengwu.org import services as org_services
 from zhengwu.org.models import Unit
 from zhengwu.org.roles import ADMIN_ROLE_PERMISSIONS, SEPARATED_ADMIN_ROLES, Role
+from zhengwu.ratings.tests.url_samples import receipt_of_citizen_a
 
 from .upload_samples import PDF_BYTES, upload
 
@@ -104,9 +106,37 @@ PAGE_SAMPLES: dict[str, Sample] = {
     "portal:catalog": Sample(),
     "portal:departments": Sample(),
     "portal:item": Sample(kwargs={"code": "QL017"}),
+    "cases:item_flow_bpmn": Sample(kwargs={"code": "QL017"}),
+    "cases:apply_items": Sample(),
+    "cases:apply": Sample(kwargs={"code": "QL017"}),
+    "cases:window_items": Sample(),
+    "cases:window_apply": Sample(kwargs={"code": "QL017"}),
+    # Agent pages: any staff may ask; the view refuses those with no township/service-point post.
+    "cases:agent_items": Sample(refused_by_view=frozenset({"staff_x", "staff_y", "system_admin", "security_admin", "audit_admin"})),
+    "cases:agent_apply": Sample(
+        kwargs={"code": "QL017"},
+        refused_by_view=frozenset({"staff_x", "staff_y", "system_admin", "security_admin", "audit_admin"}),
+    ),
+    "cases:mine": Sample(),
+    "cases:mine_detail": Sample(kwargs={"receipt_no": receipt_of_citizen_a}, owner="citizen_a"),
+    "cases:status": Sample(),
     "portal:elderly": Sample(ok=frozenset({302})),
     "portal:office": Sample(),
     "portal:office_audit": Sample(),
+    "supervision:dashboard": Sample(),
+    "supervision:alerts": Sample(),
+    "supervision:faults": Sample(),
+    "supervision:orders": Sample(),
+    "supervision:my_orders": Sample(),
+    "supervision:order_respond": Sample(kwargs={"order_id": 1}, ok=frozenset({405})),  # POST only
+    "cases_staff:inbox": Sample(),
+    "cases_staff:case": Sample(kwargs={"receipt_no": staff_case_receipt}, owner="staff_x"),
+    "ratings:rate": Sample(kwargs={"receipt_no": receipt_of_citizen_a}, owner="citizen_a"),
+    "ratings:rectifications": Sample(),
+    "ratings:rectification_stage": Sample(kwargs={"rectification_id": 1}, ok=frozenset({405})),  # POST only
+    "notifications:centre": Sample(),
+    "notifications:read": Sample(kwargs={"message_id": 1}, ok=frozenset({405})),  # POST only
+    "notifications:read_all": Sample(ok=frozenset({405})),  # POST only
 }
 
 # Views ninja adds to the API namespace besides the operations: the schema and its docs
@@ -125,6 +155,20 @@ API_SAMPLES: dict[tuple[str, str], Sample] = {
     ("GET", "/api/v1/catalog/items"): Sample(query={"page_size": "5"}),
     ("GET", "/api/v1/catalog/items/{code}"): Sample(kwargs={"code": "QL017"}),
     ("GET", "/api/v1/catalog/work-areas"): Sample(),
+    ("GET", "/api/v1/supervision/alerts"): Sample(),
+    ("GET", "/api/v1/supervision/departments/stats"): Sample(),
+    ("GET", "/api/v1/staff/cases/inbox"): Sample(),
+    ("GET", "/api/v1/staff/cases/{receipt_no}"): Sample(kwargs={"receipt_no": staff_case_receipt}, owner="staff_x"),
+    # An empty body: the owner gets the Chinese 400, everyone else the case's 404.
+    ("POST", "/api/v1/staff/cases/{receipt_no}/actions"): Sample(
+        kwargs={"receipt_no": staff_case_receipt}, owner="staff_x", ok=frozenset({400})),
+    ("GET", "/api/v1/cases/items"): Sample(query={"page_size": "5"}),
+    ("POST", "/api/v1/cases/submit"): Sample(ok=frozenset({422})),  # empty body: item_code missing
+    ("GET", "/api/v1/cases/mine"): Sample(),
+    # A receipt no one holds: the same 404 as a wrong ID tail, for everyone.
+    ("GET", "/api/v1/cases/{receipt_no}/status"): Sample(
+        kwargs={"receipt_no": "ZW20260101999999"}, query={"id_tail": "0000"}, ok=frozenset({404})
+    ),
 }
 
 ADMIN_PERSONAS = frozenset(p.name for p in PERSONAS if p.roles & SEPARATED_ADMIN_ROLES)

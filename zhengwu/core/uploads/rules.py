@@ -35,7 +35,12 @@ def unregister_download_rule(purpose: str) -> None:
 
 
 def rule_for(purpose: str) -> DownloadRule:
-    return _rules.get(purpose, owner_rule)
+    # "family:detail" purposes (e.g. "case_material:3", the material with seq 3) fall
+    # under the family's rule, so a module registers once for all its file kinds.
+    rule = _rules.get(purpose)
+    if rule is None and ":" in purpose:
+        rule = _rules.get(purpose.split(":", 1)[0])
+    return rule or owner_rule
 
 
 def file_can_download(*, user, stored_file) -> bool:

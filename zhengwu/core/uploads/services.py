@@ -76,7 +76,7 @@ def files_store(
     *,
     actor,
     uploads: Sequence[UploadedFile],
-    purpose: str,
+    purpose: str | Sequence[str],
     owner=None,
     object_type: str = "",
     object_id: str | int = "",
@@ -88,10 +88,14 @@ def files_store(
     images are re-encoded. Every file gets a random name under the upload root, a row
     and one "files.upload" audit row. If any file fails, nothing stays on disk or in the
     database, and the ``ValidationFailed`` names the file and the rule.
+
+    ``purpose`` is one string for the whole batch, or one per upload (e.g.
+    "case_material:1", "case_material:2") so a batch stays all-or-nothing.
     """
     uploads = list(uploads or [])
-    if not purpose:
-        raise ValueError("files_store needs a purpose")
+    purposes = [purpose] * len(uploads) if isinstance(purpose, str) else list(purpose)
+    if not purposes or not all(purposes) or len(purposes) != len(uploads):
+        raise ValueError("files_store needs a purpose for every upload")
     if not uploads:
         raise ValidationFailed("请选择要上传的文件", code="upload_none")
     if len(uploads) > config.max_files():
@@ -101,7 +105,7 @@ def files_store(
     try:
         with transaction.atomic():
             stored: list[StoredFile] = []
-            for upload in uploads:
+            for upload, file_purpose in zip(uploads, purposes, strict=True):
                 display_name, kind, storage_name, final = _prepare(upload, limit=limit, written=written)
                 size, sha256, sm3 = storage.digests(final)
                 row = StoredFile.objects.create(
@@ -112,7 +116,7 @@ def files_store(
                     sha256=sha256,
                     sm3=sm3,
                     owner=owner,
-                    purpose=purpose[:64],
+                    purpose=file_purpose[:64],
                     object_type=str(object_type)[:64],
                     object_id=str(object_id)[:64],
                     uploaded_by=actor if getattr(actor, "pk", None) else None,

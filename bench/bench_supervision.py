@@ -1,0 +1,160 @@
+"""The supervision sweep over 1,000,000 open step clocks (issue 4, goal ≤ 2 s on SQLite).
+
+Builds its own database under var/bench-supervision/ (or the PostgreSQL named by
+DATABASE_URL): migrates, loads the 2025-2026 calendars, bulk-inserts a million running
+clocks with realistic dates (1-20 working-day limits, up to 15 % overrun),
+then times ``supervision_sweep``: first a full sweep where every yellow/red clock is new, then the
+next working day when only the clocks that changed colour get an alert.
+
+``run()`` runs the measurement in a fresh interpreter so the bench database never mixes
+with the caller's; ``python bench/bench_supervision.py`` measures in-process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR_DIR = ROOT / "var" / "bench-supervision"
+TODAY = date(2026, 6, 15)  # a Monday
+NEXT_DAY = date(2026, 6, 16)
+
+
+def run(clocks: int = 1_000_000, seed: int = 4) -> dict:
+    """Measure in a subprocess with its own var dir; return the figures."""
+    env = {**os.environ, "ZHENGWU_VAR_DIR": str(VAR_DIR), "DJANGO_SETTINGS_MODULE": "zhengwu.settings"}
+    out = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--json", str(clocks), str(seed)],
+        env=env, cwd=ROOT, check=True, capture_output=True, text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _build(clocks: int, seed: int) -> dict:
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from zhengwu.core.models import Clock
+    from zhengwu.core.workdays import add_working_days, calendar_seed_from_package
+
+    call_command("migrate", verbosity=0)
+    calendar_seed_from_package(actor=None, years=[2025, 2026])
+    from zhengwu.supervision.models import Alert, Fault, SweepRun
+
+    qn = connection.ops.quote_name
+    with transaction.atomic(), connection.cursor() as cur:
+        # A fresh sweep each run: forget earlier alerts and faults; the clocks (same seed,
+        # same rows) are kept when a previous run built them.
+        cur.execute(f"DELETE FROM {qn(Alert._meta.db_table)}")
+        cur.execute(f"DELETE FROM {qn(Fault._meta.db_table)}")
+        cur.execute(f"DELETE FROM {qn(SweepRun._meta.db_table)}")
+        if Clock.objects.count() == clocks:
+            return {"build_seconds": 0.0, "reused_clocks": True}
+        cur.execute(f"DELETE FROM {qn(Clock._meta.db_table)}")
+    rng = random.Random(seed)
+    dates: dict[tuple[date, int, int], tuple[date, date]] = {}
+
+    def plan(start: date, limit: int, warn: int) -> tuple[date, date]:
+        key = (start, limit, warn)
+        if key not in dates:
+            dates[key] = (add_working_days(start, limit).due, add_working_days(start, max(limit - warn, 0)).due)
+        return dates[key]
+
+    t0 = time.perf_counter()
+    cols = ["owner_type", "owner_id", "limit_days", "warn_days", "started_on", "due_on", "warn_on", "state",
+            "suspended_days", "extended_days", "calendar_complete", "created_at"]
+    sql = (f"INSERT INTO {qn(Clock._meta.db_table)} ({', '.join(qn(c) for c in cols)}) "
+           f"VALUES ({', '.join(['%s'] * len(cols))})")
+    created = connection.ops.adapt_datetimefield_value(timezone.now())
+    batch = []
+    with transaction.atomic(), connection.cursor() as cur:
+        for n in range(clocks):
+            # Step limits of 1-20 working days, each step somewhere between its start and
+            # 15 % past its limit (about 7 calendar days per 5 working days): most run
+            # inside their limit, some are yellow, about one in ten is red.
+            limit = rng.randint(1, 20)
+            warn = max(limit // 4, 1 if limit >= 2 else 0)
+            elapsed = rng.randint(0, int(limit * 1.15))
+            start = TODAY - timedelta(days=round(elapsed * 7 / 5))
+            due, warn_on = plan(start, limit, warn)
+            batch.append(("cases.step", f"{n}/1", limit, warn, start, due, warn_on, "running", 0, 0, True, created))
+            if len(batch) == 20_000:
+                cur.executemany(sql, batch)
+                batch.clear()
+        if batch:
+            cur.executemany(sql, batch)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")
+    return {"build_seconds": round(time.perf_counter() - t0, 2), "reused_clocks": False}
+
+
+def measure(clocks: int = 1_000_000, seed: int = 4) -> dict:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("ZHENGWU_VAR_DIR", str(VAR_DIR))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhengwu.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from zhengwu.supervision.models import Alert
+    from zhengwu.supervision.services import supervision_sweep
+
+    built = _build(clocks, seed)
+    t0 = time.perf_counter()
+    first = supervision_sweep(today=TODAY)
+    first_seconds = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    second = supervision_sweep(today=NEXT_DAY)
+    second_seconds = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    again = supervision_sweep(today=NEXT_DAY)
+    again_seconds = time.perf_counter() - t0
+    return {
+        "name": "supervision_sweep",
+        "database": connection.vendor,
+        "clocks": clocks,
+        **built,
+        "first_sweep_seconds": round(first_seconds, 3),
+        "first_sweep": {"normal": first.normal, "yellow": first.yellow, "red": first.red,
+                        "new_alerts": first.new_yellow + first.new_red},
+        "next_day_sweep_seconds": round(second_seconds, 3),
+        "next_day_sweep": {"normal": second.normal, "yellow": second.yellow, "red": second.red,
+                           "new_alerts": second.new_yellow + second.new_red},
+        "repeat_sweep_seconds": round(again_seconds, 3),
+        "repeat_new_alerts": again.new_yellow + again.new_red,
+        "alerts_total": Alert.objects.count(),
+        "goal_seconds": 2.0,
+        "goal_met": max(first_seconds, second_seconds) <= 2.0,
+    }
+
+
+def describe(out: dict) -> str:
+    f, s = out["first_sweep"], out["next_day_sweep"]
+    return (
+        f"电子监察巡检({out['database']},{out['clocks']:,} 个计时中的环节):"
+        f"首次 {out['first_sweep_seconds']} s(正常 {f['normal']:,} / 黄牌 {f['yellow']:,} / 红牌 {f['red']:,},"
+        f"新增预警 {f['new_alerts']:,});次日 {out['next_day_sweep_seconds']} s(新增预警 {s['new_alerts']:,});"
+        f"重复巡检 {out['repeat_sweep_seconds']} s(新增 {out['repeat_new_alerts']});"
+        f"目标 ≤ {out['goal_seconds']} s:{'达到' if out['goal_met'] else '未达到'}"
+    )
+
+
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    as_json = bool(args) and args[0] == "--json"
+    if as_json:
+        args = args[1:]
+    result = measure(*(int(a) for a in args))
+    if not as_json:
+        print(describe(result))
+    print(json.dumps(result, ensure_ascii=False))

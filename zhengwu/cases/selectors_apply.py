@@ -1,0 +1,100 @@
+"""Reads for applying: items open for application, an applicant's own cases, agent posts."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from zhengwu.catalog.models import Category, Item, ItemMaterial
+from zhengwu.core.errors import NotFound
+from zhengwu.core.uploads import file_list
+from zhengwu.org.models import Assignment, Unit
+
+from .models import Case, CaseEvent
+
+# Only power (行政职权) and convenience (便民服务) items are handled as cases; disclosure
+# items go through the disclosure-request module.
+APPLICABLE_CATEGORIES = (Category.POWER, Category.CONVENIENCE)
+# Units whose staff may apply on behalf of residents (代办).
+AGENT_UNIT_KINDS = (Unit.Kind.SERVICE_POINT, Unit.Kind.TOWNSHIP, Unit.Kind.STREET)
+MATERIAL_OBJECT_TYPE = "cases.case"
+ITEM_NOT_OPEN = "该事项不存在或暂不能申请"
+# One message for "no such case" and "not yours", so receipt numbers cannot be probed.
+CASE_NOT_FOUND = "未找到该办件"
+
+
+def items_open_for_application(*, q: str = "") -> QuerySet[Item]:
+    """Active power and convenience items, with their work area and department loaded."""
+    qs = (
+        Item.objects.filter(category__in=APPLICABLE_CATEGORIES, status=Item.Status.ACTIVE)
+        .select_related("work_area", "department")
+        .order_by("category", "seq")
+    )
+    q = (q or "").strip()[:100]
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(code__iexact=q))
+    return qs
+
+
+def item_open_get(*, code: str) -> Item:
+    """The item with its materials, or NotFound when it does not exist or cannot be applied for."""
+    item = (
+        items_open_for_application()
+        .prefetch_related(Prefetch("materials", queryset=ItemMaterial.objects.order_by("seq")))
+        .filter(code=(code or "").strip())
+        .first()
+    )
+    if item is None:
+        raise NotFound(ITEM_NOT_OPEN, code="item_not_open")
+    return item
+
+
+def case_list_mine(*, user) -> QuerySet[Case]:
+    """The applicant's cases, newest first, with what the list shows loaded in one query."""
+    return (
+        Case.objects.filter(applicant_id=getattr(user, "pk", None))
+        .select_related("item", "definition", "clock")
+        .order_by("-submitted_at", "-id")
+    )
+
+
+def case_get_mine(*, user, receipt_no: str) -> Case:
+    """A case its applicant, or the staff member who entered it (窗口/代办), may read."""
+    case = (
+        Case.objects.select_related("item", "definition", "clock", "applicant", "agent_unit")
+        .filter(receipt_no=(receipt_no or "").strip().upper())
+        .first()
+    )
+    uid = getattr(user, "pk", None)
+    if case is None or uid is None:
+        raise NotFound(CASE_NOT_FOUND, code="case_not_found")
+    if case.applicant_id == uid:
+        return case
+    if CaseEvent.objects.filter(case=case, seq=1, actor_id=uid).exists():
+        return case
+    raise NotFound(CASE_NOT_FOUND, code="case_not_found")
+
+
+def case_material_files(*, case: Case) -> list[dict]:
+    """The case's stored files, each labelled with the material it was filed for."""
+    names = {str(m.get("file_id")): m.get("material_name", "") for m in (case.data or {}).get("materials", [])}
+    return [
+        {"file": f, "material_name": names.get(str(f.pk)) or "其他材料"}
+        for f in file_list(object_type=MATERIAL_OBJECT_TYPE, object_id=case.pk)
+    ]
+
+
+def case_events(*, case: Case) -> list[dict]:
+    """The case's timeline for its applicant: action, step name and time, no staff names."""
+    step_names = {s["key"]: s["name"] for s in case.definition.steps}
+    return [
+        {"label": e.action_label, "step_name": step_names.get(e.step_key, e.step_key), "at": e.created_at, "reason": e.reason}
+        for e in CaseEvent.objects.filter(case=case).order_by("seq")
+    ]
+
+
+def agent_units_for(*, user) -> list[Unit]:
+    """Township and service-point units where ``user`` holds any post (代办点)."""
+    if not getattr(user, "pk", None):
+        return []
+    unit_ids = Assignment.objects.filter(user=user, unit__kind__in=AGENT_UNIT_KINDS, unit__is_active=True).values("unit_id")
+    return list(Unit.objects.filter(pk__in=unit_ids).order_by("sort_order", "code"))

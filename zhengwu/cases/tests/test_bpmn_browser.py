@@ -1,0 +1,63 @@
+"""The item page draws the published flowchart with the vendored bpmn-js viewer under the strict CSP."""
+
+import pytest
+from django.urls import reverse
+
+from zhengwu.cases.services import default_steps_for
+from zhengwu.catalog.tests.factories import ItemFactory
+from zhengwu.portal.tests.test_browser import SCREENSHOTS, browser_page, csp_violations  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def power_item(transactional_db):
+    # Created before Playwright starts its event loop: Django refuses ORM calls inside one.
+    return ItemFactory(
+        name="农村村民宅基地审批", promised_limit_days=10, statutory_limit_days=20
+    )
+
+
+def test_item_page_renders_the_flowchart_svg_without_csp_violations(
+    live_server, power_item, browser_page, csp_violations
+):  # noqa: F811
+    # Given a power item that has no saved definition yet,
+    item = power_item
+    page = browser_page
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    # Also catch violations the console might not show (e.g. blocked style attributes).
+    page.add_init_script(
+        "window.__csp = []; document.addEventListener('securitypolicyviolation',"
+        " function (e) { window.__csp.push(e.violatedDirective + ' ' + e.blockedURI); });"
+    )
+
+    # when a visitor opens its page,
+    page.goto(live_server.url + reverse("portal:item", args=[item.code]))
+    page.wait_for_selector("#bpmn-canvas.is-ready svg", timeout=15_000)
+
+    # then the viewer drew one task per step, in lanes named after the posts,
+    steps = default_steps_for(item)
+    tasks = page.locator('#bpmn-canvas g.djs-element[data-element-id^="Task_"]')
+    assert tasks.count() == len(steps)
+    drawn = page.locator(
+        "#bpmn-canvas svg[data-element-id^='Collaboration_']"
+    ).text_content()
+    for step in steps:
+        assert step["name"] in drawn
+    assert "窗口人员" in drawn and "审批人" in drawn
+    assert page.locator(".flowchart-status").inner_text() == "流程图已加载。"
+    # the step table is there for keyboard and screen-reader users,
+    assert (
+        page.get_by_role("table", name="办理环节").get_by_role("row").count()
+        == len(steps) + 1
+    )
+    # and the browser reported no CSP violation and no script error.
+    assert csp_violations == []
+    assert page.evaluate("window.__csp") == []
+    assert errors == []
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator(".flowchart-layout").screenshot(
+        path=str(SCREENSHOTS / "flowchart.png")
+    )

@@ -1,0 +1,29 @@
+"""The on-site message centre: one row per message to one person."""
+
+from django.conf import settings
+from django.db import models
+
+
+class Message(models.Model):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="messages", verbose_name="接收人",
+    )
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("内容", blank=True)
+    link = models.CharField("链接", max_length=300, blank=True)
+    read_at = models.DateTimeField("阅读时间", null=True, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "站内消息"
+        verbose_name_plural = "站内消息"
+        # The header's unread count and the message list both read by recipient first.
+        indexes = [models.Index(fields=["recipient", "read_at"]), models.Index(fields=["recipient", "-id"])]
+
+    def __str__(self):
+        return f"{self.recipient_id}: {self.title}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

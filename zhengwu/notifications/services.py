@@ -1,0 +1,118 @@
+"""Writes of the message centre: send a message, mark messages read, tell applicants of case changes."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from zhengwu.core.audit import audit_record
+from zhengwu.core.errors import NotFound, ValidationFailed
+
+from .models import Message
+
+TITLE_MAX = Message._meta.get_field("title").max_length
+LINK_MAX = Message._meta.get_field("link").max_length
+# Reasons the applicant is entitled to read (一次性告知, refusals, special procedures);
+# a reviewer's internal "return" reason stays inside the office.
+APPLICANT_REASON_ACTIONS = frozenset({"refuse", "request_correction", "reject", "suspend", "extend"})
+
+
+def notify(*, recipient, title: str, body: str, link: str = "") -> Message:
+    """Write a message to ``recipient``'s message centre and deliver it by e-mail/SMS after commit.
+
+    Delivery runs in a huey task enqueued with ``transaction.on_commit``, so a rolled-back
+    change never tells anybody anything and a slow gateway never slows the request.
+    """
+    from .tasks import message_deliver
+
+    title = (title or "").strip()
+    if not title:
+        raise ValidationFailed("消息标题不能为空", code="message_title_required")
+    if recipient is None or not getattr(recipient, "pk", None):
+        raise ValidationFailed("消息必须指定接收人", code="message_recipient_required")
+    link = (link or "").strip()
+    # Only site-relative links: a message must never send anyone off the platform.
+    if link and (not link.startswith("/") or link.startswith("//")):
+        raise ValidationFailed("消息链接只能指向本站页面", code="message_link_invalid")
+    with transaction.atomic():
+        message = Message.objects.create(
+            recipient=recipient, title=title[:TITLE_MAX], body=body or "", link=link[:LINK_MAX],
+        )
+        audit_record(
+            actor=None, action="notifications.message.create", obj=message,
+            details={"recipient_id": recipient.pk},
+        )
+        transaction.on_commit(lambda: message_deliver(message.pk))
+    return message
+
+
+def message_mark_read(*, actor, message_id) -> Message:
+    """Mark one of the actor's own messages read; another person's message is NotFound."""
+    with transaction.atomic():
+        message = Message.objects.select_for_update().filter(pk=message_id, recipient_id=getattr(actor, "pk", None)).first()
+        if message is None:
+            raise NotFound("消息不存在", code="message_not_found")
+        if message.read_at is None:
+            message.read_at = timezone.now()
+            message.save(update_fields=["read_at"])
+            audit_record(actor=actor, action="notifications.message.read", obj=message)
+    return message
+
+
+def messages_mark_all_read(*, actor) -> int:
+    """Mark every unread message of the actor read; return how many changed."""
+    with transaction.atomic():
+        n = Message.objects.filter(recipient_id=actor.pk, read_at__isnull=True).update(read_at=timezone.now())
+        if n:
+            audit_record(
+                actor=actor, action="notifications.message.read_all",
+                object_type="accounts.user", object_id=actor.pk, details={"count": n},
+            )
+    return n
+
+
+def _case_link(case) -> str:
+    from zhengwu.cases import engine
+
+    # Concluded: the rating page (it also shows the case); otherwise the applicant's case page.
+    name = "ratings:rate" if case.status == engine.CONCLUDED else "cases:mine_detail"
+    try:
+        return reverse(name, kwargs={"receipt_no": case.receipt_no})
+    except NoReverseMatch:
+        return ""
+
+
+def notify_case_state_change(*, case, event, link: str | None = None) -> Message:
+    """Tell the applicant that their case changed; call after every successful ``case_act``.
+
+    ``event`` is the CaseEvent or the action name just applied (the event is then read
+    by its sequence number, which equals the case version). ``link`` defaults to the
+    rating page once the case is concluded.
+    """
+    from zhengwu.cases import engine
+    from zhengwu.cases.models import CaseEvent
+
+    if isinstance(event, str):
+        found = CaseEvent.objects.filter(case_id=case.pk, seq=case.version).first()
+        action = event
+        reason = found.reason if found is not None and found.action == event else ""
+    else:
+        action, reason = event.action, event.reason
+    label = engine.ACTION_LABELS.get(action, action)
+    steps = case.definition.steps
+    step_name = steps[case.step_index]["name"] if 0 <= case.step_index < len(steps) else ""
+    body = (
+        f"您申请的“{case.item.name}”(受理编号 {case.receipt_no})有新的办理进展:{label}。"
+        f"当前状态:{engine.STATUS_LABELS.get(case.status, case.status)}"
+        + (f",当前环节:{step_name}" if case.status not in engine.TERMINAL else "")
+        + "。"
+    )
+    if reason and action in APPLICANT_REASON_ACTIONS:
+        body += f"\n理由/说明:{reason}"
+    return notify(
+        recipient=case.applicant,
+        title=f"办件 {case.receipt_no}:{label}",
+        body=body,
+        link=_case_link(case) if link is None else link,
+    )

@@ -1,0 +1,45 @@
+"""The applicant hears of every state change of their case."""
+
+import pytest
+
+from zhengwu.cases.services import case_submit
+from zhengwu.notifications.models import Message
+from zhengwu.notifications.services import notify_case_state_change
+from zhengwu.ratings.tests.journey import act
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_action_sends_the_applicant_a_message_with_the_new_state(item, citizen, staff, on_2026_09_24):
+    case = case_submit(actor=citizen, item=item, applicant=citizen, channel="online")
+    notify_case_state_change(case=case, event="submit")
+    for actor, action in [("clerk", "accept"), ("reviewer", "review_pass"), ("approver", "approve"), ("handler", "conclude")]:
+        act(case, staff[actor], action)
+        notify_case_state_change(case=case, event=action)
+
+    titles = list(Message.objects.filter(recipient=citizen).order_by("id").values_list("title", flat=True))
+    assert titles == [
+        f"办件 {case.receipt_no}:{label}" for label in ("提交申请", "受理", "审查通过", "准予许可", "办结")
+    ]
+    last = Message.objects.filter(recipient=citizen).latest("id")
+    assert "已办结" in last.body and item.name in last.body
+    assert last.link == f"/ratings/cases/{case.receipt_no}/"
+
+
+def test_a_correction_request_tells_the_applicant_what_is_missing(item, citizen, staff, on_2026_09_24):
+    case = case_submit(actor=citizen, item=item, applicant=citizen, channel="online")
+    act(case, staff["clerk"], "request_correction", reason="缺少户口簿复印件", payload={"missing": ["户口簿复印件"]})
+
+    message = notify_case_state_change(case=case, event="request_correction")
+
+    assert "缺少户口簿复印件" in message.body and "待补正" in message.body
+
+
+def test_an_internal_return_reason_stays_in_the_office(item, citizen, staff, on_2026_09_24):
+    case = case_submit(actor=citizen, item=item, applicant=citizen, channel="online")
+    act(case, staff["clerk"], "accept")
+    act(case, staff["reviewer"], "return", reason="受理意见书写不规范")
+
+    message = notify_case_state_change(case=case, event="return")
+
+    assert "受理意见书写不规范" not in message.body and "退回上一环节" in message.title

@@ -1,0 +1,154 @@
+"""Electronic supervision (电子监察): alerts on clocks, fault records, 督办 orders.
+
+Alerts and overdue-step faults are written set-based by ``services.supervision_sweep``;
+nothing here is computed per row in Python. Recipients of an alert are not copied per
+person: the alert stores the department (``unit``), the step's post (``role``) and the
+named handler when the step was transferred to one person, and ``selectors`` resolves
+who sees it (handler, head, supervisors) when someone looks.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from zhengwu.org.roles import Role
+
+
+class Alert(models.Model):
+    class Level(models.TextChoices):
+        YELLOW = "yellow", "黄牌预警"
+        RED = "red", "红牌超期"
+
+    # No separate index: the (clock, level) unique constraint serves lookups by clock.
+    clock = models.ForeignKey(
+        "core.Clock", on_delete=models.CASCADE, related_name="+", verbose_name="时限", db_index=False,
+    )
+    # Copied from the clock for display and filtering without a join.
+    owner_type = models.CharField("所属类型", max_length=64)
+    owner_id = models.CharField("所属编号", max_length=64)
+    level = models.CharField("级别", max_length=8, choices=Level.choices)
+    raised_on = models.DateField("预警日期")
+    due_on = models.DateField("到期日")
+    # Who must act; filled set-based right after the alert is raised, for owners
+    # supervision knows (cases). Empty for other owners: supervisors still see them.
+    unit = models.ForeignKey(
+        "org.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="责任部门",
+    )
+    role = models.CharField("责任岗位", max_length=32, blank=True, default="")
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name="承办人",
+    )
+    created_at = models.DateTimeField("记录时间")
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = "监察预警"
+        verbose_name_plural = "监察预警"
+        constraints = [
+            # Each level is raised once per clock; the sweep relies on it.
+            models.UniqueConstraint(fields=["clock", "level"], name="supervision_alert_once_per_level"),
+        ]
+        indexes = [models.Index(fields=["unit", "level"])]
+
+    def __str__(self):
+        return f"{self.get_level_display()} {self.owner_type}#{self.owner_id}"
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label if self.role in Role.values else ""
+
+
+class Fault(models.Model):
+    class Rule(models.TextChoices):
+        OVERDUE_STEP = "overdue_step", "环节超期"
+        RETURN_WITHOUT_REASON = "return_without_reason", "无正当理由退回"
+        REPEATED_RETURNS = "repeated_returns", "反复退回"
+        LATE_ACCEPTANCE = "late_acceptance", "超时受理"
+        MISSING_MATERIALS = "missing_materials", "材料不全办结"
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+", verbose_name="办件")
+    rule = models.CharField("规则", max_length=32, choices=Rule.choices)
+    step_key = models.CharField("环节", max_length=64, blank=True)
+    post = models.CharField("岗位", max_length=32, blank=True)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name="责任人",
+    )
+    unit = models.ForeignKey(
+        "org.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="责任部门",
+    )
+    # What the fault is about, so detection is idempotent: the step clock for an
+    # overdue step, the case event for the other rules (the case for repeated returns).
+    clock = models.ForeignKey("core.Clock", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey("cases.CaseEvent", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    detected_at = models.DateTimeField("发现时间")
+    details = models.JSONField("详情", default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = "过错记录"
+        verbose_name_plural = "过错记录"
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "clock"], condition=Q(clock__isnull=False), name="supervision_fault_once_per_clock"),
+            models.UniqueConstraint(fields=["rule", "event"], condition=Q(event__isnull=False), name="supervision_fault_once_per_event"),
+            models.UniqueConstraint(
+                fields=["rule", "case"], condition=Q(rule="repeated_returns"), name="supervision_fault_repeated_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_rule_display()} {self.case_id}"
+
+    @property
+    def post_label(self) -> str:
+        return Role(self.post).label if self.post in Role.values else self.post
+
+
+class SupervisionOrder(models.Model):
+    """督办: a supervisor's written instruction on a case, answered by its department."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "待反馈"
+        RESPONDED = "responded", "已反馈"
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+", verbose_name="办件")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="督办人",
+    )
+    text = models.TextField("督办内容")
+    issued_at = models.DateTimeField("督办时间")
+    due_on = models.DateField("反馈期限")
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.OPEN)
+    response = models.TextField("反馈内容", blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name="反馈人",
+    )
+    responded_at = models.DateTimeField("反馈时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = "督办"
+        verbose_name_plural = "督办"
+        indexes = [models.Index(fields=["status", "due_on"])]
+
+    def __str__(self):
+        return f"督办#{self.pk} {self.case_id}"
+
+
+class SweepRun(models.Model):
+    """Where the last sweep stopped, so the next one looks only at clocks that can have
+    changed colour since: dates crossed in between, clocks created or resumed/extended
+    after it (ids above the high-water marks)."""
+
+    today = models.DateField("巡检日期")
+    max_clock_id = models.BigIntegerField("时限编号上限")
+    max_clock_event_id = models.BigIntegerField("时限事件编号上限")
+    ran_at = models.DateTimeField("巡检时间")
+    details = models.JSONField("结果", default=dict)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = "巡检记录"
+        verbose_name_plural = "巡检记录"

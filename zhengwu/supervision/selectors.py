@@ -1,0 +1,186 @@
+"""Reads of electronic supervision; statistics are aggregated in SQL, never per case in Python."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.apps import apps
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import TruncMonth
+
+from zhengwu.cases.models import Case
+from zhengwu.core.models import CalendarDay, Clock
+from zhengwu.org.models import Assignment, Unit
+from zhengwu.org.roles import Role
+
+from .models import Alert, Fault, SupervisionOrder
+
+PAGE_SIZE = 50
+OPEN_STATUSES = (Case.Status.RUNNING, Case.Status.CORRECTION, Case.Status.SUSPENDED)
+
+
+def is_supervisor(user) -> bool:
+    return bool(getattr(user, "pk", None)) and Assignment.objects.filter(user_id=user.pk, role=Role.SUPERVISOR).exists()
+
+
+def _alerts_visible_to(user):
+    """Alerts whose recipients include ``user``.
+
+    Recipients: the handler (the person the step was transferred to, else every holder
+    of the step's post in the department — window clerks sit in the service hall, so any
+    window clerk), the head (an approver of the department: the post that signs for it)
+    and all supervisors.
+    """
+    qs = Alert.objects.all()
+    if is_supervisor(user):
+        return qs
+    posts = Assignment.objects.filter(user_id=getattr(user, "pk", None))
+    in_unit = posts.filter(Q(unit_id=OuterRef("unit_id")) | Q(unit__parent_id=OuterRef("unit_id")))
+    return qs.filter(
+        Q(handler_id=getattr(user, "pk", None))
+        | Q(handler__isnull=True, role=Role.WINDOW_CLERK) & Exists(posts.filter(role=Role.WINDOW_CLERK))
+        | Q(handler__isnull=True) & Exists(in_unit.filter(role=OuterRef("role")))
+        | Exists(in_unit.filter(role=Role.APPROVER))
+    )
+
+
+def alert_list(*, user, level: str | None = None, before_id: int | None = None, limit: int = PAGE_SIZE) -> list[Alert]:
+    """Alerts the user receives, newest first, paged by key (``before_id``)."""
+    qs = _alerts_visible_to(user).select_related("unit", "handler")
+    if level:
+        qs = qs.filter(level=level)
+    if before_id:
+        qs = qs.filter(pk__lt=before_id)
+    return list(qs.order_by("-id")[:limit])
+
+
+def fault_list(*, before_id: int | None = None, limit: int = PAGE_SIZE) -> list[Fault]:
+    qs = Fault.objects.select_related("case", "person", "unit")
+    if before_id:
+        qs = qs.filter(pk__lt=before_id)
+    return list(qs.order_by("-id")[:limit])
+
+
+def order_list(*, status: str | None = None, limit: int = PAGE_SIZE) -> list[SupervisionOrder]:
+    qs = SupervisionOrder.objects.select_related("case", "case__item", "issued_by", "responded_by")
+    if status:
+        qs = qs.filter(status=status)
+    return list(qs.order_by("-id")[:limit])
+
+
+def order_list_for_department_staff(*, user, limit: int = PAGE_SIZE) -> list[SupervisionOrder]:
+    """督办 on cases of the departments where ``user`` holds a post (to respond to)."""
+    units = Assignment.objects.filter(user_id=getattr(user, "pk", None)).values("unit_id")
+    parents = Assignment.objects.filter(user_id=getattr(user, "pk", None), unit__parent__isnull=False).values("unit__parent_id")
+    qs = SupervisionOrder.objects.filter(
+        Q(case__item__department_id__in=units) | Q(case__item__department_id__in=parents)
+    ).select_related("case", "case__item", "issued_by", "responded_by")
+    return list(qs.order_by("status", "-id")[:limit])
+
+
+def order_get(*, order_id: int) -> SupervisionOrder | None:
+    return SupervisionOrder.objects.select_related("case", "case__item").filter(pk=order_id).first()
+
+
+def _ordinal(date_field: str):
+    return Subquery(CalendarDay.objects.filter(date=OuterRef(date_field)).values("workday_ordinal")[:1])
+
+
+def department_statistics(*, today: date) -> list[dict]:
+    """Per department: concluded cases, on-time rate, average working days, overdue counts.
+
+    On time: the case clock stopped on or before its due date. Handling time: working
+    days from the submission day (not counted) to the conclusion day, minus the working
+    days the clock stood still (correction, special procedures), from the calendar's
+    ``workday_ordinal`` in SQL.
+    """
+    concluded = (
+        Case.objects.filter(status=Case.Status.CONCLUDED, item__department__isnull=False, clock__isnull=False)
+        .values("item__department_id")
+        .annotate(
+            concluded=Count("pk"),
+            on_time=Count("pk", filter=Q(clock__stopped_on__lte=F("clock__due_on"))),
+            avg_days=Avg(_ordinal("clock__stopped_on") - _ordinal("clock__started_on") - F("clock__suspended_days")),
+        )
+        .order_by()
+    )
+    overdue = (
+        Case.objects.filter(
+            status__in=OPEN_STATUSES, item__department__isnull=False, clock__state=Clock.State.RUNNING,
+            clock__due_on__lt=today,
+        )
+        .values("item__department_id").annotate(n=Count("pk")).order_by()
+    )
+    alerts = (
+        Alert.objects.filter(unit__isnull=False).values("unit_id")
+        .annotate(red=Count("pk", filter=Q(level=Alert.Level.RED)), yellow=Count("pk", filter=Q(level=Alert.Level.YELLOW)))
+        .order_by()
+    )
+    rows: dict[int, dict] = {}
+
+    def row(unit_id):
+        return rows.setdefault(unit_id, {
+            "unit_id": unit_id, "concluded": 0, "on_time": 0, "on_time_rate": None, "avg_days": None,
+            "overdue_open": 0, "red_alerts": 0, "yellow_alerts": 0,
+        })
+
+    for r in concluded:
+        out = row(r["item__department_id"])
+        out.update(concluded=r["concluded"], on_time=r["on_time"])
+        out["on_time_rate"] = round(r["on_time"] * 100 / r["concluded"], 1) if r["concluded"] else None
+        out["avg_days"] = round(float(r["avg_days"]), 1) if r["avg_days"] is not None else None
+    for r in overdue:
+        row(r["item__department_id"])["overdue_open"] = r["n"]
+    for r in alerts:
+        out = row(r["unit_id"])
+        out.update(red_alerts=r["red"], yellow_alerts=r["yellow"])
+    names = dict(Unit.objects.filter(pk__in=list(rows)).values_list("pk", "name"))
+    for unit_id, out in rows.items():
+        out["name"] = names.get(unit_id, "")
+    return sorted(rows.values(), key=lambda r: (r["name"], r["unit_id"]))
+
+
+def county_trend(*, today: date, months: int = 12) -> list[dict]:
+    """County-wide per month: cases submitted, concluded and concluded on time."""
+    first = date(today.year, today.month, 1)
+    for _ in range(months - 1):
+        first = date(first.year - (first.month == 1), (first.month - 2) % 12 + 1, 1)
+    submitted = (
+        Case.objects.filter(submitted_at__date__gte=first).annotate(m=TruncMonth("submitted_at"))
+        .values("m").annotate(n=Count("pk")).order_by()
+    )
+    concluded = (
+        Case.objects.filter(status=Case.Status.CONCLUDED, concluded_at__date__gte=first)
+        .annotate(m=TruncMonth("concluded_at")).values("m")
+        .annotate(n=Count("pk"), on_time=Count("pk", filter=Q(clock__stopped_on__lte=F("clock__due_on")))).order_by()
+    )
+    out: dict[str, dict] = {}
+    month = first
+    for _ in range(months):
+        key = f"{month:%Y-%m}"
+        out[key] = {"month": key, "submitted": 0, "concluded": 0, "on_time": 0}
+        month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    for r in submitted:
+        key = f"{r['m']:%Y-%m}"
+        if key in out:
+            out[key]["submitted"] = r["n"]
+    for r in concluded:
+        key = f"{r['m']:%Y-%m}"
+        if key in out:
+            out[key].update(concluded=r["n"], on_time=r["on_time"])
+    return list(out.values())
+
+
+def rating_summary() -> list[dict] | None:
+    """Per-department ratings from the ratings app when it is installed, else None.
+
+    The ratings app is optional to supervision: it is asked, never imported at module
+    level, through ``zhengwu.ratings.selectors.rating_department_summary()``.
+    """
+    if not apps.is_installed("zhengwu.ratings"):
+        return None
+    try:
+        from zhengwu.ratings.selectors import rating_department_summary  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    return list(rating_department_summary())

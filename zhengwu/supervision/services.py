@@ -1,0 +1,328 @@
+"""Every write of electronic supervision: the sweep (alerts, faults) and 督办 orders.
+
+The sweep classifies every running clock from its stored ``warn_on``/``due_on`` in SQL
+and inserts only alerts and faults that do not exist yet (INSERT … SELECT … WHERE NOT
+EXISTS, plus unique constraints), so it costs the same whether it runs every quarter
+hour or after a week's outage, and never loads a case into Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from django.db import connection, transaction
+from django.db.models import Case as SqlCase
+from django.db.models import (
+    CharField,
+    Count,
+    DateField,
+    DateTimeField,
+    Exists,
+    F,
+    IntegerField,
+    JSONField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.fields.json import KT, KeyTextTransform
+from django.db.models.functions import Cast, Coalesce, Concat, Length, Trim, TruncDate
+from django.utils import timezone
+
+from zhengwu.cases.models import Case, CaseEvent
+from zhengwu.catalog.models import ItemMaterial
+from zhengwu.core.audit import audit_record
+from zhengwu.core.errors import Conflict, PermissionDenied, ValidationFailed
+from zhengwu.core.models import Clock, ClockEvent, StoredFile
+from zhengwu.core.workdays import add_working_days
+from zhengwu.org.models import Assignment
+from zhengwu.org.roles import Role
+
+from .models import Alert, Fault, SupervisionOrder, SweepRun
+from .sql import StepField, insert_from
+
+# A return's reason must say something: at least this many characters, and not one of
+# the empty formulas staff type to get past the required field.
+RETURN_REASON_MIN_CHARS = 5
+RETURN_REASON_BLOCKLIST = ("无", "退回", "不符合", "不通过", "重新办理", "见附件", "同上", "略", "无理由", "其他")
+REPEATED_RETURNS = 2
+# A case's uploaded material for ItemMaterial ``seq`` is the StoredFile with
+# object_type="cases.case", object_id=str(case.pk) and purpose f"case_material:{seq}".
+CASE_FILE_OBJECT_TYPE = "cases.case"
+MATERIAL_PURPOSE_PREFIX = "case_material:"
+CASE_CLOCK, STEP_CLOCK = "cases.case", "cases.step"
+ORDER_MAX_DAYS = 30
+SQLITE_CACHE_KIB = 256 * 1024
+ORDER_TEXT_MAX = 2000
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    today: str
+    running: int
+    normal: int
+    yellow: int
+    red: int
+    new_yellow: int
+    new_red: int
+    new_faults: int
+
+
+def _handler_of(case_ref: str = "flags"):
+    return Cast(KeyTextTransform("assignee_id", case_ref), IntegerField())
+
+
+def _alerts_insert(*, today: date, now, since: SweepRun | None) -> int:
+    """INSERT … SELECT the alerts not raised yet, looking only where colours can have changed.
+
+    Without a previous sweep (or when asked to, or when ``today`` goes back) every
+    running clock is a candidate; otherwise only clocks whose warning or due date was
+    crossed since the last sweep day, clocks created since, and clocks resumed or
+    extended since (their dates moved). Every candidate still gets the NOT EXISTS test,
+    so nothing is raised twice whatever the window.
+    """
+    level = SqlCase(When(due_on__lt=today, then=Value(Alert.Level.RED)), default=Value(Alert.Level.YELLOW), output_field=CharField())
+    running = Clock.objects.filter(state=Clock.State.RUNNING, warn_on__lte=today)
+    if since is None:
+        windows = [running]
+    else:
+        moved = ClockEvent.objects.filter(
+            pk__gt=since.max_clock_event_id, kind__in=[ClockEvent.Kind.RESUME, ClockEvent.Kind.EXTEND],
+        ).values("clock_id")
+        windows = [
+            running.filter(warn_on__gt=since.today),
+            running.filter(due_on__gte=since.today, due_on__lt=today),
+            running.filter(pk__gt=since.max_clock_id),
+            running.filter(pk__in=moved),
+        ]
+    written = 0
+    for candidates in windows:
+        select = (
+            candidates.annotate(a_level=level)
+            .filter(~Exists(Alert.objects.filter(clock_id=OuterRef("pk"), level=OuterRef("a_level"))))
+            .annotate(
+                a_clock=F("pk"), a_owner_type=F("owner_type"), a_owner_id=F("owner_id"),
+                a_raised=Value(today, output_field=DateField()), a_due=F("due_on"),
+                a_created=Value(now, output_field=DateTimeField()), a_role=Value("", output_field=CharField()),
+            )
+            # In clock-id order the unique (clock, level) index and the foreign-key checks
+            # are written and read sequentially instead of at random.
+            .order_by("pk")
+            .values_list("a_clock", "a_owner_type", "a_owner_id", "a_level", "a_raised", "a_due", "a_created", "a_role")
+        )
+        written += insert_from(
+            Alert, ["clock", "owner_type", "owner_id", "level", "raised_on", "due_on", "created_at", "role"], select,
+        )
+    return written
+
+
+def _alerts_enrich(*, after_id: int) -> None:
+    """Fill department, post and named handler of the alerts just raised on case clocks."""
+    for owner_type, link in ((STEP_CLOCK, "step_clock_id"), (CASE_CLOCK, "clock_id")):
+        case = Case.objects.filter(**{link: OuterRef("clock_id")})
+        Alert.objects.filter(pk__gt=after_id, owner_type=owner_type).filter(Exists(case)).update(
+            unit_id=Subquery(case.values("item__department_id")[:1]),
+            role=Coalesce(
+                Subquery(case.annotate(r=StepField(F("definition__steps"), F("step_index"), key="role")).values("r")[:1]),
+                Value(""),
+            ),
+            handler_id=Subquery(case.annotate(h=_handler_of()).values("h")[:1]),
+        )
+
+
+def _fault_columns():
+    return ["case", "rule", "step_key", "post", "person", "unit", "clock", "event", "detected_at", "details"]
+
+
+def _fault_values(qs, *, rule: str, now, case, step_key, post, person, unit, clock, event):
+    return qs.annotate(
+        f_case=case,
+        f_rule=Value(rule, output_field=CharField()),
+        f_step=step_key, f_post=post, f_person=person, f_unit=unit, f_clock=clock, f_event=event,
+        f_at=Value(now, output_field=DateTimeField()),
+        f_details=Value({}, output_field=JSONField()),
+    ).order_by().values_list("f_case", "f_rule", "f_step", "f_post", "f_person", "f_unit", "f_clock", "f_event", "f_at", "f_details")
+
+
+def _faults_detect(*, today: date, now) -> int:
+    written = 0
+    null_int = Value(None, output_field=IntegerField())
+    # 1. Overdue step: the current step's clock is past its due date.
+    overdue = Case.objects.filter(
+        status=Case.Status.RUNNING, step_clock__state=Clock.State.RUNNING, step_clock__due_on__lt=today,
+    ).filter(~Exists(Fault.objects.filter(rule=Fault.Rule.OVERDUE_STEP, clock_id=OuterRef("step_clock_id"))))
+    written += insert_from(Fault, _fault_columns(), _fault_values(
+        overdue, rule=Fault.Rule.OVERDUE_STEP, now=now, case=F("pk"),
+        step_key=StepField(F("definition__steps"), F("step_index"), key="key"),
+        post=StepField(F("definition__steps"), F("step_index"), key="role"),
+        person=_handler_of(), unit=F("item__department_id"), clock=F("step_clock_id"), event=null_int,
+    ))
+
+    def from_events(qs, rule):
+        fresh = qs.filter(~Exists(Fault.objects.filter(rule=rule, event_id=OuterRef("pk"))))
+        return insert_from(Fault, _fault_columns(), _fault_values(
+            fresh, rule=rule, now=now, case=F("case_id"), step_key=F("step_key"), post=F("actor_role"), person=F("actor_id"),
+            unit=F("case__item__department_id"), clock=null_int, event=F("pk"),
+        ))
+
+    # 2. Return without a valid reason.
+    returns = CaseEvent.objects.filter(action="return")
+    weak = returns.annotate(r=Trim("reason"), rlen=Length(Trim("reason"))).filter(
+        Q(r__in=RETURN_REASON_BLOCKLIST) | Q(rlen__lt=RETURN_REASON_MIN_CHARS)
+    )
+    written += from_events(weak, Fault.Rule.RETURN_WITHOUT_REASON)
+
+    # 3. Repeated returns: the return that makes the count reach REPEATED_RETURNS, once per case.
+    earlier = (
+        CaseEvent.objects.filter(case_id=OuterRef("case_id"), action="return", seq__lt=OuterRef("seq"))
+        .order_by().values("case_id").annotate(n=Count("pk")).values("n")
+    )
+    repeated = returns.annotate(earlier=Subquery(earlier, output_field=IntegerField())).filter(
+        earlier=REPEATED_RETURNS - 1
+    ).filter(~Exists(Fault.objects.filter(rule=Fault.Rule.REPEATED_RETURNS, case_id=OuterRef("case_id"))))
+    written += from_events(repeated, Fault.Rule.REPEATED_RETURNS)
+
+    # 4. Acceptance after the acceptance step's clock had run out. The step clock that was
+    #    running when the case was accepted is the last one started for that step before.
+    accepts = CaseEvent.objects.filter(action="accept").annotate(
+        step_owner=Concat(Cast("case_id", CharField()), Value("/"), KT("payload__from__1"), output_field=CharField()),
+    )
+    step_due = Clock.objects.filter(
+        owner_type=STEP_CLOCK, owner_id=OuterRef("step_owner"), created_at__lte=OuterRef("created_at"),
+    ).order_by("-id").values("due_on")[:1]
+    late = accepts.annotate(
+        step_due=Subquery(step_due, output_field=DateField()),
+        on=TruncDate("created_at", tzinfo=timezone.get_default_timezone()),
+    ).filter(on__gt=F("step_due"))
+    written += from_events(late, Fault.Rule.LATE_ACCEPTANCE)
+
+    # 5. Concluded although a required material has no stored file on the case.
+    provided = StoredFile.objects.filter(
+        object_type=CASE_FILE_OBJECT_TYPE, object_id=OuterRef(OuterRef("case_key")), is_deleted=False,
+        purpose=Concat(Value(MATERIAL_PURPOSE_PREFIX), Cast(OuterRef("seq"), CharField()), output_field=CharField()),
+    )
+    missing = ItemMaterial.objects.filter(item_id=OuterRef("case__item_id"), required=True).filter(~Exists(provided))
+    concluded = CaseEvent.objects.filter(action="conclude").annotate(
+        case_key=Cast("case_id", CharField())
+    ).filter(Exists(missing))
+    written += from_events(concluded, Fault.Rule.MISSING_MATERIALS)
+    return written
+
+
+def _running_counts(today: date) -> dict:
+    # Three index-only range counts on the sweep's (state, warn_on)/(state, due_on)
+    # indexes instead of one pass over the table: red clocks have warn_on <= due_on <
+    # today, so yellow = (warn_on <= today) - red.
+    running = Clock.objects.filter(state=Clock.State.RUNNING)
+    total = running.count()
+    red = running.filter(due_on__lt=today).count()
+    warned = running.filter(warn_on__lte=today).count()
+    return {"running": total, "red": red, "yellow": warned - red}
+
+
+def _max_id(model) -> int:
+    return model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def supervision_sweep(*, today: date | None = None, actor=None, full: bool = False) -> SweepResult:
+    """Classify every running clock for ``today``; raise new yellow/red alerts and new faults.
+
+    Idempotent: a second sweep on the same day writes nothing. ``full`` re-examines every
+    running clock instead of only those that can have changed colour since the last sweep.
+    Returns the counts.
+    """
+    now = timezone.now()
+    today = today or timezone.localdate(now)
+    if connection.vendor == "sqlite":
+        # The sweep walks indexes of a million rows in clock-date order and writes the
+        # alert index in clock-id order; SQLite's default 2 MB page cache thrashes on that.
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+    with transaction.atomic():
+        last = SweepRun.objects.order_by("-pk").first()
+        since = None if full or last is None or last.today > today else last
+        high_clock, high_event = _max_id(Clock), _max_id(ClockEvent)
+        counts = _running_counts(today)
+        after_id = _max_id(Alert)
+        _alerts_insert(today=today, now=now, since=since)
+        _alerts_enrich(after_id=after_id)
+        new = Alert.objects.filter(pk__gt=after_id).aggregate(
+            yellow=Count("pk", filter=Q(level=Alert.Level.YELLOW)), red=Count("pk", filter=Q(level=Alert.Level.RED)),
+        )
+        faults = _faults_detect(today=today, now=now)
+        result = SweepResult(
+            today=today.isoformat(), running=counts["running"], normal=counts["running"] - counts["red"] - counts["yellow"],
+            yellow=counts["yellow"], red=counts["red"], new_yellow=new["yellow"], new_red=new["red"],
+            new_faults=faults,
+        )
+        SweepRun.objects.create(
+            today=max(today, last.today) if last and not full and last.today > today else today,
+            max_clock_id=high_clock, max_clock_event_id=high_event, ran_at=now, details=asdict(result),
+        )
+        audit_record(actor=actor, action="supervision.sweep", object_type="supervision.sweep", object_id=today.isoformat(),
+                     details=asdict(result))
+    return result
+
+
+# --- 督办 -------------------------------------------------------------------------
+
+
+def _is_supervisor(user) -> bool:
+    return bool(getattr(user, "pk", None)) and Assignment.objects.filter(user=user, role=Role.SUPERVISOR).exists()
+
+
+def _in_department(user, case: Case) -> bool:
+    dept = case.item.department_id
+    if not getattr(user, "pk", None) or dept is None:
+        return False
+    return Assignment.objects.filter(user=user).filter(Q(unit_id=dept) | Q(unit__parent_id=dept)).exists()
+
+
+def supervision_order_issue(*, actor, case: Case, text: str, days: int) -> SupervisionOrder:
+    """Issue a 督办 on ``case``: the department must respond within ``days`` working days."""
+    if not _is_supervisor(actor):
+        raise PermissionDenied("只有监察人员可以督办", code="not_supervisor")
+    text = (text or "").strip()
+    if not text:
+        raise ValidationFailed("请填写督办内容", code="order_text_required", details={"field": "text"})
+    if len(text) > ORDER_TEXT_MAX:
+        raise ValidationFailed(f"督办内容不能超过{ORDER_TEXT_MAX}字", code="order_text_too_long", details={"field": "text"})
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= ORDER_MAX_DAYS:
+        raise ValidationFailed(f"反馈期限应为1至{ORDER_MAX_DAYS}个工作日", code="order_days_invalid", details={"field": "days"})
+    now = timezone.now()
+    with transaction.atomic():
+        order = SupervisionOrder.objects.create(
+            case=case, issued_by=actor, text=text, issued_at=now,
+            due_on=add_working_days(timezone.localdate(now), days).due,
+        )
+        audit_record(actor=actor, action="supervision.order.issue", obj=order, details={
+            "receipt_no": case.receipt_no, "due_on": order.due_on.isoformat(), "days": days,
+        })
+    return order
+
+
+def supervision_order_respond(*, actor, order: SupervisionOrder, text: str) -> SupervisionOrder:
+    """Record the department's response to a 督办; only staff of the case's department may."""
+    case = order.case
+    if not _in_department(actor, case):
+        raise PermissionDenied("只有该办件实施部门的工作人员可以反馈督办", code="not_department_staff")
+    text = (text or "").strip()
+    if not text:
+        raise ValidationFailed("请填写反馈内容", code="response_required", details={"field": "text"})
+    if len(text) > ORDER_TEXT_MAX:
+        raise ValidationFailed(f"反馈内容不能超过{ORDER_TEXT_MAX}字", code="response_too_long", details={"field": "text"})
+    now = timezone.now()
+    with transaction.atomic():
+        updated = SupervisionOrder.objects.filter(pk=order.pk, status=SupervisionOrder.Status.OPEN).update(
+            status=SupervisionOrder.Status.RESPONDED, response=text, responded_by=actor, responded_at=now,
+        )
+        if updated != 1:
+            raise Conflict("该督办已反馈", code="order_already_responded")
+        order.refresh_from_db()
+        audit_record(actor=actor, action="supervision.order.respond", obj=order, details={
+            "receipt_no": case.receipt_no, "late": timezone.localdate(now) > order.due_on,
+        })
+    return order

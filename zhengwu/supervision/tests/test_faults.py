@@ -1,0 +1,115 @@
+"""Fault rules, each recorded against the post and the person."""
+
+from datetime import date
+
+import pytest
+
+from zhengwu.accounts.tests.timetravel import at
+from zhengwu.cases.services import case_act, case_submit
+from zhengwu.catalog.tests.factories import ItemMaterialFactory
+from zhengwu.core.tests.upload_samples import PDF_BYTES, upload
+from zhengwu.core.uploads import files_store
+from zhengwu.org.roles import Role
+from zhengwu.supervision.models import Fault
+from zhengwu.supervision.services import supervision_sweep
+
+from .conftest import moment
+
+pytestmark = pytest.mark.django_db
+
+GOOD_REASON = "宅基地四至示意图与现场勘验不符,请重新核对"
+
+
+@pytest.fixture
+def case(item, citizen, calendar_2026):
+    with at(moment(2026, 9, 24)):
+        return case_submit(actor=citizen, item=item, applicant=citizen, channel="online")
+
+
+def act(case, actor, action, on=(2026, 9, 24), reason=""):
+    with at(moment(*on)):
+        return case_act(actor=actor, case=case, action=action, expected_version=case.version, reason=reason)
+
+
+def _faults(rule):
+    return list(Fault.objects.filter(rule=rule).values_list("step_key", "post", "person_id"))
+
+
+def test_overdue_step_is_recorded_once_against_the_step_post(case, dept):
+    supervision_sweep(today=date(2026, 10, 12))
+    supervision_sweep(today=date(2026, 10, 13))
+    assert _faults(Fault.Rule.OVERDUE_STEP) == [("accept", Role.WINDOW_CLERK, None)]
+    assert Fault.objects.get().unit_id == dept.pk
+
+
+def test_step_on_time_is_no_fault(case):
+    supervision_sweep(today=date(2026, 9, 25))
+    assert _faults(Fault.Rule.OVERDUE_STEP) == []
+
+
+@pytest.mark.parametrize("reason", ["退回", "无", "不行", " 同上 "])
+def test_return_with_an_empty_formula_or_too_short_reason_is_a_fault(case, staff, reason):
+    act(case, staff["clerk"], "accept")
+    act(case, staff["reviewer"], "return", reason=reason)
+    supervision_sweep(today=date(2026, 9, 24))
+    assert _faults(Fault.Rule.RETURN_WITHOUT_REASON) == [("review", Role.REVIEWER, staff["reviewer"].pk)]
+
+
+def test_return_with_a_real_reason_is_no_fault(case, staff):
+    act(case, staff["clerk"], "accept")
+    act(case, staff["reviewer"], "return", reason=GOOD_REASON)
+    supervision_sweep(today=date(2026, 9, 24))
+    assert _faults(Fault.Rule.RETURN_WITHOUT_REASON) == []
+
+
+def test_second_return_on_a_case_is_a_repeated_returns_fault_once(case, staff):
+    for _ in range(3):
+        act(case, staff["clerk"], "accept")
+        act(case, staff["reviewer"], "return", reason=GOOD_REASON)
+        supervision_sweep(today=date(2026, 9, 24))
+    assert _faults(Fault.Rule.REPEATED_RETURNS) == [("review", Role.REVIEWER, staff["reviewer"].pk)]
+
+
+def test_one_return_is_not_repeated(case, staff):
+    act(case, staff["clerk"], "accept")
+    act(case, staff["reviewer"], "return", reason=GOOD_REASON)
+    supervision_sweep(today=date(2026, 9, 24))
+    assert _faults(Fault.Rule.REPEATED_RETURNS) == []
+
+
+def test_acceptance_after_the_acceptance_limit_is_a_fault(case, staff):
+    # The 1-day acceptance step started Thu 24 Sep falls due Mon 28 Sep (25-27 are holidays).
+    act(case, staff["clerk"], "accept", on=(2026, 9, 29))
+    supervision_sweep(today=date(2026, 9, 29))
+    assert _faults(Fault.Rule.LATE_ACCEPTANCE) == [("accept", Role.WINDOW_CLERK, staff["clerk"].pk)]
+
+
+def test_acceptance_on_the_last_day_is_no_fault(case, staff):
+    act(case, staff["clerk"], "accept", on=(2026, 9, 28))
+    supervision_sweep(today=date(2026, 9, 28))
+    assert _faults(Fault.Rule.LATE_ACCEPTANCE) == []
+
+
+def _conclude(case, staff):
+    act(case, staff["clerk"], "accept")
+    act(case, staff["reviewer"], "review_pass")
+    act(case, staff["approver"], "approve")
+    act(case, staff["handler"], "conclude")
+
+
+def test_conclusion_without_a_required_material_is_a_fault(case, item, staff):
+    ItemMaterialFactory(item=item, seq=1, name="宅基地申请书", required=True)
+    _conclude(case, staff)
+    supervision_sweep(today=date(2026, 9, 24))
+    assert _faults(Fault.Rule.MISSING_MATERIALS) == [("conclude", Role.HANDLER, staff["handler"].pk)]
+
+
+def test_conclusion_with_every_required_material_is_no_fault(case, item, citizen, staff, settings, tmp_path):
+    settings.ZHENGWU_UPLOAD_ROOT = tmp_path / "uploads"
+    ItemMaterialFactory(item=item, seq=1, name="宅基地申请书", required=True)
+    ItemMaterialFactory(item=item, seq=2, name="其他说明", required=False)
+    files_store(actor=citizen, uploads=[upload("申请书.pdf", PDF_BYTES)], purpose="case_material:1", owner=citizen,
+                object_type="cases.case", object_id=str(case.pk))
+    _conclude(case, staff)
+    supervision_sweep(today=date(2026, 9, 24))
+    assert _faults(Fault.Rule.MISSING_MATERIALS) == []

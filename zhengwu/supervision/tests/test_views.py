@@ -1,0 +1,123 @@
+"""Dashboards, alert pages and the API: numbers from a small fixture, access, query counts."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from zhengwu.accounts.tests.factories import StaffFactory
+from zhengwu.accounts.tests.mfa_helpers import login_verified
+from zhengwu.accounts.tests.timetravel import at
+from zhengwu.cases.services import case_act, case_submit
+from zhengwu.catalog.tests.factories import ItemFactory
+from zhengwu.org.models import Unit
+from zhengwu.org.tests.factories import UnitFactory
+from zhengwu.supervision.models import SupervisionOrder
+from zhengwu.supervision.selectors import county_trend, department_statistics
+from zhengwu.supervision.services import supervision_order_issue, supervision_sweep
+
+from .conftest import moment
+
+pytestmark = pytest.mark.django_db
+
+
+def _run(case, staff, on):
+    for who, action in (("clerk", "accept"), ("reviewer", "review_pass"), ("approver", "approve"), ("handler", "conclude")):
+        with at(moment(*on)):
+            case_act(actor=staff[who], case=case, action=action, expected_version=case.version)
+
+
+@pytest.fixture
+def fixture_cases(item, citizen, staff, calendar_2026):
+    """Three cases of the 10-day item submitted Thu 24 Sep 2026 (due Mon 12 Oct):
+    one concluded the same day, one concluded Fri 16 Oct (late), one still open."""
+    cases = []
+    for _ in range(3):
+        with at(moment(2026, 9, 24)):
+            cases.append(case_submit(actor=citizen, item=item, applicant=citizen, channel="online"))
+    _run(cases[0], staff, (2026, 9, 24))
+    _run(cases[1], staff, (2026, 10, 16))
+    return cases
+
+
+def test_department_statistics_from_the_calendar(fixture_cases, dept):
+    [row] = department_statistics(today=date(2026, 10, 20))
+    # Working days after 24 Sep up to 16 Oct: 28,29,30 Sep, 8,9,10,12-16 Oct = 11.
+    assert (row["unit_id"], row["concluded"], row["on_time"], row["on_time_rate"]) == (dept.pk, 2, 1, 50.0)
+    assert row["avg_days"] == 5.5
+    assert row["overdue_open"] == 1
+
+
+def test_department_statistics_query_count_is_constant(fixture_cases, item, citizen, django_assert_max_num_queries):
+    other = ItemFactory(department=UnitFactory(kind=Unit.Kind.DEPARTMENT), promised_limit_days=5)
+    with at(moment(2026, 9, 24)):
+        case_submit(actor=citizen, item=other, applicant=citizen, channel="online")
+    with django_assert_max_num_queries(4):
+        rows = department_statistics(today=date(2026, 10, 20))
+    assert len(rows) == 2
+
+
+def test_county_trend_counts_per_month(fixture_cases):
+    trend = {t["month"]: t for t in county_trend(today=date(2026, 10, 20), months=2)}
+    assert trend["2026-09"] == {"month": "2026-09", "submitted": 3, "concluded": 1, "on_time": 1}
+    assert trend["2026-10"] == {"month": "2026-10", "submitted": 0, "concluded": 1, "on_time": 0}
+
+
+def test_dashboard_shows_the_numbers_and_feeds_the_chart_as_json(client, supervisor, fixture_cases):
+    login_verified(client, supervisor)
+    with at(moment(2026, 10, 20)):
+        response = client.get(reverse("supervision:dashboard"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="supervision-data" type="application/json"' in body
+    assert "50.0%" in body and "县农业农村局" in body
+    assert "vendor/echarts-5.6.0/echarts.min.js" in body
+
+
+def test_non_supervisor_staff_is_refused_the_dashboard_and_the_api(client, staff):
+    login_verified(client, staff["approver"])
+    assert client.get(reverse("supervision:dashboard")).status_code == 403
+    assert client.get("/api/v1/supervision/alerts").status_code == 403
+    assert client.get("/api/v1/supervision/departments/stats").status_code == 403
+
+
+def test_alert_api_lists_new_alerts_for_supervisors(client, supervisor, fixture_cases, django_assert_max_num_queries):
+    supervision_sweep(today=date(2026, 10, 20))
+    login_verified(client, supervisor)
+    with django_assert_max_num_queries(12):
+        data = client.get("/api/v1/supervision/alerts", {"level": "red"}).json()
+    # The open case: its case clock and its acceptance-step clock are overdue.
+    assert {(a["owner_type"], a["level"]) for a in data["items"]} == {("cases.case", "red"), ("cases.step", "red")}
+    assert data["next_before"] is None
+
+
+def test_department_head_sees_the_department_alerts_others_do_not(client, staff, fixture_cases):
+    supervision_sweep(today=date(2026, 10, 20))
+    login_verified(client, staff["approver"])
+    assert f"cases.case#{fixture_cases[2].pk}" in client.get(reverse("supervision:alerts")).content.decode()
+    client.logout()
+    login_verified(client, StaffFactory())
+    assert "cases.case#" not in client.get(reverse("supervision:alerts")).content.decode()
+
+
+def test_supervisor_issues_an_order_from_the_page(client, supervisor, fixture_cases):
+    login_verified(client, supervisor)
+    response = client.post(reverse("supervision:orders"), {"receipt_no": fixture_cases[2].receipt_no, "text": "请尽快办理", "days": "3"})
+    assert response.status_code == 302
+    assert SupervisionOrder.objects.get().case == fixture_cases[2]
+
+
+def test_unknown_receipt_number_is_a_chinese_400(client, supervisor, fixture_cases):
+    login_verified(client, supervisor)
+    response = client.post(reverse("supervision:orders"), {"receipt_no": "ZW0000", "text": "请尽快办理", "days": "3"})
+    assert response.status_code == 400 and "未找到该受理编号的办件" in response.content.decode()
+    assert not SupervisionOrder.objects.exists()
+
+
+def test_department_staff_respond_from_their_page(client, supervisor, staff, fixture_cases):
+    order = supervision_order_issue(actor=supervisor, case=fixture_cases[2], text="请尽快办理", days=3)
+    login_verified(client, staff["reviewer"])
+    assert "请尽快办理" in client.get(reverse("supervision:my_orders")).content.decode()
+    client.post(reverse("supervision:order_respond", args=[order.pk]), {"text": "已加快办理"})
+    order.refresh_from_db()
+    assert order.response == "已加快办理"
