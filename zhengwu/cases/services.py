@@ -21,7 +21,7 @@ from zhengwu.core.models import Clock
 from zhengwu.org.models import Assignment
 from zhengwu.org.roles import Role
 
-from . import engine
+from . import engine, hooks
 from .models import Case, CaseEvent, ProcessDefinition, ReceiptCounter
 
 # 行政许可法 art. 42: 20 working days when an item publishes no limit of its own.
@@ -237,6 +237,7 @@ def case_submit(*, actor, item, applicant, channel: str, agent_unit=None, data: 
             actor=actor, action="cases.case.submit", obj=case,
             details={"receipt_no": case.receipt_no, "item": item.code, "version": definition.version, "channel": channel},
         )
+        hooks.run_after_action(actor=actor, case=case, action="submit")
     return case
 
 
@@ -318,6 +319,7 @@ def case_act(
                 "to": [new.status, new.step_index], "reason": (reason or "").strip(),
             },
         )
+        hooks.run_after_action(actor=actor, case=case, action=action)
     return case
 
 

@@ -116,3 +116,8 @@ def notify_case_state_change(*, case, event, link: str | None = None) -> Message
         body=body,
         link=_case_link(case) if link is None else link,
     )
+
+
+def notify_case_action(*, actor, case, action: str) -> None:
+    """Hook for zhengwu.cases.hooks: tell the applicant of the change (in the case's transaction)."""
+    notify_case_state_change(case=case, event=action)

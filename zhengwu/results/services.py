@@ -6,6 +6,8 @@ case (cases never imports this app; CONVENTIONS: call the next step explicitly).
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -25,6 +27,8 @@ from zhengwu.core.seal.services import (
     seal_certificate_issue,
 )
 from zhengwu.core.uploads import files_store
+
+logger = logging.getLogger(__name__)
 
 RESULT_PURPOSE = "case_result"
 PERMIT_TITLE = "准予行政许可决定书"
@@ -132,3 +136,26 @@ def case_conclusion_finish(*, actor, case) -> StoredFile | None:
         link=reverse("core:file_download", kwargs={"file_id": stored.pk}),
     )
     return stored
+
+
+def result_after_conclusion(*, actor, case, action: str) -> None:
+    """Hook for zhengwu.cases.hooks: seal and store the result when a case is concluded.
+
+    Runs inside the conclusion's transaction when the item's department holds a seal
+    certificate (``manage.py seal_setup`` issues them; `make run` does so for the demo).
+    Without one the conclusion still stands and a WARNING names the department, so an
+    unconfigured seal never blocks handling; the notice can be issued later with
+    ``case_conclusion_finish``.
+    """
+    if action != "conclude":
+        return
+    from zhengwu.core.seal.selectors import seal_certificate_get
+
+    department = case.item.department
+    if department is None or seal_certificate_get(unit_code=department.code) is None:
+        logger.warning(
+            "case %s concluded without a sealed result: department %s has no seal certificate",
+            case.receipt_no, department.code if department else "-",
+        )
+        return
+    case_conclusion_finish(actor=actor, case=case)

@@ -77,8 +77,11 @@ def test_a_convenience_item_gets_a_conclusion_notice_title(item, citizen, staff,
     item.save(update_fields=["category"])
     case = concluded_case(item, citizen, staff)
 
+    # Issued by the after-conclusion hook (the department holds a seal certificate).
+    from zhengwu.results.selectors import case_result_get
+
     path = tmp_path / "n.pdf"
-    path.write_bytes(_bytes(case_result_issue(actor=None, case=case), citizen))
+    path.write_bytes(_bytes(case_result_get(case=case), citizen))
 
     assert "办结通知书" in _text(path) and "准予行政许可决定书" not in _text(path)
 
@@ -138,3 +141,23 @@ def test_the_rating_page_links_the_sealed_result_for_the_applicant(client, appro
 
     assert f"/files/{stored.pk}/" in page
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_concluding_an_approval_issues_the_sealed_notice_automatically(item, citizen, staff, seal, on_2026_09_24):
+    from zhengwu.results.selectors import case_result_get
+
+    case = concluded_case(item, citizen, staff)
+
+    stored = case_result_get(case=case)
+    assert stored is not None and stored.kind == "pdf"
+
+
+def test_concluding_without_a_seal_certificate_still_concludes(item, citizen, staff, on_2026_09_24, caplog):
+    from zhengwu.cases import engine
+    from zhengwu.results.selectors import case_result_get
+
+    case = concluded_case(item, citizen, staff)
+
+    assert case.status == engine.CONCLUDED
+    assert case_result_get(case=case) is None
+    assert "no seal certificate" in caplog.text
