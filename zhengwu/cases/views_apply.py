@@ -20,6 +20,7 @@ from zhengwu.core.access import (
 )
 from zhengwu.core.errors import DomainError, NotFound, ValidationFailed
 from zhengwu.core.identifiers import validate_resident_id
+from zhengwu.core.masking import mask_phone
 from zhengwu.org.roles import Role
 
 from .models import Case
@@ -190,7 +191,8 @@ def mine_detail(request, receipt_no):
         "nav": "services", "case": case, "just_submitted": request.GET.get("new") == "1",
         "files": case_material_files(case=case), "events": case_events(case=case),
         "note": (case.data or {}).get("note", ""),
-        "contact_phone": case_contact_phone(case) if case.applicant_id == request.user.pk else "",
+        # Masked even for the applicant (PIPL: shown masked everywhere).
+        "contact_phone": mask_phone(case_contact_phone(case)) if case.applicant_id == request.user.pk else "",
     })
 
 

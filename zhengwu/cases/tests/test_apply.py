@@ -318,3 +318,15 @@ def test_status_query_is_rate_limited_per_ip(client, citizen, submitted, setting
     assert statuses == [404, 404, 404]
     assert limited.status_code == 429 and "查询过于频繁" in limited.content.decode()
     assert other_ip.status_code == 200
+
+
+def test_my_case_page_shows_the_contact_phone_masked(client, citizen, item, materials):
+    client.force_login(citizen)
+    post_application(client, apply_url(item), materials)
+    case = Case.objects.get()
+
+    html = client.get(reverse("cases:mine_detail", kwargs={"receipt_no": case.receipt_no})).content.decode()
+
+    phone = case_contact_phone(case)
+    assert phone not in html
+    assert phone[:3] + "****" + phone[-4:] in html
