@@ -3,36 +3,12 @@
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import CharField, Func
 
+# The dynamic-index JSON read lives with the case models it reads (the staff inbox uses
+# it too); re-exported here for the sweep's queries.
+from zhengwu.cases.selectors_staff import StepField
 
-class StepField(Func):
-    """``steps[index][key]`` of a process definition's JSON step list, as text, in SQL.
-
-    Django's JSON lookups take literal keys only; the step index is a column here.
-    ``key`` comes from code, never from input.
-    """
-
-    output_field = CharField()
-
-    def __init__(self, steps, index, *, key: str):
-        if not key.isidentifier():
-            raise ValueError(key)
-        self.key = key
-        super().__init__(steps, index)
-
-    def as_sqlite(self, compiler, connection, **extra):
-        steps_sql, steps_params = compiler.compile(self.source_expressions[0])
-        index_sql, index_params = compiler.compile(self.source_expressions[1])
-        return f"json_extract({steps_sql}, '$[' || ({index_sql}) || '].{self.key}')", [*steps_params, *index_params]
-
-    def as_postgresql(self, compiler, connection, **extra):
-        steps_sql, steps_params = compiler.compile(self.source_expressions[0])
-        index_sql, index_params = compiler.compile(self.source_expressions[1])
-        return f"(({steps_sql})::jsonb -> ({index_sql})::int ->> '{self.key}')", [*steps_params, *index_params]
-
-    def as_sql(self, compiler, connection, **extra):  # pragma: no cover - other backends
-        raise NotImplementedError("StepField supports SQLite and PostgreSQL only")
+__all__ = ["StepField", "insert_from"]
 
 
 def insert_from(model, columns: list[str], queryset) -> int:
