@@ -55,3 +55,7 @@ def citizen(db):
 def on_2026_09_24(calendar_2026):
     with at(moment(2026, 9, 24)):
         yield
+
+
+# Staff-handling fixtures shared by test_staff_*.py, registered once here.
+from .staff_fixtures import applicant, materials, other_dept, other_item, other_staff, supervisor  # noqa: E402,F401

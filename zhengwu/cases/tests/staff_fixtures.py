@@ -1,8 +1,10 @@
 """Fixtures for the staff handling tests: a second department, its staff, a supervisor, cases."""
 
 import pytest
+from django.test import Client
 
 from zhengwu.accounts.tests.factories import CitizenFactory, StaffFactory
+from zhengwu.accounts.tests.mfa_helpers import login_verified
 from zhengwu.cases.services import case_act, case_submit
 from zhengwu.catalog.tests.factories import ItemFactory, ItemMaterialFactory
 from zhengwu.org.models import Unit
@@ -57,3 +59,10 @@ def supervisor(db):
 @pytest.fixture
 def applicant(db):
     return CitizenFactory(real_name="张三", phone="13912345678")
+
+
+def client_for(user):
+    """A client logged in as ``user`` with the second factor verified."""
+    client = Client()
+    login_verified(client, user)
+    return client

@@ -5,30 +5,15 @@ import json
 import pytest
 from django.test import Client
 
-from zhengwu.accounts.tests.mfa_helpers import login_verified
 from zhengwu.cases.models import Case, CaseEvent
 from zhengwu.core.models import AuditEvent
 
-from . import staff_fixtures
-from .staff_fixtures import at_review, do, submit
+from .staff_fixtures import at_review, client_for, do, submit
 
-# The shared staff fixtures, made visible to pytest in this module.
-applicant = staff_fixtures.applicant
-materials = staff_fixtures.materials
-other_dept = staff_fixtures.other_dept
-other_item = staff_fixtures.other_item
-other_staff = staff_fixtures.other_staff
-supervisor = staff_fixtures.supervisor
 
 pytestmark = pytest.mark.django_db
 
 BASE = "/api/v1/staff/cases"
-
-
-def client_for(user):
-    client = Client()
-    login_verified(client, user)
-    return client
 
 
 def act(client, receipt_no, **body):

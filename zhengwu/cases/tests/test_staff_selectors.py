@@ -19,17 +19,9 @@ from zhengwu.org.models import Unit
 from zhengwu.org.roles import Role
 from zhengwu.org.tests.factories import UnitFactory, grant_post
 
-from . import staff_fixtures
 from .conftest import moment
 from .staff_fixtures import at_review, do, submit
 
-# The shared staff fixtures, made visible to pytest in this module.
-applicant = staff_fixtures.applicant
-materials = staff_fixtures.materials
-other_dept = staff_fixtures.other_dept
-other_item = staff_fixtures.other_item
-other_staff = staff_fixtures.other_staff
-supervisor = staff_fixtures.supervisor
 
 pytestmark = pytest.mark.django_db
 
