@@ -108,6 +108,13 @@ def _register_routers():
     from zhengwu.cases.api_staff import router as cases_staff_router
     from zhengwu.catalog.api import router as catalog_router
     from zhengwu.core.api import router as calendar_router
+    from zhengwu.disclosure.api import router as disclosure_router
+    from zhengwu.disclosure_requests.api import router as disclosure_requests_router
+    from zhengwu.insights.api import router as insights_router
+    from zhengwu.letters.api import router as letters_router
+    from zhengwu.participation.api import router as participation_router
+    from zhengwu.routing.api import router as routing_router
+    from zhengwu.search.api import router as search_router
     from zhengwu.supervision.api import router as supervision_router
 
     api.add_router("/calendar/", calendar_router)
@@ -115,6 +122,13 @@ def _register_routers():
     api.add_router("/supervision/", supervision_router)
     api.add_router("/cases/", cases_applicant_router)
     api.add_router("/staff/cases/", cases_staff_router)
+    api.add_router("/search", search_router)
+    api.add_router("/disclosure/", disclosure_router)
+    api.add_router("/disclosure-requests/", disclosure_requests_router)
+    api.add_router("/letters/", letters_router)
+    api.add_router("/letters/", routing_router)  # POST /letters/route-suggestion
+    api.add_router("/participation/", participation_router)
+    api.add_router("/insights/", insights_router)
 
 
 _register_routers()

@@ -29,7 +29,11 @@ from .models import ContentVersion
 
 PUBLIC_SCOPE = "public"
 # Audit actions whose data appears on public pages. New modules add their prefix here.
-PUBLIC_ACTION_PREFIXES = ("catalog.", "org.unit.", "core.site_identity.", "cases.process.")
+PUBLIC_ACTION_PREFIXES = (
+    "catalog.", "org.unit.", "core.site_identity.", "cases.process.",
+    # Public modules of issues 5 and 6: what they publish shows on cached anonymous pages.
+    "disclosure.", "disclosure_request.report.", "letters.publication.", "participation.", "search.sitegroup.",
+)
 
 _lock = threading.Lock()
 _versions: dict[str, tuple[int, float]] = {}

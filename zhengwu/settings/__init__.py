@@ -48,6 +48,13 @@ INSTALLED_APPS = [
     "zhengwu.ratings",
     "zhengwu.results",
     "zhengwu.supervision",
+    "zhengwu.search",
+    "zhengwu.disclosure",
+    "zhengwu.disclosure_requests",
+    "zhengwu.letters",
+    "zhengwu.routing",
+    "zhengwu.participation",
+    "zhengwu.insights",
     "zhengwu.portal",
     "zhengwu.demo",
 ]

@@ -65,22 +65,7 @@ PERSONAS = (
 # ------------------------------------------------------------------ sample tables
 
 
-@dataclass(frozen=True)
-class Sample:
-    """How to request one URL and what an allowed persona gets.
-
-    ``kwargs`` maps a path parameter to a value or to a callable taking the world.
-    ``owner``: the persona who owns the object; every other signed-in persona gets 404
-    (not 403: the id must not be confirmed to exist). ``ok``: the statuses an allowed
-    persona may get (a POST-only view answers a GET with 405). ``refused_by_view``:
-    personas the declaration lets in but the view itself turns away with 403.
-    """
-
-    kwargs: dict = field(default_factory=dict)
-    query: dict = field(default_factory=dict)
-    owner: str | None = None
-    ok: frozenset[int] = frozenset({200})
-    refused_by_view: frozenset[str] = frozenset()
+from .url_sample import Sample  # noqa: E402  (shared with the apps' url_samples modules)
 
 
 CITIZENS = frozenset({"citizen_a", "citizen_b"})
@@ -170,6 +155,29 @@ API_SAMPLES: dict[tuple[str, str], Sample] = {
         kwargs={"receipt_no": "ZW20260101999999"}, query={"id_tail": "0000"}, ok=frozenset({404})
     ),
 }
+
+def _merge_app_samples():
+    """Add each app's own sample tables (``zhengwu/<app>/tests/url_samples.py``)."""
+    import importlib
+
+    from django.apps import apps as django_apps
+
+    for config in django_apps.get_app_configs():
+        if not config.name.startswith("zhengwu."):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.tests.url_samples")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.tests.url_samples":
+                raise
+            continue
+        for table, extra in ((PAGE_SAMPLES, getattr(module, "PAGE_SAMPLES", {})), (API_SAMPLES, getattr(module, "API_SAMPLES", {}))):
+            clash = set(table) & set(extra)
+            assert not clash, f"{config.name}: samples already declared elsewhere: {sorted(clash)}"
+            table.update(extra)
+
+
+_merge_app_samples()
 
 ADMIN_PERSONAS = frozenset(p.name for p in PERSONAS if p.roles & SEPARATED_ADMIN_ROLES)
 
