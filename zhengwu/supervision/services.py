@@ -8,6 +8,7 @@ hour or after a week's outage, and never loads a case into Python.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date
 
@@ -119,8 +120,24 @@ def _alerts_insert(*, today: date, now, since: SweepRun | None) -> int:
     return written
 
 
+AlertEnricher = Callable[[int], None]
+_ENRICHERS: dict[str, AlertEnricher] = {}
+
+
+def register_alert_enricher(owner_type: str, enrich: AlertEnricher) -> None:
+    """Let another module (letters, disclosure requests) fill unit/role/handler of its alerts.
+
+    ``enrich(after_id)`` must update, set-based, the ``Alert`` rows with ``pk > after_id``
+    and ``owner_type`` equal to the registered one. Called by every sweep after the insert;
+    registered from the owning app's ``AppConfig.ready`` (explicit, no signals).
+    """
+    _ENRICHERS[owner_type] = enrich
+
+
 def _alerts_enrich(*, after_id: int) -> None:
     """Fill department, post and named handler of the alerts just raised on case clocks."""
+    for enrich in _ENRICHERS.values():
+        enrich(after_id)
     for owner_type, link in ((STEP_CLOCK, "step_clock_id"), (CASE_CLOCK, "clock_id")):
         case = Case.objects.filter(**{link: OuterRef("clock_id")})
         Alert.objects.filter(pk__gt=after_id, owner_type=owner_type).filter(Exists(case)).update(
