@@ -225,6 +225,25 @@ def _load_accounts(spec: dict, units: dict[str, Unit], report: DemoReport) -> No
 
 
 @transaction.atomic
+# Modules built on the county (disclosure, letters, surveys ...) add their own demo content
+# here from ``AppConfig.ready``: ``loader() -> str`` runs after the county exists, must be
+# idempotent, and returns a one-line Chinese summary that load_demo_county prints.
+_EXTRA_LOADERS: list[tuple[int, str, object]] = []
+
+
+def register_demo_loader(name: str, loader, *, order: int = 100) -> None:
+    _EXTRA_LOADERS.append((order, name, loader))
+
+
+def demo_extras_load() -> list[str]:
+    """Run the registered demo loaders in order; each in its own transaction."""
+    lines = []
+    for _order, _name, loader in sorted(_EXTRA_LOADERS, key=lambda x: (x[0], x[1])):
+        with transaction.atomic():
+            lines.append(loader())
+    return lines
+
+
 def demo_county_load(*, data: dict | None = None) -> DemoReport:
     """Create the demo county on top of a loaded catalog; all or nothing, idempotent.
 

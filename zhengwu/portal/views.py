@@ -27,6 +27,7 @@ from zhengwu.core.selectors import AUDIT_PAGE_SIZE
 from zhengwu.org import selectors as org_selectors
 from zhengwu.org.roles import Role
 
+from . import extensions
 from . import selectors as portal_selectors
 
 ITEMS_PER_PAGE = 20
@@ -51,7 +52,9 @@ def _columns_context() -> dict:
 @require_safe
 @cached_public_page
 def home(request):
-    return render(request, "portal/home.html", {"nav": "home", **_columns_context()})
+    return render(request, "portal/home.html", {
+        "nav": "home", "panels": extensions.section_panels("home", request), **_columns_context(),
+    })
 
 
 @access(PUBLIC)
@@ -63,6 +66,7 @@ def disclosure_index(request):
         "category_counts": catalog_selectors.category_counts(),
         "disclosure_groups": catalog_selectors.work_area_list(category=Category.DISCLOSURE),
         "disclosure_items": catalog_selectors.item_list(category=Category.DISCLOSURE),
+        "panels": extensions.section_panels("disclosure", request),
     })
 
 
@@ -75,6 +79,7 @@ def services_index(request):
         "category_counts": catalog_selectors.category_counts(),
         "power_areas": catalog_selectors.work_area_list(category=Category.POWER),
         "convenience_items": catalog_selectors.item_list(category=Category.CONVENIENCE),
+        "panels": extensions.section_panels("services", request),
     })
 
 
@@ -85,6 +90,7 @@ def participation_index(request):
     return render(request, "portal/section_participation.html", {
         "nav": "participation",
         "directory": portal_selectors.contact_directory(),
+        "panels": extensions.section_panels("participation", request),
     })
 
 
@@ -208,6 +214,7 @@ def office(request):
         "can_read_audit": org_selectors.user_holds_any_role(request.user, {Role.AUDIT_ADMIN}),
         "can_reset_mfa": org_selectors.user_holds_any_role(request.user, {Role.SECURITY_ADMIN}),
         "missing_years": workdays.calendar_missing_years(),
+        "extra_links": extensions.office_links(request.user),
     })
 
 

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from zhengwu.core.errors import DomainError
-from zhengwu.demo.services import demo_county_load
+from zhengwu.demo.services import demo_county_load, demo_extras_load
 
 
 class Command(BaseCommand):
@@ -21,6 +21,11 @@ class Command(BaseCommand):
             + (",已设置网站标识" if report.site_updated else "")
             + ("" if report.changed else "(数据已是最新,未做改动)")
         )
+        try:
+            for line in demo_extras_load():
+                self.stdout.write(line)
+        except DomainError as exc:
+            raise CommandError(exc.message) from exc
         table = self._table(report)
         self.stdout.write(table)
         path = settings.VAR_DIR / "demo_accounts.txt"
