@@ -224,7 +224,6 @@ def _load_accounts(spec: dict, units: dict[str, Unit], report: DemoReport) -> No
         report.accounts.append(DemoAccount(row["username"], "工作人员", row["real_name"], f"{unit.name} {Role(row['role']).label}"))
 
 
-@transaction.atomic
 # Modules built on the county (disclosure, letters, surveys ...) add their own demo content
 # here from ``AppConfig.ready``: ``loader() -> str`` runs after the county exists, must be
 # idempotent, and returns a one-line Chinese summary that load_demo_county prints.
@@ -244,6 +243,7 @@ def demo_extras_load() -> list[str]:
     return lines
 
 
+@transaction.atomic
 def demo_county_load(*, data: dict | None = None) -> DemoReport:
     """Create the demo county on top of a loaded catalog; all or nothing, idempotent.
 
