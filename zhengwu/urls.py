@@ -22,6 +22,8 @@ urlpatterns = [
     path("", include("zhengwu.routing.urls")),
     path("", include("zhengwu.participation.urls")),
     path("", include("zhengwu.insights.urls")),
+    path("", include("zhengwu.webstats.urls")),
+    path("", include("zhengwu.sitegroup.urls")),
     path("", include("zhengwu.ratings.urls")),
     path("", include("zhengwu.notifications.urls")),
     path("", include("zhengwu.portal.urls")),

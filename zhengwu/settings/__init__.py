@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "zhengwu.routing",
     "zhengwu.participation",
     "zhengwu.insights",
+    "zhengwu.webstats",
+    "zhengwu.sitegroup",
     "zhengwu.portal",
     "zhengwu.demo",
 ]
