@@ -18,6 +18,7 @@ from django.utils import timezone
 from zhengwu.core.audit import audit_record
 from zhengwu.core.errors import Conflict, ValidationFailed
 from zhengwu.org.models import Unit
+from zhengwu.search.sources import search_index_later
 
 from .models import Category, Item, ItemMaterial, WorkArea
 
@@ -286,6 +287,7 @@ def item_create(*, actor, category: str, work_area: WorkArea, name: str, **field
             "source": "local", "seq": item.seq,
             **{k: _display(v) for k, v in clean.items()},
         })
+        search_index_later("item", item.code)
     return item
 
 
@@ -308,6 +310,7 @@ def item_update(*, actor, item: Item, **fields) -> Item:
         item.save(update_fields=[*changes, "updated_at"])
         audit_record(actor=actor, action="catalog.item.update", obj=item, object_id=item.code,
                      details={"changes": changes})
+        search_index_later("item", item.code)
     return item
 
 
@@ -329,6 +332,7 @@ def item_retire(*, actor, item: Item, reason: str) -> Item:
         item.save(update_fields=["status", "retired_at", "retire_reason", "updated_at"])
         audit_record(actor=actor, action="catalog.item.retire", obj=item, object_id=item.code,
                      details={"reason": reason})
+        search_index_later("item", item.code)  # retired: the index drops it
     return item
 
 
@@ -346,6 +350,7 @@ def item_reinstate(*, actor, item: Item) -> Item:
         item.save(update_fields=["status", "retired_at", "retire_reason", "updated_at"])
         audit_record(actor=actor, action="catalog.item.reinstate", obj=item, object_id=item.code,
                      details={"previous_reason": previous_reason})
+        search_index_later("item", item.code)
     return item
 
 
@@ -398,6 +403,7 @@ def material_set(*, actor, item: Item, materials: list[dict]) -> list[ItemMateri
         Item.objects.filter(pk=item.pk).update(updated_at=timezone.now())
         audit_record(actor=actor, action="catalog.item.materials_set", obj=item, object_id=item.code,
                      details={"before": before, "after": rows})
+        search_index_later("item", item.code)
     return created
 
 
