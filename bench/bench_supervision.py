@@ -100,6 +100,7 @@ def _build(clocks: int, seed: int) -> dict:
 def measure(clocks: int = 1_000_000, seed: int = 4) -> dict:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("ZHENGWU_VAR_DIR", str(VAR_DIR))
+    os.environ.setdefault("DJANGO_DEBUG", "false")  # DEBUG would keep every SQL string in memory
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhengwu.settings")
     import django
 
@@ -157,4 +158,7 @@ if __name__ == "__main__":
     result = measure(*(int(a) for a in args))
     if not as_json:
         print(describe(result))
+    results_dir = ROOT / "bench" / "results"
+    results_dir.mkdir(parents=True, exist_ok=True)
+    (results_dir / "bench_supervision-latest.json").write_text(json.dumps(result, ensure_ascii=False, indent=2))
     print(json.dumps(result, ensure_ascii=False))

@@ -283,6 +283,36 @@ def _fmt(value, spec: str) -> str:
     return "—" if value is None else format(value, spec)
 
 
+class _SkipPages(Exception):
+    pass
+
+
+MODULE_FIGURES = {
+    # name → (label, keys worth a line in the report)
+    "cases": ("办件环节吞吐量 case steps", ("cases", "steps", "steps_per_second", "steps_per_cpu_second",
+                                         "audit_rows_per_step", "goal_steps_per_second", "goal_met")),
+    "supervision": ("电子监察巡检 sweep", ("clocks", "first_sweep_seconds", "first_sweep", "next_day_sweep_seconds",
+                                       "next_day_sweep", "repeat_sweep_seconds", "goal_seconds", "goal_met")),
+}
+
+
+def _module_lines(modules: list[dict]) -> list[str]:
+    lines = ["", "## 模块基准 / module benches", ""]
+    if not modules:
+        return lines + ["(未运行 / not run)"]
+    for m in modules:
+        label, keys = MODULE_FIGURES.get(m["name"], (m["name"], None))
+        lines.append(f"### {label} — {m.get('database', '')} ({m.get('wall_seconds', '—')} s)")
+        if m.get("error"):
+            lines.append(f"错误 / error: {m['error']}")
+            continue
+        figures = m.get("figures", {})
+        shown = {k: figures[k] for k in keys if k in figures} if keys else figures
+        lines += [f"- {k}: {json.dumps(v, ensure_ascii=False, default=str)}" for k, v in shown.items()]
+        lines.append(f"- 结果文件 / file: `{m.get('result_file', '')}`")
+    return lines
+
+
 def markdown(result: dict) -> str:
     lines = [
         f"# 性能基准 / bench — {result['timestamp']}",
@@ -324,6 +354,7 @@ def markdown(result: dict) -> str:
             f"| `{path}` | {page['ms_per_request']:.2f} | {page['queries']} |"
             for path, page in render.get("pages", {}).items()
         ]
+    lines += _module_lines(result.get("modules") or [])
     return "\n".join(lines) + "\n"
 
 
@@ -368,6 +399,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="load only these paths (repeatable; /bench/bare/ is always added)")
     parser.add_argument("--python-load", action="store_true", help="use the Python generator even if wrk exists")
     parser.add_argument("--reuse-db", action="store_true", help="skip rebuilding var/bench")
+    parser.add_argument("--skip-pages", action="store_true", help="skip the page load test (module benches only)")
+    parser.add_argument("--modules", default="all",
+                        help="module benches to run: all, none, or a comma list of cases,supervision,search,routing,insights")
+    parser.add_argument("--quick", action="store_true", help="module benches at small sizes (a smoke run)")
+    parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", ""),
+                        help="PostgreSQL for the module benches the issues ask on both databases")
     args = parser.parse_args(argv)
     args.duration = max(1, min(args.duration, MAX_DURATION_S))
     args.warmup = max(0, min(args.warmup, MAX_DURATION_S))
@@ -389,6 +426,8 @@ def main(argv: list[str] | None = None) -> int:
     # TERM (e.g. from a CI timeout) must still stop gunicorn: turn it into SystemExit.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
+        if args.skip_pages:
+            raise _SkipPages
         if not args.reuse_db or not (VAR_DIR / "zhengwu.sqlite3").exists():
             build_database(env)
         port = free_port()
@@ -404,6 +443,8 @@ def main(argv: list[str] | None = None) -> int:
                 log(f"{path}: 错误 / error: {page['error']}")
             if page.get("error"):
                 ok = False
+    except _SkipPages:
+        log("跳过页面压测 / page load test skipped")
     except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
         ok = False
         log(f"错误 / error: {exc}")
@@ -425,6 +466,14 @@ def main(argv: list[str] | None = None) -> int:
         render = {"error": f"{type(exc).__name__}: {exc}"}
         ok = False
 
+    modules = []
+    if args.modules != "none":
+        from bench.modules import run_all
+
+        only = None if args.modules == "all" else {m.strip() for m in args.modules.split(",") if m.strip()}
+        modules = run_all(only=only, quick=args.quick, pg_url=args.pg_url or None, log=log)
+        ok = ok and all("error" not in m for m in modules)
+
     now = dt.datetime.now(ZoneInfo("Asia/Shanghai"))
     result = {
         "timestamp": now.isoformat(timespec="seconds"),
@@ -440,6 +489,8 @@ def main(argv: list[str] | None = None) -> int:
         "pages": pages,
         "calendar": calendar,
         "uncached_render": render,
+        "modules": modules,
+        "quick": args.quick,
         "ok": ok,
     }
     report = markdown(result)

@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
-# `make bench`: see bench/run_bench.py. Arguments go to it (e.g. --duration 5).
+# `make bench`: see bench/run_bench.py (pages) and bench/modules.py (module benches).
+# Arguments go to run_bench.py, e.g. `make bench ARGS="--quick"` or
+# `make bench ARGS="--skip-pages --modules cases,supervision"`.
+# The module benches the issues ask for on PostgreSQL too run against a throw-away
+# cluster started here (as in make test) unless BENCH_PG_URL names a server.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source=scripts/pg.sh
+source "$ROOT_DIR/scripts/pg.sh"
 
 ensure_venv
 cd "$ROOT_DIR"
@@ -13,4 +19,27 @@ if ! command -v wrk >/dev/null 2>&1; then
         warn "未安装 wrk(sudo apt-get install -y wrk),将使用 Python 负载生成器 / using the Python generator"
     fi
 fi
-exec "$VENV_PY" bench/run_bench.py "$@"
+
+trap stop_pg_cluster EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+if [[ " $* " != *" --modules none "* ]] && [ -z "${BENCH_PG_URL:-}" ]; then
+    if [ -z "$(pg_bindir)" ] && is_root; then
+        apt_install postgresql || true
+    fi
+    if [ -n "$(pg_bindir)" ]; then
+        # Durable like a real server (fsync on); commits do not wait for the disk, which is
+        # what SQLite's WAL with synchronous=NORMAL does too, so the two compare fairly.
+        PG_EXTRA_OPTS="-c synchronous_commit=off -c shared_buffers=256MB"
+        PG_DB_NAME=zhengwu_bench
+        if start_pg_cluster; then
+            export BENCH_PG_URL="$PG_URL"
+        else
+            warn "无法启动 PostgreSQL,模块基准只在 SQLite 上运行 / PostgreSQL did not start: SQLite only"
+        fi
+    else
+        warn "未安装 PostgreSQL,模块基准只在 SQLite 上运行 / no PostgreSQL: module benches on SQLite only"
+    fi
+fi
+"$VENV_PY" bench/run_bench.py "$@"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-AfterAction = Callable[..., None]  # hook(*, actor, case, action) -> None
+AfterAction = Callable[..., None]  # hook(*, actor, case, action, event) -> None
 
 _after_action: list[AfterAction] = []
 
@@ -24,6 +24,7 @@ def unregister_after_action(hook: AfterAction) -> None:
         _after_action.remove(hook)
 
 
-def run_after_action(*, actor, case, action: str) -> None:
+def run_after_action(*, actor, case, action: str, event=None) -> None:
+    """``event`` is the CaseEvent just written (hooks read its reason without a query)."""
     for hook in list(_after_action):
-        hook(actor=actor, case=case, action=action)
+        hook(actor=actor, case=case, action=action, event=event)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
@@ -16,8 +16,10 @@ from zhengwu.core.clock import (
     clock_stop,
     clock_suspend,
 )
+from zhengwu.core.fastsql import Add, insert_row, update_rows
 from zhengwu.core.errors import Conflict, PermissionDenied, ValidationFailed
 from zhengwu.core.models import Clock
+from zhengwu.org import selectors as org_selectors
 from zhengwu.org.models import Assignment
 from zhengwu.org.roles import Role
 
@@ -159,10 +161,10 @@ def _create_version(*, actor, item, steps: list[dict], action: str) -> ProcessDe
 
 def process_default_for_item(*, actor, item) -> ProcessDefinition:
     """Return the item's current definition, creating the default 受理→审查→审批→办结 one if none."""
+    current = ProcessDefinition.objects.filter(item=item, is_current=True).first()
+    if current is not None:
+        return current
     with transaction.atomic():
-        current = ProcessDefinition.objects.filter(item=item, is_current=True).first()
-        if current is not None:
-            return current
         return _create_version(actor=actor, item=item, steps=default_steps_for(item), action="cases.process.create_default")
 
 
@@ -179,9 +181,19 @@ def process_definition_publish(*, actor, item, steps) -> ProcessDefinition:
 def _next_receipt_no(today) -> str:
     # The UPDATE takes the row lock (PostgreSQL) or the database write lock (SQLite)
     # until commit, so two submissions can never read the same number.
-    ReceiptCounter.objects.get_or_create(day=today)
-    ReceiptCounter.objects.filter(day=today).update(last=F("last") + 1)
-    n = ReceiptCounter.objects.filter(day=today).values_list("last", flat=True).get()
+    # One UPDATE … RETURNING (SQLite ≥ 3.35 and PostgreSQL); the day's row is created
+    # by the first submission of the day.
+    table = connection.ops.quote_name(ReceiptCounter._meta.db_table)
+    sql = f"UPDATE {table} SET last = last + 1 WHERE day = %s RETURNING last"  # noqa: S608 - table name from the model
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [today])
+        row = cursor.fetchone()
+    if row is None:
+        ReceiptCounter.objects.get_or_create(day=today)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [today])
+            row = cursor.fetchone()
+    n = row[0]
     if n > MAX_RECEIPTS_PER_DAY:
         raise Conflict("今日受理编号已用完,请联系系统管理员", code="receipt_exhausted")
     return f"{RECEIPT_PREFIX}{today:%Y%m%d}{n:06d}"
@@ -191,8 +203,15 @@ def _step_clock(*, actor, case: Case, steps, index: int, on) -> Clock:
     step = steps[index]
     return clock_start(
         actor=actor, owner_type="cases.step", owner_id=f"{case.pk}/{index}",
-        limit_days=step["limit_days"], warn_days=step["warn_days"], start_on=on,
+        limit_days=step["limit_days"], warn_days=step["warn_days"], start_on=on, audit=False,
     )
+
+
+def _clock_note(clock: Clock | None) -> dict | None:
+    """What the case's audit row says about a clock it changed (the clocks write no rows of their own)."""
+    if clock is None:
+        return None
+    return {"id": clock.pk, "state": clock.state, "due_on": clock.due_on.isoformat(), "warn_on": clock.warn_on.isoformat()}
 
 
 def case_submit(*, actor, item, applicant, channel: str, agent_unit=None, data: dict | None = None) -> Case:
@@ -220,24 +239,28 @@ def case_submit(*, actor, item, applicant, channel: str, agent_unit=None, data: 
             version=1, data=data or {}, submitted_at=now,
         )
         steps = definition.steps
+        # The clocks write no audit rows of their own: the submission's row below names them.
         case.clock = clock_start(
             actor=actor, owner_type="cases.case", owner_id=case.pk, limit_days=definition.total_limit_days,
-            warn_days=min(CASE_WARN_DAYS, definition.total_limit_days), start_on=today,
+            warn_days=min(CASE_WARN_DAYS, definition.total_limit_days), start_on=today, audit=False,
         )
         case.step_clock = _step_clock(actor=actor, case=case, steps=steps, index=0, on=today)
         if steps[0].get("stops_clock"):
-            clock_suspend(actor=actor, clock=case.clock, on=today, reason=engine.pause_reason(steps, case.state))
-        case.save(update_fields=["clock", "step_clock"])
-        CaseEvent.objects.create(
+            clock_suspend(actor=actor, clock=case.clock, on=today, reason=engine.pause_reason(steps, case.state), audit=False)
+        Case.objects.filter(pk=case.pk).update(clock=case.clock, step_clock=case.step_clock)
+        event = insert_row(CaseEvent(
             case=case, seq=1, action="submit", step_key=steps[0]["key"],
             actor=actor if getattr(actor, "pk", None) else None, actor_role=engine.APPLICANT if actor == applicant else "",
             payload={"channel": channel, "agent_unit": agent_unit.pk if agent_unit else None},
-        )
+        ))
         audit_record(
             actor=actor, action="cases.case.submit", obj=case,
-            details={"receipt_no": case.receipt_no, "item": item.code, "version": definition.version, "channel": channel},
+            details={
+                "receipt_no": case.receipt_no, "item": item.code, "version": definition.version, "channel": channel,
+                "clocks": {"case": _clock_note(case.clock), "step": _clock_note(case.step_clock)},
+            },
         )
-        hooks.run_after_action(actor=actor, case=case, action="submit")
+        hooks.run_after_action(actor=actor, case=case, action="submit", event=event)
     return case
 
 
@@ -257,14 +280,12 @@ def _acting_role(*, actor, case: Case, steps, action: str) -> str | None:
         raise PermissionDenied("只有申请人本人或其代办点可以补正材料", code="not_applicant")
     if not getattr(actor, "pk", None) or not actor.is_active:
         raise PermissionDenied("请先登录", code="not_staff")
-    posts = Assignment.objects.filter(user=actor, role=needed)
     # Window clerks sit in the service hall and accept for every department; the other
     # posts must be held in the item's department or a section directly under it.
     dept_id = case.item.department_id
-    if needed != Role.WINDOW_CLERK and dept_id is not None:
-        posts = posts.filter(unit_id=dept_id) | posts.filter(unit__parent_id=dept_id)
+    in_unit = None if needed == Role.WINDOW_CLERK else dept_id
     step_name = steps[case.step_index]["name"]
-    if not posts.exists():
+    if not org_selectors.user_holds_post(user_id=actor.pk, role=needed, unit_id=in_unit):
         raise PermissionDenied(
             f"您没有在本事项实施部门担任“{Role(needed).label}”岗位,不能办理“{step_name}”环节",
             code="wrong_role",
@@ -297,48 +318,79 @@ def case_act(
     today = timezone.localdate(now)
     concluded_at = now if new.status in engine.TERMINAL else None
     with transaction.atomic():
-        updated = Case.objects.filter(pk=case.pk, version=expected_version).update(
-            status=new.status, step_index=new.step_index, flags=new.flags, version=F("version") + 1,
-            concluded_at=concluded_at, updated_at=now,
+        # The conditional UPDATE is the optimistic lock: of two people acting on the same
+        # version exactly one matches; the other's transaction writes nothing.
+        # New step clocks are inserted first so the case row is written once; if the
+        # version check below fails, the transaction takes them back with everything else.
+        step_clock, pending, clocks = _start_clocks(actor=actor, case=case, steps=steps, effects=effects, today=today)
+        updated = update_rows(
+            Case, where={"id": case.pk, "version": expected_version},
+            values={
+                "status": new.status, "step_index": new.step_index, "flags": new.flags, "version": Add(1),
+                "concluded_at": concluded_at, "updated_at": now, "step_clock_id": getattr(step_clock, "pk", None),
+            },
         )
         if updated != 1:
             raise Conflict(STALE_MESSAGE, code="stale_version")
         case.status, case.step_index, case.flags = new.status, new.step_index, new.flags
         case.version = expected_version + 1
         case.concluded_at = concluded_at
-        _apply_effects(actor=actor, case=case, steps=steps, effects=effects, today=today)
-        CaseEvent.objects.create(
+        case.step_clock = step_clock
+        clocks += _apply_clock_ops(actor=actor, ops=pending, today=today)
+        # The events are append-only and written on every step: one prepared INSERT.
+        event = insert_row(CaseEvent(
             case=case, seq=case.version, action=action, step_key=steps[old.step_index]["key"],
             actor=actor if getattr(actor, "pk", None) else None, actor_role=role or "",
             reason=(reason or "").strip(), payload={**(payload or {}), "from": [old.status, old.step_index], "to": [new.status, new.step_index]},
-        )
+        ))
         audit_record(
             actor=actor, action=f"cases.case.{action}", obj=case, role=role if role and role != engine.APPLICANT else "",
             details={
                 "receipt_no": case.receipt_no, "from": [old.status, old.step_index],
                 "to": [new.status, new.step_index], "reason": (reason or "").strip(),
+                **({"clocks": clocks} if clocks else {}),
             },
         )
-        hooks.run_after_action(actor=actor, case=case, action=action)
+        hooks.run_after_action(actor=actor, case=case, action=action, event=event)
     return case
 
 
-def _apply_effects(*, actor, case: Case, steps, effects, today) -> None:
-    changed = []
+def _start_clocks(*, actor, case: Case, steps, effects, today) -> tuple[Clock | None, list, list[dict]]:
+    """First half of the engine's clock effects: start new step clocks, queue the other ops.
+
+    Effects are applied in order; a stop or suspend queued before a start keeps the clock
+    it was aimed at (the old step's), one after a start gets the new one. Returns the step
+    clock the case holds afterwards, the queued (op, clock, effect) triples and audit notes.
+    """
+    step_clock = case.step_clock
+    pending = []
+    notes = []
     for effect in effects:
-        clock = case.clock if effect.target == "case" else case.step_clock
         if effect.op == "start":
-            case.step_clock = _step_clock(actor=actor, case=case, steps=steps, index=effect.step_index, on=today)
-            changed.append("step_clock")
-        elif clock is None or clock.state == Clock.State.STOPPED:
+            step_clock = _step_clock(actor=actor, case=case, steps=steps, index=effect.step_index, on=today)
+            notes.append({"op": "start", "target": "step", **_clock_note(step_clock)})
             continue
-        elif effect.op == "stop":
-            clock_stop(actor=actor, clock=clock, on=today)
+        clock = case.clock if effect.target == "case" else step_clock
+        if clock is not None:
+            pending.append((effect, clock))
+    return step_clock, pending, notes
+
+
+def _apply_clock_ops(*, actor, ops, today) -> list[dict]:
+    """Second half: stop, suspend, resume or extend, without audit rows of their own."""
+    notes = []
+    for effect, clock in ops:
+        if clock.state == Clock.State.STOPPED:
+            continue
+        if effect.op == "stop":
+            clock_stop(actor=actor, clock=clock, on=today, audit=False)
         elif effect.op == "suspend":
-            clock_suspend(actor=actor, clock=clock, on=today, reason=effect.reason)
+            clock_suspend(actor=actor, clock=clock, on=today, reason=effect.reason, audit=False)
         elif effect.op == "resume":
-            clock_resume(actor=actor, clock=clock, on=today)
+            clock_resume(actor=actor, clock=clock, on=today, audit=False)
         elif effect.op == "extend":
-            clock_extend(actor=actor, clock=clock, days=effect.days, reason=effect.reason, on=today)
-    if changed:
-        Case.objects.filter(pk=case.pk).update(step_clock=case.step_clock)
+            clock_extend(actor=actor, clock=clock, days=effect.days, reason=effect.reason, on=today, audit=False)
+        else:
+            continue
+        notes.append({"op": effect.op, "target": effect.target, **_clock_note(clock)})
+    return notes

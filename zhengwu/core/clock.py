@@ -30,6 +30,7 @@ from django.db import transaction
 
 from zhengwu.core.audit import audit_record
 from zhengwu.core.errors import Conflict, ValidationFailed
+from zhengwu.core.fastsql import insert_row, update_rows
 from zhengwu.core.models import Clock, ClockEvent
 from zhengwu.core.workdays import add_working_days, working_days_between
 
@@ -79,13 +80,18 @@ def _warn_date(started_on: date, limit_days: int, warn_days: int) -> tuple[date,
 
 
 def _event(clock: Clock, *, actor, kind: str, on: date, days: int = 0, reason: str = "") -> ClockEvent:
-    return ClockEvent.objects.create(
-        clock=clock, kind=kind, on_date=on, days=days, due_on=clock.due_on, reason=reason,
-        actor=actor if getattr(actor, "pk", None) else None,
-    )
+    # Append-only history, written on every case step: one prepared INSERT.
+    return insert_row(ClockEvent(
+        clock_id=clock.pk, kind=kind, on_date=on, days=days, due_on=clock.due_on, reason=reason,
+        actor_id=getattr(actor, "pk", None),
+    ))
 
 
-def _audit(clock: Clock, *, actor, kind: str, details: dict) -> None:
+def _audit(clock: Clock, *, actor, kind: str, details: dict, audit: bool = True) -> None:
+    # ``audit=False`` is for owners whose own audited action carries the clock change in
+    # its details (a case action records its step and case clock effects in one row).
+    if not audit:
+        return
     audit_record(
         actor=actor,
         action=f"core.clock.{kind}",
@@ -101,16 +107,19 @@ def _audit(clock: Clock, *, actor, kind: str, details: dict) -> None:
     )
 
 
-def clock_start(*, actor, owner_type: str, owner_id, limit_days: int, warn_days: int, start_on: date) -> Clock:
+def clock_start(
+    *, actor, owner_type: str, owner_id, limit_days: int, warn_days: int, start_on: date, audit: bool = True,
+) -> Clock:
     """Start a clock of ``limit_days`` working days counted from the day after ``start_on``."""
     _check_days(limit_days, field="limit_days", label="时限")
     _check_days(warn_days, field="warn_days", label="预警阈值")
     if not owner_type or owner_id in (None, ""):
         raise ValidationFailed("时限必须指明所属对象", code="clock_owner_required")
-    with transaction.atomic():
+    # No savepoint: every argument is checked above, nothing inside raises but the database.
+    with transaction.atomic(savepoint=False):
         due = add_working_days(start_on, limit_days)
         warn_on, warn_complete = _warn_date(start_on, limit_days, warn_days)
-        clock = Clock.objects.create(
+        clock = insert_row(Clock(
             owner_type=owner_type,
             owner_id=str(owner_id),
             limit_days=limit_days,
@@ -119,13 +128,13 @@ def clock_start(*, actor, owner_type: str, owner_id, limit_days: int, warn_days:
             due_on=due.due,
             warn_on=warn_on,
             calendar_complete=due.calendar_complete and warn_complete,
-        )
+        ))
         _event(clock, actor=actor, kind=ClockEvent.Kind.START, on=start_on, days=limit_days)
-        _audit(clock, actor=actor, kind="start", details={"limit_days": limit_days, "warn_days": warn_days})
+        _audit(clock, actor=actor, kind="start", details={"limit_days": limit_days, "warn_days": warn_days}, audit=audit)
     return clock
 
 
-def clock_suspend(*, actor, clock: Clock, on: date, reason: str) -> Clock:
+def clock_suspend(*, actor, clock: Clock, on: date, reason: str, audit: bool = True) -> Clock:
     """Stop the clock from the end of ``on`` until ``clock_resume`` (补正, 听证, 专家评审, 检测)."""
     reason = _check_reason(reason, what="暂停计时")
     with transaction.atomic():
@@ -140,11 +149,11 @@ def clock_suspend(*, actor, clock: Clock, on: date, reason: str) -> Clock:
         clock.suspended_on = on
         clock.save(update_fields=["state", "suspended_on"])
         _event(clock, actor=actor, kind=ClockEvent.Kind.SUSPEND, on=on, reason=reason)
-        _audit(clock, actor=actor, kind="suspend", details={"on": on.isoformat(), "reason": reason})
+        _audit(clock, actor=actor, kind="suspend", details={"on": on.isoformat(), "reason": reason}, audit=audit)
     return clock
 
 
-def clock_resume(*, actor, clock: Clock, on: date) -> Clock:
+def clock_resume(*, actor, clock: Clock, on: date, audit: bool = True) -> Clock:
     """Restart a suspended clock; due and warning dates move by the working days it stood still.
 
     The stopped days are ``working_days_between(suspended_on, on)``: the working days
@@ -175,11 +184,12 @@ def clock_resume(*, actor, clock: Clock, on: date) -> Clock:
         _audit(
             clock, actor=actor, kind="resume",
             details={"on": on.isoformat(), "suspended_on": suspended_on.isoformat(), "stopped_days": stopped.days},
+            audit=audit,
         )
     return clock
 
 
-def clock_extend(*, actor, clock: Clock, days: int, reason: str, on: date | None = None) -> Clock:
+def clock_extend(*, actor, clock: Clock, days: int, reason: str, on: date | None = None, audit: bool = True) -> Clock:
     """Lengthen the limit by ``days`` working days (an approved 延期); running or suspended clocks."""
     _check_days(days, field="days", label="延长天数", allow_zero=False)
     reason = _check_reason(reason, what="延长时限")
@@ -196,21 +206,28 @@ def clock_extend(*, actor, clock: Clock, days: int, reason: str, on: date | None
         clock.save(update_fields=["due_on", "warn_on", "extended_days", "calendar_complete"])
         event_on = on or clock.due_on
         _event(clock, actor=actor, kind=ClockEvent.Kind.EXTEND, on=event_on, days=days, reason=reason)
-        _audit(clock, actor=actor, kind="extend", details={"days": days, "reason": reason})
+        _audit(clock, actor=actor, kind="extend", details={"days": days, "reason": reason}, audit=audit)
     return clock
 
 
-def clock_stop(*, actor, clock: Clock, on: date) -> Clock:
+def clock_stop(*, actor, clock: Clock, on: date, audit: bool = True) -> Clock:
     """Stop the clock for good (the owner concluded); a suspended clock may be stopped too."""
-    with transaction.atomic():
-        _lock(clock)
-        if clock.state == Clock.State.STOPPED:
-            raise Conflict("时限已停止", code="clock_stopped")
-        clock.state = Clock.State.STOPPED
-        clock.stopped_on = on
-        clock.save(update_fields=["state", "stopped_on"])
-        _event(clock, actor=actor, kind=ClockEvent.Kind.STOP, on=on)
-        _audit(clock, actor=actor, kind="stop", details={"on": on.isoformat()})
+    # No savepoint (a hot path: every case step stops a clock): nothing inside raises
+    # except the database itself, and the refusal is raised after the block.
+    with transaction.atomic(savepoint=False):
+        # One conditional UPDATE is both the lock and the state check: no read needed,
+        # and of two concurrent stops exactly one matches.
+        stopped = update_rows(
+            Clock, where={"id": clock.pk}, where_not={"state": Clock.State.STOPPED},
+            values={"state": Clock.State.STOPPED, "stopped_on": on},
+        )
+        if stopped:
+            clock.state = Clock.State.STOPPED
+            clock.stopped_on = on
+            _event(clock, actor=actor, kind=ClockEvent.Kind.STOP, on=on)
+            _audit(clock, actor=actor, kind="stop", details={"on": on.isoformat()}, audit=audit)
+    if not stopped:
+        raise Conflict("时限已停止", code="clock_stopped")
     return clock
 
 

@@ -27,13 +27,15 @@ class NotifyBackend(Protocol):
 
 
 class LogBackend:
-    """Write the delivery event to the log.
+    """Write the delivery event to the log (inline: no gateway, nothing to wait for).
 
     Only ids go in: no title, body, name, phone or e-mail, because titles carry receipt
     numbers and item names, and logs are kept and shipped with less care than the database.
     """
 
     name = "log"
+    # Cheap and local: delivered right after commit instead of through the task queue.
+    inline = True
 
     def send(self, message) -> None:
         logger.info("notification delivered channel=log message_id=%s recipient_id=%s", message.pk, message.recipient_id)
@@ -61,3 +63,11 @@ def _load(paths: tuple[str, ...]) -> tuple:
 def notify_backends() -> tuple:
     paths = tuple(getattr(settings, "ZHENGWU_NOTIFY_BACKENDS", None) or DEFAULT_BACKENDS)
     return _load(paths)
+
+
+def notify_backends_deferred() -> bool:
+    """True when some backend talks to a gateway and must run in the task queue.
+
+    A backend is inline only if it says so (``inline = True``); unknown ones are deferred.
+    """
+    return any(not getattr(backend, "inline", False) for backend in notify_backends())

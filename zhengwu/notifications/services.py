@@ -8,7 +8,9 @@ from django.utils import timezone
 
 from zhengwu.core.audit import audit_record
 from zhengwu.core.errors import NotFound, ValidationFailed
+from zhengwu.core.fastsql import insert_row
 
+from .backends import notify_backends_deferred
 from .models import Message
 
 TITLE_MAX = Message._meta.get_field("title").max_length
@@ -18,13 +20,18 @@ LINK_MAX = Message._meta.get_field("link").max_length
 APPLICANT_REASON_ACTIONS = frozenset({"refuse", "request_correction", "reject", "suspend", "extend"})
 
 
-def notify(*, recipient, title: str, body: str, link: str = "") -> Message:
+def notify(*, recipient, title: str, body: str, link: str = "", audit: bool = True) -> Message:
     """Write a message to ``recipient``'s message centre and deliver it by e-mail/SMS after commit.
 
-    Delivery runs in a huey task enqueued with ``transaction.on_commit``, so a rolled-back
-    change never tells anybody anything and a slow gateway never slows the request.
+    Delivery happens after commit, so a rolled-back change never tells anybody anything.
+    Backends that talk to a gateway (e-mail, SMS) run in a huey task, so a slow gateway
+    never slows the request; when only inline backends are configured (the default log
+    backend) they run right after commit instead of paying a queue write per message.
+
+    ``audit=False`` is for callers whose own audited action this message is part of
+    (a case action notifies the applicant inside the case's audited transaction).
     """
-    from .tasks import message_deliver
+    from .tasks import message_deliver, message_deliver_inline
 
     title = (title or "").strip()
     if not title:
@@ -35,15 +42,20 @@ def notify(*, recipient, title: str, body: str, link: str = "") -> Message:
     # Only site-relative links: a message must never send anyone off the platform.
     if link and (not link.startswith("/") or link.startswith("//")):
         raise ValidationFailed("消息链接只能指向本站页面", code="message_link_invalid")
-    with transaction.atomic():
-        message = Message.objects.create(
+    # No savepoint: everything was checked above, nothing inside raises but the database.
+    with transaction.atomic(savepoint=False):
+        message = insert_row(Message(
             recipient=recipient, title=title[:TITLE_MAX], body=body or "", link=link[:LINK_MAX],
-        )
-        audit_record(
-            actor=None, action="notifications.message.create", obj=message,
-            details={"recipient_id": recipient.pk},
-        )
-        transaction.on_commit(lambda: message_deliver(message.pk))
+        ))
+        if audit:
+            audit_record(
+                actor=None, action="notifications.message.create", obj=message,
+                details={"recipient_id": recipient.pk},
+            )
+        if notify_backends_deferred():
+            transaction.on_commit(lambda: message_deliver(message.pk))
+        else:
+            transaction.on_commit(lambda: message_deliver_inline(message))
     return message
 
 
@@ -83,7 +95,7 @@ def _case_link(case) -> str:
         return ""
 
 
-def notify_case_state_change(*, case, event, link: str | None = None) -> Message:
+def notify_case_state_change(*, case, event, link: str | None = None, audit: bool = True) -> Message:
     """Tell the applicant that their case changed; call after every successful ``case_act``.
 
     ``event`` is the CaseEvent or the action name just applied (the event is then read
@@ -93,7 +105,8 @@ def notify_case_state_change(*, case, event, link: str | None = None) -> Message
     from zhengwu.cases import engine
     from zhengwu.cases.models import CaseEvent
 
-    if isinstance(event, str):
+    if event is None or isinstance(event, str):
+        event = event or ""
         found = CaseEvent.objects.filter(case_id=case.pk, seq=case.version).first()
         action = event
         reason = found.reason if found is not None and found.action == event else ""
@@ -115,9 +128,14 @@ def notify_case_state_change(*, case, event, link: str | None = None) -> Message
         title=f"办件 {case.receipt_no}:{label}",
         body=body,
         link=_case_link(case) if link is None else link,
+        audit=audit,
     )
 
 
-def notify_case_action(*, actor, case, action: str) -> None:
-    """Hook for zhengwu.cases.hooks: tell the applicant of the change (in the case's transaction)."""
-    notify_case_state_change(case=case, event=action)
+def notify_case_action(*, actor, case, action: str, event=None) -> None:
+    """Hook for zhengwu.cases.hooks: tell the applicant of the change (in the case's transaction).
+
+    Not audited separately: the case action's own audit row, in the same transaction,
+    is the record of this change, and the message row itself names the case.
+    """
+    notify_case_state_change(case=case, event=event if event is not None else action, audit=False)

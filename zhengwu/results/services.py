@@ -138,7 +138,7 @@ def case_conclusion_finish(*, actor, case) -> StoredFile | None:
     return stored
 
 
-def result_after_conclusion(*, actor, case, action: str) -> None:
+def result_after_conclusion(*, actor, case, action: str, event=None) -> None:
     """Hook for zhengwu.cases.hooks: seal and store the result when a case is concluded.
 
     Runs inside the conclusion's transaction when the item's department holds a seal

@@ -31,8 +31,11 @@ class Alert(models.Model):
     due_on = models.DateField("到期日")
     # Who must act; filled set-based right after the alert is raised, for owners
     # supervision knows (cases). Empty for other owners: supervisors still see them.
+    # No index of its own: the (unit, level) index below serves lookups by unit, and each
+    # index costs the sweep a b-tree write per raised alert.
     unit = models.ForeignKey(
         "org.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="责任部门",
+        db_index=False,
     )
     role = models.CharField("责任岗位", max_length=32, blank=True, default="")
     handler = models.ForeignKey(
@@ -145,6 +148,8 @@ class SweepRun(models.Model):
     today = models.DateField("巡检日期")
     max_clock_id = models.BigIntegerField("时限编号上限")
     max_clock_event_id = models.BigIntegerField("时限事件编号上限")
+    # Fault rules about case events judge each event once: the next sweep starts above it.
+    max_case_event_id = models.BigIntegerField("办件事件编号上限", default=0)
     ran_at = models.DateTimeField("巡检时间")
     details = models.JSONField("结果", default=dict)
 

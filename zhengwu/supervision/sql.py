@@ -11,15 +11,20 @@ from zhengwu.cases.selectors_staff import StepField
 __all__ = ["StepField", "insert_from"]
 
 
-def insert_from(model, columns: list[str], queryset) -> int:
+def insert_from(model, columns: list[str], queryset, *, ignore_conflicts: bool = False) -> int:
     """Run ``INSERT INTO model (columns) SELECT …`` with the ORM-built SELECT; return rows written.
 
     The queryset must select exactly ``columns`` in that order (annotations only, so
     Django does not reorder them). One statement: no row passes through Python.
+    ``ignore_conflicts`` adds ``ON CONFLICT DO NOTHING`` (SQLite ≥ 3.24, PostgreSQL): rows a
+    unique constraint already holds are skipped, and only inserted rows are counted.
     """
     sql, params = queryset.query.sql_with_params()
     qn = connection.ops.quote_name
     cols = ", ".join(qn(model._meta.get_field(c).column) for c in columns)
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {qn(model._meta.db_table)} ({cols}) {sql}", params)
+        # The SELECT always ends in WHERE/ORDER BY here, so SQLite cannot read the ON of
+        # ON CONFLICT as a join constraint (the parsing ambiguity its manual warns about).
+        conflict = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
+        cursor.execute(f"INSERT INTO {qn(model._meta.db_table)} ({cols}) {sql}{conflict}", params)
         return cursor.rowcount

@@ -1,10 +1,9 @@
 """Every audit row is complete, and an action whose row cannot be written does not happen."""
 
 import json
-from unittest import mock
 
 import pytest
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory
 
 from zhengwu.accounts.tests.factories import StaffFactory
@@ -95,8 +94,13 @@ def test_action_whose_audit_row_cannot_be_written_does_not_happen():
     item = ItemFactory()
     staff = StaffFactory()
 
-    # when the audit row's INSERT fails during a real retire,
-    with mock.patch.object(AuditEvent, "save", side_effect=DatabaseError("disk full")):
+    # when the audit row's INSERT fails in the database during a real retire,
+    def fail_audit_insert(execute, sql, params, many, context):
+        if sql.startswith("INSERT") and AuditEvent._meta.db_table in sql:
+            raise DatabaseError("disk full")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(fail_audit_insert):
         with pytest.raises(DatabaseError):
             item_retire(actor=staff, item=item, reason="职权调整")
 
