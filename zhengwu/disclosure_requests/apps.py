@@ -5,3 +5,34 @@ class DisclosureRequestsConfig(AppConfig):
     name = "zhengwu.disclosure_requests"
     label = "disclosure_requests"
     verbose_name = "依申请公开"
+
+    def ready(self):
+        # Explicit registrations with the lower layers and the portal (no signals).
+        from zhengwu.core.uploads import register_download_rule
+        from zhengwu.demo.services import register_demo_loader
+        from zhengwu.portal.extensions import (
+            register_office_link,
+            register_section_panel,
+        )
+        from zhengwu.supervision.services import register_alert_enricher
+
+        from . import alerts, demo, services, views
+
+        register_download_rule(services.REQUEST_FILE_PURPOSE, services.request_file_download_allowed)
+        register_download_rule(services.REPLY_FILE_PURPOSE, services.request_file_download_allowed)
+        register_alert_enricher(services.OWNER_TYPE, alerts.alerts_enrich)
+        register_section_panel("disclosure", views.disclosure_panel, order=50)
+        register_office_link(
+            "依申请公开办理", "disclosure_requests:inbox",
+            note="政府信息公开申请的登记、补正、征求意见、延期和答复", order=40,
+            visible=lambda user: bool(services.staff_request_department_ids(user)),
+        )
+        register_office_link(
+            "录入书面申请", "disclosure_requests:window_entry",
+            note="当面或信函提交的政府信息公开申请", order=41, visible=views.can_enter_paper_requests,
+        )
+        register_office_link(
+            "政府信息公开年度报告", "disclosure_requests:report_list",
+            note="生成、填报、发布年度报告", order=42, visible=views.can_edit_reports,
+        )
+        register_demo_loader("disclosure_requests", demo.demo_load, order=60)

@@ -1,0 +1,1 @@
+"""Site health (网站健康检查) for staff: the national website inspection rules, applied to our own data."""
