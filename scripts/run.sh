@@ -23,6 +23,7 @@ say "加载事项目录 / load_catalog";          manage load_catalog
 say "加载工作日历 / calendar_seed";         manage calendar_seed
 say "加载示例县 / load_demo_county";        manage load_demo_county
 say "电子印章证书 / seal_setup";              manage seal_setup
+say "重建检索索引 / search_rebuild";          manage search_rebuild
 say "收集静态文件 / collectstatic";         manage collectstatic --noinput -v 0
 
 VAR_DIR="$("$VENV_PY" -c 'import os; os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhengwu.settings"); from django.conf import settings; print(settings.VAR_DIR)')"

@@ -66,6 +66,7 @@ MIDDLEWARE = [
     # CSP, Permissions-Policy, COOP on every response, static files included.
     "zhengwu.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "zhengwu.webstats.middleware.PageViewMiddleware",  # public page views, counted without personal data
     "zhengwu.core.middleware.RequestContextMiddleware",
     # NUL in a path, query or form value: a Chinese 400 before any query (PostgreSQL refuses NUL).
     "zhengwu.core.middleware.RejectNulMiddleware",

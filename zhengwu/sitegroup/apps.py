@@ -5,3 +5,24 @@ class SitegroupConfig(AppConfig):
     name = "zhengwu.sitegroup"
     label = "sitegroup"
     verbose_name = "网站群"
+
+    def ready(self):
+        from zhengwu.demo.services import register_demo_loader
+        from zhengwu.org.selectors import user_holds_any_role
+        from zhengwu.portal.extensions import (
+            register_office_link,
+            register_section_panel,
+        )
+        from zhengwu.search.sources import register_search_source
+
+        from . import demo, selectors, views
+        from .services import MANAGER_ROLES
+
+        register_search_source("feed", "网站群", selectors.search_documents_all, selectors.search_document_get)
+        register_section_panel("disclosure", views.render_panel, order=80)
+        register_section_panel("home", views.render_panel, order=80)
+        register_office_link(
+            "网站群订阅源", "sitegroup:manage", note="登记、停用其他政府网站的 RSS/Atom 订阅源,查看抓取状态",
+            order=70, visible=lambda user: user_holds_any_role(user, MANAGER_ROLES),
+        )
+        register_demo_loader("sitegroup", demo.demo_sitegroup_load, order=80)
