@@ -9,11 +9,17 @@ from ninja import Field, Form, Query, Router, Schema, Status
 
 from zhengwu.catalog.models import ItemMaterial
 from zhengwu.core.api_auth import applicant_auth, public_auth
-from zhengwu.core.errors import DomainError
+from zhengwu.core.errors import DomainError, NotFound, ValidationFailed
 
 from .selectors import case_get_public
-from .selectors_apply import case_list_mine, item_open_get, items_open_for_application
-from .services_apply import case_apply
+from .selectors_apply import (
+    CASE_NOT_FOUND,
+    case_get_mine,
+    case_list_mine,
+    item_open_get,
+    items_open_for_application,
+)
+from .services_apply import case_apply, case_resubmit
 from .status_limit import LIMIT_MESSAGE, status_query_allowed
 
 router = Router(tags=["办件申请"])
@@ -71,6 +77,8 @@ class MyCase(Schema):
     channel: str
     status: str
     status_label: str
+    version: int = Field(description="办件当前版本;补正提交时作为 expected_version")
+    missing: list[str] = Field(description="待补正时须补正的全部材料(一次性告知),否则为空")
     current_step: str
     submitted_at: datetime
     concluded_at: datetime | None
@@ -153,6 +161,10 @@ def submit(
     return Status(201, {"receipt_no": case.receipt_no, "due_on": case.clock.due_on, "calendar_complete": case.clock.calendar_complete})
 
 
+def _missing(case) -> list[str]:
+    return list((case.flags or {}).get("missing", [])) if case.status == "correction" else []
+
+
 @router.get("/mine", response=MyCasePage, auth=applicant_auth, summary="我的办件")
 def mine(request, params: Query[PageParams]):
     count, rows = _slice(case_list_mine(user=request.user), params)
@@ -162,11 +174,50 @@ def mine(request, params: Query[PageParams]):
             {
                 "receipt_no": c.receipt_no, "item_code": c.item.code, "item_name": c.item.name,
                 "channel": c.channel, "status": c.status, "status_label": c.get_status_display(),
-                "current_step": c.current_step["name"], "submitted_at": c.submitted_at,
+                "version": c.version, "missing": _missing(c), "current_step": c.current_step["name"], "submitted_at": c.submitted_at,
                 "concluded_at": c.concluded_at, "due_on": c.clock.due_on if c.clock else None,
             }
             for c in rows
         ],
+    }
+
+
+@router.post(
+    "/{receipt_no}/resubmit", response=MyCase, auth=applicant_auth, summary="补正材料(multipart)",
+    openapi_extra={"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+        "type": "object", "required": ["expected_version"],
+        "properties": {
+            "expected_version": {"type": "integer", "description": "办件当前版本(我的办件中的 version);过期返回 409"},
+            "note": {"type": "string", "description": "补正说明,最多 500 字"},
+            "material_<id>": {"type": "string", "format": "binary", "description": "补正的事项材料,字段名同提交申请"},
+            EXTRAS_FIELD: {"type": "array", "items": {"type": "string", "format": "binary"}, "description": "其他补正材料"},
+        },
+    }}}}},
+)
+def resubmit(request, receipt_no: str):
+    """Upload the corrected materials of a case awaiting correction (at least one file); the clocks run again."""
+    # The case first: someone else's receipt number answers 404 whatever was sent.
+    case = case_get_mine(user=request.user, receipt_no=receipt_no[:40])
+    if case.applicant_id != request.user.pk:
+        raise NotFound(CASE_NOT_FOUND, code="case_not_found")
+    raw = request.POST.get("expected_version", "")
+    if not raw.isascii() or not raw.isdigit():
+        raise ValidationFailed("请提供办件当前版本 expected_version(整数)", code="version_missing")
+    materials = {}
+    for m in case.item.materials.all():
+        upload = request.FILES.get(f"material_{m.pk}")
+        if upload:
+            materials[m.pk] = upload
+    case = case_resubmit(
+        actor=request.user, case=case, expected_version=int(raw), materials=materials,
+        extras=request.FILES.getlist(EXTRAS_FIELD), note=request.POST.get("note", "")[:2000],
+    )
+    return {
+        "receipt_no": case.receipt_no, "item_code": case.item.code, "item_name": case.item.name,
+        "channel": case.channel, "status": case.status, "status_label": case.get_status_display(),
+        "version": case.version, "missing": _missing(case), "current_step": case.current_step["name"],
+        "submitted_at": case.submitted_at, "concluded_at": case.concluded_at,
+        "due_on": case.clock.due_on if case.clock else None,
     }
 
 

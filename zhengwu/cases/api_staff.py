@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from typing import Any, Literal
 
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
+from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import ValidationError as PydanticValidationError
 
 from zhengwu.core.api_auth import staff_auth
 from zhengwu.core.errors import ValidationFailed
@@ -121,6 +124,7 @@ class CaseOut(Schema):
     clocks: list[ClockDetailOut]
     timeline: list[EventOut]
     materials: list[MaterialOut]
+    evidence: list[MaterialOut] = Field(description="特别程序证明材料")
     missing_candidates: list[str]
     actions: list[ActionOut]
     transfer_targets: list[dict[str, Any]]
@@ -166,6 +170,13 @@ def inbox(request, filters: Query[InboxQuery]):
     return {"items": [_inbox_row(c) for c in page.rows], "next_after": page.next_after}
 
 
+def _file_out(m) -> dict:
+    return {
+        "file_id": m.file_id, "material_name": m.material_name, "file_name": m.file_name, "size": m.size,
+        "download_url": reverse("core:file_download", kwargs={"file_id": m.file_id}),
+    }
+
+
 def _case_out(request, receipt_no: str) -> dict:
     d = case_detail_for_staff(user=request.auth, receipt_no=receipt_no)
     c = d.case
@@ -185,11 +196,8 @@ def _case_out(request, receipt_no: str) -> dict:
              "actor_name": e.actor_name, "post": e.post_label, "reason": e.reason, "details": e.details, "at": e.at}
             for e in d.timeline
         ],
-        "materials": [
-            {"file_id": m.file_id, "material_name": m.material_name, "file_name": m.file_name, "size": m.size,
-             "download_url": reverse("core:file_download", kwargs={"file_id": m.file_id})}
-            for m in d.materials
-        ],
+        "materials": [_file_out(m) for m in d.materials],
+        "evidence": [_file_out(m) for m in d.evidence],
         "missing_candidates": d.item_materials,
         "actions": [{"action": a, "label": engine.ACTION_LABELS[a]} for a in d.actions],
         "transfer_targets": [{"user_id": uid, "name": name} for uid, name in d.transfer_targets],
@@ -202,17 +210,74 @@ def detail(request, receipt_no: str):
     return _case_out(request, receipt_no)
 
 
+EVIDENCE_FIELD = "evidence"
+
+_MULTIPART_SCHEMA = {
+    "type": "object",
+    "required": ["action", "expected_version"],
+    "properties": {
+        "action": {"type": "string", "description": "办理动作,如 suspend"},
+        "expected_version": {"type": "integer", "description": "办件当前版本"},
+        "reason": {"type": "string", "description": "理由"},
+        "payload": {"type": "string", "description": "动作内容的 JSON 文本,如 {\"kind\": \"hearing\"}"},
+        EVIDENCE_FIELD: {
+            "type": "array", "items": {"type": "string", "format": "binary"},
+            "description": "特别程序(suspend)的证明材料,至少一份;其他动作不接受文件",
+        },
+    },
+}
+
+
+def _action_body(request) -> tuple[ActionIn | None, list]:
+    """Read the action as JSON or as multipart/form-data (a suspension's evidence files need the latter)."""
+    if request.content_type == "multipart/form-data":
+        post = request.POST
+        if not post and not request.FILES:
+            return None, []
+        raw = {k: post[k] for k in ("action", "expected_version", "reason") if k in post}
+        if post.get("payload", "").strip():
+            try:
+                raw["payload"] = json.loads(post["payload"])
+            except ValueError:
+                raise ValidationFailed("payload 须为 JSON 对象文本", code="payload_invalid") from None
+        files = request.FILES.getlist(EVIDENCE_FIELD)
+    else:
+        if not request.body.strip():
+            return None, []
+        try:
+            raw = json.loads(request.body)
+        except ValueError:
+            raise ValidationFailed("请求内容不是有效的 JSON", code="body_invalid") from None
+        files = []
+    if not isinstance(raw, dict):
+        raise ValidationFailed("请求内容须为 JSON 对象", code="body_invalid")
+    try:
+        return ActionIn.model_validate(raw), files
+    except PydanticValidationError as exc:
+        # The API's handler words these in Chinese, as for any other operation.
+        raise NinjaValidationError([dict(e, loc=("body", *e["loc"])) for e in exc.errors()]) from None
+
+
 @router.post(
     "/{receipt_no}/actions", response=CaseOut, auth=staff_auth, summary="办理动作", url_name="staff_case_act",
+    openapi_extra={"requestBody": {"required": True, "content": {
+        "application/json": {"schema": ActionIn.model_json_schema()},
+        "multipart/form-data": {"schema": _MULTIPART_SCHEMA},
+    }}},
 )
-def act(request, receipt_no: str, body: ActionIn | None = None):
-    """Apply an action; 409 when ``expected_version`` is stale, 403 with the reason when refused."""
+def act(request, receipt_no: str):
+    """Apply an action; 409 when ``expected_version`` is stale, 403 with the reason when refused.
+
+    JSON for every action; multipart/form-data when a suspension (``suspend``) uploads its
+    evidence files in the ``evidence`` field (at least one is required).
+    """
+    body, evidence = _action_body(request)
     if body is None:
         # Checked after visibility, so an unknown case answers 404 whatever was sent.
         case_detail_for_staff(user=request.auth, receipt_no=receipt_no)
         raise ValidationFailed("请提供办理动作和办件版本", code="action_required")
     case_act_as_staff(
         actor=request.auth, receipt_no=receipt_no, action=body.action, expected_version=body.expected_version,
-        reason=body.reason, payload=body.payload,
+        reason=body.reason, payload=body.payload, evidence=evidence,
     )
     return _case_out(request, receipt_no)

@@ -34,7 +34,13 @@ from zhengwu.org.roles import Role
 
 from . import engine
 from .models import Case, CaseEvent
-from .selectors_apply import MATERIAL_OBJECT_TYPE
+from .selectors_apply import (
+    EVIDENCE_PURPOSE,
+    MATERIAL_FAMILY,
+    MATERIAL_OBJECT_TYPE,
+    event_details,
+    material_names,
+)
 
 INBOX_PAGE_SIZE = 20
 OPEN_STATUSES = (engine.RUNNING, engine.CORRECTION, engine.SUSPENDED)
@@ -297,6 +303,7 @@ class StaffCaseDetail:
     clocks: list[ClockView]
     timeline: list[TimelineEntry]
     materials: list
+    evidence: list
     item_materials: list[str]
     actions: list[str]
     transfer_targets: list[tuple[int, str]]
@@ -365,20 +372,6 @@ def _post_label(value: str) -> str:
         return Role(value).label
     except ValueError:
         return value
-
-
-def _event_details(event: CaseEvent) -> list[str]:
-    payload = event.payload or {}
-    out = []
-    if event.action == "request_correction" and payload.get("missing"):
-        out.append("需补正材料:" + "、".join(str(m) for m in payload["missing"]))
-    if event.action == "suspend" and payload.get("kind"):
-        out.append("特别程序:" + engine.SUSPEND_KINDS.get(payload["kind"], str(payload["kind"])))
-    if event.action == "extend" and payload.get("days"):
-        out.append(f"延长 {payload['days']} 个工作日")
-    if event.action == "submit" and payload.get("channel"):
-        out.append("渠道:" + dict(Case.Channel.choices).get(payload["channel"], payload["channel"]))
-    return out
 
 
 def _clock_view(label: str, clock: Clock | None, today: date) -> ClockView | None:
@@ -457,16 +450,24 @@ class MaterialView:
     uploaded_at: object
 
 
-def _materials(case: Case) -> list[MaterialView]:
-    # The application recorded which catalog material each file answers.
-    names = {m.get("file_id"): m.get("material_name", "") for m in (case.data or {}).get("materials", []) if isinstance(m, dict)}
-    return [
-        MaterialView(
-            file_id=str(f.pk), material_name=names.get(str(f.pk)) or "其他材料", file_name=f.original_name,
-            size=f.size, uploaded_at=f.created_at,
-        )
-        for f in file_list(object_type=MATERIAL_OBJECT_TYPE, object_id=case.pk)
-    ]
+def _materials(case: Case) -> tuple[list[MaterialView], list[MaterialView]]:
+    """(application and correction materials, suspension evidence); the sealed result is not a material."""
+    # The application and each correction recorded which catalog material a file answers.
+    names = material_names(case)
+    materials: list[MaterialView] = []
+    evidence: list[MaterialView] = []
+    for f in file_list(object_type=MATERIAL_OBJECT_TYPE, object_id=case.pk):
+        if f.purpose == EVIDENCE_PURPOSE:
+            evidence.append(MaterialView(
+                file_id=str(f.pk), material_name="特别程序证明材料", file_name=f.original_name,
+                size=f.size, uploaded_at=f.created_at,
+            ))
+        elif f.purpose == MATERIAL_FAMILY or f.purpose.startswith(MATERIAL_FAMILY + ":"):
+            materials.append(MaterialView(
+                file_id=str(f.pk), material_name=names.get(str(f.pk)) or "其他材料", file_name=f.original_name,
+                size=f.size, uploaded_at=f.created_at,
+            ))
+    return materials, evidence
 
 
 def case_detail_for_staff(*, user, receipt_no: str, today: date | None = None) -> StaffCaseDetail:
@@ -481,11 +482,12 @@ def case_detail_for_staff(*, user, receipt_no: str, today: date | None = None) -
         TimelineEntry(
             seq=e.seq, action=e.action, action_label=e.action_label, step_name=names.get(e.step_key, e.step_key),
             actor_name=(e.actor.real_name or e.actor.username) if e.actor else "系统",
-            post_label=_post_label(e.actor_role), reason=e.reason, details=_event_details(e), at=e.created_at,
+            post_label=_post_label(e.actor_role), reason=e.reason, details=event_details(e), at=e.created_at,
         )
         for e in events
     ]
     actions = case_actions_available(case=case, scope=scope)
+    materials, evidence = _materials(case)
     applicant = case.applicant
     return StaffCaseDetail(
         case=case,
@@ -496,7 +498,8 @@ def case_detail_for_staff(*, user, receipt_no: str, today: date | None = None) -
         applicant_phone_masked=applicant.phone_masked,
         clocks=[c for c in (_clock_view("办件时限", case.clock, today), _clock_view("本环节时限", case.step_clock, today)) if c],
         timeline=timeline,
-        materials=_materials(case),
+        materials=materials,
+        evidence=evidence,
         item_materials=list(ItemMaterial.objects.filter(item_id=case.item_id).order_by("seq").values_list("name", flat=True)),
         actions=actions,
         transfer_targets=transfer_targets(case=case, exclude_user_id=scope.user_id) if "transfer" in actions else [],

@@ -8,6 +8,7 @@ then submits the case and stores the files in one transaction.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 
 from django.db import transaction
@@ -15,7 +16,7 @@ from django.db import transaction
 from zhengwu.accounts.services import normalise_phone
 from zhengwu.core import crypto
 from zhengwu.core.access import is_applicant
-from zhengwu.core.errors import PermissionDenied, ValidationFailed
+from zhengwu.core.errors import Conflict, PermissionDenied, ValidationFailed
 from zhengwu.core.uploads import files_store
 from zhengwu.org.models import Assignment
 from zhengwu.org.roles import Role
@@ -26,7 +27,7 @@ from .selectors_apply import (
     APPLICABLE_CATEGORIES,
     MATERIAL_OBJECT_TYPE,
 )
-from .services import case_submit
+from .services import case_act, case_submit
 
 MATERIAL_PURPOSE = "case_material"
 NOTE_MAX = 500
@@ -153,3 +154,82 @@ def case_material_download_allowed(user, stored_file) -> bool:
     if dept_id is not None and (posts.filter(unit_id=dept_id) | posts.filter(unit__parent_id=dept_id)).exists():
         return True
     return bool(case.agent_unit_id and posts.filter(unit_id=case.agent_unit_id).exists())
+
+
+# --- correction (补正) --------------------------------------------------------------
+
+
+def has_control_chars(text: str) -> bool:
+    """Control characters other than line breaks and tabs (PostgreSQL text cannot even hold NUL)."""
+    return any(unicodedata.category(ch) == "Cc" and ch not in "\n\r\t" for ch in text)
+
+
+def discard_stored_files(stored) -> None:
+    """Remove files whose rows an outer rollback took away (the orphan sweep would, later)."""
+    from zhengwu.core.uploads import storage
+
+    for row in stored:
+        storage.remove_quietly(storage.path_for(row.storage_name))
+
+
+def case_resubmit(
+    *,
+    actor,
+    case: Case,
+    expected_version: int,
+    materials: Mapping[int, object] | None = None,
+    extras: Sequence[object] = (),
+    note: str = "",
+) -> Case:
+    """Resubmit a case awaiting correction with the corrected materials; the clocks run again.
+
+    The applicant (or the 代办点 that applied for them) uploads at least one file: a
+    corrected catalog material (``materials``: ItemMaterial id -> file) or further files
+    (``extras``). The files, the "resubmit" event naming them, the clocks' resumption and
+    the audit rows commit together, or none of them (files written to disk by a refused
+    attempt are removed again).
+    """
+    materials = {k: f for k, f in dict(materials or {}).items() if f}
+    extras = [f for f in extras if f]
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX:
+        raise ValidationFailed(f"补正说明不能超过{NOTE_MAX}个字", code="note_too_long", details={"field": "note"})
+    if has_control_chars(note):
+        raise ValidationFailed("补正说明含有不可见的控制字符", code="note_invalid", details={"field": "note"})
+    if case.status != Case.Status.CORRECTION:
+        raise Conflict("办件不在待补正状态,无需补正", code="not_awaiting_correction")
+    known = {m.pk: m for m in case.item.materials.all()}
+    unknown = [k for k in materials if k not in known]
+    if unknown:
+        raise ValidationFailed("提交的材料不属于该事项", code="material_unknown", details={"materials": unknown})
+    filed = [(known[k], f) for k, f in sorted(materials.items(), key=lambda kv: known[kv[0]].seq)]
+    uploads = [f for _, f in filed] + extras
+    if not uploads:
+        raise ValidationFailed("请上传补正的材料", code="material_none")
+    stored: list = []
+    try:
+        with transaction.atomic():
+            purposes = [f"{MATERIAL_PURPOSE}:{m.seq}" for m, _ in filed] + [MATERIAL_PURPOSE] * len(extras)
+            stored = files_store(
+                actor=actor, uploads=uploads, purpose=purposes, owner=case.applicant,
+                object_type=MATERIAL_OBJECT_TYPE, object_id=case.pk,
+            )
+            listing = [
+                {"material_id": m.pk, "material_name": m.name, "file_id": str(row.pk), "correction": True}
+                for (m, _), row in zip(filed, stored, strict=False)
+            ] + [
+                {"material_id": None, "material_name": "补正材料", "file_id": str(row.pk), "correction": True}
+                for row in stored[len(filed):]
+            ]
+            case = case_act(
+                actor=actor, case=case, action="resubmit", expected_version=expected_version, reason=note,
+                payload={"files": [entry["file_id"] for entry in listing]},
+            )
+            data = dict(case.data or {})
+            data["materials"] = [*data.get("materials", []), *listing]
+            Case.objects.filter(pk=case.pk).update(data=data)
+            case.data = data
+    except BaseException:
+        discard_stored_files(stored)
+        raise
+    return case

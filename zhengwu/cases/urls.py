@@ -16,5 +16,6 @@ urlpatterns = [
     path("agent/<str:code>/", views_apply.agent_apply, name="agent_apply"),
     path("mine/", views_apply.mine, name="mine"),
     path("mine/<str:receipt_no>/", views_apply.mine_detail, name="mine_detail"),
+    path("mine/<str:receipt_no>/resubmit/", views_apply.resubmit, name="resubmit"),
     path("status/", views_apply.status_query, name="status"),
 ]

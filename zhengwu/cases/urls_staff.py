@@ -2,11 +2,14 @@
 
 from django.urls import path
 
-from . import views_staff
+from . import views_process, views_staff
 
 app_name = "cases_staff"
 
 urlpatterns = [
     path("", views_staff.inbox, name="inbox"),
+    # The flowchart editor (system administrators); before the receipt pattern it would match.
+    path("processes/", views_process.process_list, name="process_list"),
+    path("processes/<str:code>/", views_process.process_edit, name="process_edit"),
     path("<str:receipt_no>/", views_staff.case_detail, name="case"),
 ]

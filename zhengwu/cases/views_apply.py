@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
@@ -28,13 +29,14 @@ from .selectors import case_get_public
 from .selectors_apply import (
     agent_units_for,
     case_events,
+    case_evidence_files,
     case_get_mine,
     case_list_mine,
     case_material_files,
     item_open_get,
     items_open_for_application,
 )
-from .services_apply import NOTE_MAX, case_apply, case_contact_phone
+from .services_apply import NOTE_MAX, case_apply, case_contact_phone, case_resubmit
 from .status_limit import LIMIT_MESSAGE, status_query_allowed
 
 PER_PAGE = 30
@@ -179,6 +181,27 @@ def mine(request):
     return render(request, "cases/my_list.html", {"nav": "services", "page_obj": page, "cases": page.object_list})
 
 
+def _detail_page(request, case, *, correction_error: str = "", status: int = 200, note_value: str = ""):
+    correcting = case.status == Case.Status.CORRECTION
+    return render(request, "cases/my_detail.html", {
+        "nav": "services", "case": case, "just_submitted": request.GET.get("new") == "1",
+        "files": case_material_files(case=case), "events": case_events(case=case),
+        "evidence": case_evidence_files(case=case),
+        "note": (case.data or {}).get("note", ""),
+        # Masked even for the applicant (PIPL: shown masked everywhere).
+        "contact_phone": mask_phone(case_contact_phone(case)) if case.applicant_id == request.user.pk else "",
+        "missing": (case.flags or {}).get("missing", []) if correcting else [],
+        "correction_materials": list(case.item.materials.order_by("seq")) if correcting else [],
+        "correction_error": correction_error,
+        "correction_note": note_value,
+        "note_max": NOTE_MAX,
+        "extras_field": EXTRAS_FIELD,
+        "is_applicant": case.applicant_id == request.user.pk,
+        # The service decides; the form is offered to those it can accept it from.
+        "can_resubmit": case.applicant_id == request.user.pk or case.agent_unit_id is not None,
+    }, status=status)
+
+
 @access(AUTHENTICATED)
 @require_safe
 def mine_detail(request, receipt_no):
@@ -187,13 +210,41 @@ def mine_detail(request, receipt_no):
         case = case_get_mine(user=request.user, receipt_no=receipt_no)
     except NotFound as exc:
         return _not_found(request, exc.message)
-    return render(request, "cases/my_detail.html", {
-        "nav": "services", "case": case, "just_submitted": request.GET.get("new") == "1",
-        "files": case_material_files(case=case), "events": case_events(case=case),
-        "note": (case.data or {}).get("note", ""),
-        # Masked even for the applicant (PIPL: shown masked everywhere).
-        "contact_phone": mask_phone(case_contact_phone(case)) if case.applicant_id == request.user.pk else "",
-    })
+    return _detail_page(request, case)
+
+
+@access(AUTHENTICATED)
+@require_http_methods(["GET", "HEAD", "POST"])
+def resubmit(request, receipt_no):
+    """补正: upload the materials a correction notice listed and send the case back to its step."""
+    try:
+        case = case_get_mine(user=request.user, receipt_no=receipt_no)
+    except NotFound as exc:
+        return _not_found(request, exc.message)
+    detail_url = reverse("cases:mine_detail", kwargs={"receipt_no": case.receipt_no})
+    if request.method != "POST":
+        return HttpResponseRedirect(detail_url)
+    note = request.POST.get("note", "")
+    try:
+        expected_version = int(request.POST.get("expected_version", ""))
+    except ValueError:
+        return _detail_page(request, case, correction_error="页面版本信息缺失,请刷新后重试。", status=400, note_value=note)
+    chosen = {}
+    for m in case.item.materials.all():
+        upload = request.FILES.get(f"material_{m.pk}")
+        if upload:
+            chosen[m.pk] = upload
+    try:
+        case_resubmit(
+            actor=request.user, case=case, expected_version=expected_version, materials=chosen,
+            extras=request.FILES.getlist(EXTRAS_FIELD), note=note,
+        )
+    except DomainError as exc:
+        # Show the case as it is now (a colleague may have acted) with the refusal.
+        case = case_get_mine(user=request.user, receipt_no=receipt_no)
+        return _detail_page(request, case, correction_error=exc.message, status=exc.status, note_value=note[:NOTE_MAX])
+    messages.success(request, "补正材料已提交,办件已回到原环节继续办理。")
+    return HttpResponseRedirect(detail_url)
 
 
 # --- window clerks and agents ------------------------------------------------------

@@ -22,6 +22,7 @@ from .selectors_staff import (
     case_inbox_list,
     inbox_cursor_parse,
 )
+from .services_apply import has_control_chars
 from .services_staff import case_act_as_staff
 
 REASON_MAX = 1000
@@ -88,6 +89,8 @@ def action_input_parse(post) -> tuple[str, int, str, dict]:
     reason = (post.get("reason") or "").strip()
     if len(reason) > REASON_MAX:
         raise ValidationFailed(f"理由不能超过{REASON_MAX}个字", code="reason_too_long")
+    if has_control_chars(reason) or has_control_chars(post.get("missing_other") or ""):
+        raise ValidationFailed("填写的内容含有不可见的控制字符", code="text_invalid")
     payload: dict = {}
     if action == "request_correction":
         # Checked catalog materials plus any the form's free text adds, once each.
@@ -131,6 +134,7 @@ def case_detail(request, receipt_no: str):
                 case = case_act_as_staff(
                     actor=request.user, receipt_no=receipt_no, action=action,
                     expected_version=expected_version, reason=reason, payload=payload,
+                    evidence=request.FILES.getlist("evidence") if action == "suspend" else (),
                 )
             except NotFound as exc:
                 return _not_found(request, exc)

@@ -174,12 +174,16 @@ def test_request_correction_with_nothing_listed_is_refused(on_2026_09_24, item, 
     assert fresh(case).status == "running"
 
 
-def test_suspend_with_kind_then_resume(on_2026_09_24, item, staff, applicant):
+def test_suspend_with_kind_then_resume(on_2026_09_24, item, staff, applicant, settings, tmp_path):
+    from zhengwu.core.tests.upload_samples import PDF_BYTES, upload
+
+    settings.ZHENGWU_UPLOAD_ROOT = tmp_path / "uploads"
     case = at_review(item, applicant, staff["clerk"])
     reviewer = client_for(staff["reviewer"])
 
     assert post(reviewer, case, "suspend", kind="nonsense", reason="x").status_code == 400
-    assert post(reviewer, case, "suspend", kind="testing", reason="送检土壤样品").status_code == 302
+    evidence = upload("送检委托单.pdf", PDF_BYTES)
+    assert post(reviewer, case, "suspend", kind="testing", reason="送检土壤样品", evidence=evidence).status_code == 302
     suspended = fresh(case)
     assert (suspended.status, suspended.flags["suspend_kind"]) == ("suspended", "testing")
     assert "特别程序:检验检测" in reviewer.get(page(case)).content.decode()
