@@ -20,7 +20,7 @@ from zhengwu.core.fastsql import Add, insert_row, update_rows
 from zhengwu.core.errors import Conflict, PermissionDenied, ValidationFailed
 from zhengwu.core.models import Clock
 from zhengwu.org import selectors as org_selectors
-from zhengwu.org.models import Assignment
+from zhengwu.org.models import Assignment, Unit
 from zhengwu.org.roles import Role
 
 from . import engine, hooks
@@ -125,10 +125,21 @@ def _validate_steps(item, steps) -> list[dict]:
         stops = step.get("stops_clock", False)
         if not isinstance(stops, bool):
             bad(f"第{n}个环节“{name}”的“是否暂停计时”必须是是/否", step=n, field="stops_clock")
-        clean.append({
+        row = {
             "key": key, "name": name.strip(), "role": step["role"], "limit_days": step["limit_days"],
             "warn_days": step["warn_days"], "outcomes": list(dict.fromkeys(outcomes)), "stops_clock": stops,
-        })
+        }
+        # Optional: a step handled by another department (e.g. a joint review); blank means
+        # the item's own department. The id is frozen with the version like the rest.
+        dept_code = step.get("department") or ""
+        if dept_code:
+            if not isinstance(dept_code, str):
+                bad(f"第{n}个环节“{name}”的办理部门不正确", step=n, field="department")
+            unit = Unit.objects.filter(code=dept_code, kind=Unit.Kind.DEPARTMENT, is_active=True).first()
+            if unit is None:
+                bad(f"第{n}个环节“{name}”的办理部门“{dept_code}”不存在或已停用", step=n, field="department")
+            row.update(department=unit.code, department_id=unit.pk)
+        clean.append(row)
     last = clean[-1]["outcomes"]
     if "conclude" not in last and not (set(last) & engine.ADVANCING):
         bad("最后一个环节必须能够办结", field="outcomes")
@@ -282,7 +293,7 @@ def _acting_role(*, actor, case: Case, steps, action: str) -> str | None:
         raise PermissionDenied("请先登录", code="not_staff")
     # Window clerks sit in the service hall and accept for every department; the other
     # posts must be held in the item's department or a section directly under it.
-    dept_id = case.item.department_id
+    dept_id = steps[case.step_index].get("department_id") or case.item.department_id
     in_unit = None if needed == Role.WINDOW_CLERK else dept_id
     step_name = steps[case.step_index]["name"]
     if not org_selectors.user_holds_post(user_id=actor.pk, role=needed, unit_id=in_unit):

@@ -23,6 +23,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from zhengwu.core.access import STAFF, access
 from zhengwu.core.errors import DomainError, NotFound, ValidationFailed
+from zhengwu.org import selectors as org_selectors
+from zhengwu.org.models import Unit
 from zhengwu.org.roles import SEPARATED_ADMIN_ROLES, Role
 
 from . import engine
@@ -58,6 +60,7 @@ def _row_from_step(step: dict) -> dict:
         "key": str(step.get("key", "")), "name": str(step.get("name", "")), "role": str(step.get("role", "")),
         "limit_days": str(step.get("limit_days", "")), "warn_days": str(step.get("warn_days", "")),
         "outcomes": [str(o) for o in step.get("outcomes", [])], "stops_clock": bool(step.get("stops_clock")),
+        "department": str(step.get("department") or ""),
     }
 
 
@@ -67,7 +70,7 @@ def _blank_row(rows: list[dict]) -> dict:
     while f"step{n}" in taken:
         n += 1
     return {"key": f"step{n}", "name": "", "role": str(Role.HANDLER), "limit_days": "1", "warn_days": "0",
-            "outcomes": [], "stops_clock": False}
+            "outcomes": [], "stops_clock": False, "department": ""}
 
 
 def rows_from_post(post) -> list[dict]:
@@ -87,6 +90,7 @@ def rows_from_post(post) -> list[dict]:
             "warn_days": post.get(p + "warn_days", "").strip()[:6],
             "outcomes": [o for o in post.getlist(p + "outcomes") if o in engine.STEP_ACTIONS],
             "stops_clock": post.get(p + "stops_clock") == "on",
+            "department": post.get(p + "department", "").strip()[:32],
         })
     return rows
 
@@ -116,6 +120,7 @@ def steps_from_rows(rows: list[dict]) -> list[dict]:
         steps.append({
             "key": row["key"], "name": row["name"], "role": row["role"], **typed,
             "outcomes": list(row["outcomes"]), "stops_clock": row["stops_clock"],
+            **({"department": row["department"]} if row.get("department") else {}),
         })
     return steps
 
@@ -186,4 +191,5 @@ def process_edit(request, code):
         "versions": process_versions(item=item),
         "max_days": MAX_DAYS,
         "window_role": str(Role.WINDOW_CLERK),
+        "departments": org_selectors.unit_list(kinds=[Unit.Kind.DEPARTMENT]),
     }, status=status)

@@ -177,3 +177,45 @@ def test_unknown_or_disclosure_items_are_404(admin, db):
     client = client_for(admin)
     assert client.get(reverse("cases_staff:process_edit", kwargs={"code": "NOPE"})).status_code == 404
     assert client.get(reverse("cases_staff:process_edit", kwargs={"code": disclosure.code})).status_code == 404
+
+
+def test_a_step_may_name_another_department_whose_posts_then_handle_it(django_user_model):
+    """A joint-review step handled by another department: its posts act there, not the item's."""
+    from zhengwu.accounts.tests.factories import StaffFactory
+    from zhengwu.cases import engine
+    from zhengwu.cases.services import case_act, case_submit, process_definition_publish
+    from zhengwu.catalog.services import catalog_load
+    from zhengwu.core.errors import PermissionDenied, ValidationFailed
+    from zhengwu.accounts.tests.factories import CitizenFactory
+    from zhengwu.catalog.models import Item
+    from zhengwu.org import services as org_services
+    from zhengwu.org.models import Unit
+    from zhengwu.org.roles import Role
+
+    catalog_load(actor=None)
+    county = org_services.unit_create(actor=None, code="JD", name="示例县", kind=Unit.Kind.COUNTY)
+    own = org_services.unit_create(actor=None, code="JD-A", name="县甲局", kind=Unit.Kind.DEPARTMENT, parent=county)
+    other = org_services.unit_create(actor=None, code="JD-B", name="县乙局", kind=Unit.Kind.DEPARTMENT, parent=county)
+    item = Item.objects.get(code="QL017")
+    item.department = own
+    item.save(update_fields=["department"])
+    steps = [
+        {"key": "review", "name": "联合审查", "role": "reviewer", "limit_days": 2, "warn_days": 1,
+         "outcomes": ["review_pass", "return"], "department": "JD-B"},
+        {"key": "conclude", "name": "办结", "role": "handler", "limit_days": 1, "warn_days": 0,
+         "outcomes": ["conclude"]},
+    ]
+    with pytest.raises(ValidationFailed, match="不存在"):
+        process_definition_publish(actor=None, item=item, steps=[{**steps[0], "department": "NOPE"}, steps[1]])
+    definition = process_definition_publish(actor=None, item=item, steps=steps)
+    assert definition.steps[0]["department"] == "JD-B" and definition.steps[0]["department_id"] == other.pk
+
+    own_reviewer, other_reviewer = StaffFactory(), StaffFactory()
+    org_services.assignment_grant(actor=None, user=own_reviewer, unit=own, role=Role.REVIEWER)
+    org_services.assignment_grant(actor=None, user=other_reviewer, unit=other, role=Role.REVIEWER)
+    applicant = CitizenFactory()
+    case = case_submit(actor=applicant, item=item, applicant=applicant, channel="online")
+    with pytest.raises(PermissionDenied):
+        case_act(actor=own_reviewer, case=case, action="review_pass", expected_version=case.version)
+    case = case_act(actor=other_reviewer, case=case, action="review_pass", expected_version=case.version)
+    assert case.step_index == 1 and case.status == engine.RUNNING
