@@ -5,3 +5,30 @@ class LettersConfig(AppConfig):
     name = "zhengwu.letters"
     label = "letters"
     verbose_name = "信件与信访"
+
+    def ready(self):
+        # Explicit wiring into the lower layers' registries (no signals).
+        from zhengwu.core.uploads import register_download_rule
+        from zhengwu.demo.services import register_demo_loader
+        from zhengwu.portal.extensions import (
+            register_office_link,
+            register_section_panel,
+        )
+        from zhengwu.search.sources import register_search_source
+        from zhengwu.supervision.services import register_alert_enricher
+
+        from . import demo, registrations, search
+        from .posts import STAFF_ROLES
+        from .services.common import HOP_OWNER
+        from .services.submission import ATTACHMENT_PURPOSE
+
+        register_download_rule(ATTACHMENT_PURPOSE.split(":")[0], registrations.attachment_download_rule)
+        register_alert_enricher(HOP_OWNER, registrations.alerts_enrich)
+        register_search_source(search.DOC_TYPE, "信件答复", search.iter_all, search.get_one)
+        register_section_panel("participation", registrations.participation_panel, order=10)
+        register_section_panel("home", registrations.home_panel, order=50)
+        register_office_link("信件办理", "letters:staff_inbox", note="县长信箱、部门信箱、网上信访、咨询投诉的分办与办理",
+                             order=30, visible=lambda user: registrations.holds_any(user, STAFF_ROLES))
+        register_office_link("敏感词维护", "letters:staff_words", note="信件与公众参与的敏感词表",
+                             order=31, visible=registrations.is_letter_clerk)
+        register_demo_loader("letters", demo.letters_demo_load, order=40)

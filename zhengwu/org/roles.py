@@ -36,6 +36,7 @@ ADMIN_ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "core.view_siteidentity", "core.add_siteidentity", "core.change_siteidentity",
         "core.view_calendarday", "core.add_calendarday", "core.change_calendarday",
         "core.view_calendaryear", "core.add_calendaryear", "core.change_calendaryear",
+        "letters.view_channelpolicy", "letters.change_channelpolicy",
     ),
     Role.SECURITY_ADMIN: (
         "org.view_unit", "accounts.view_user",

@@ -1,0 +1,238 @@
+"""Letter pages: writing, the query by code, my letters, staff handling, publication."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from zhengwu.accounts.tests.mfa_helpers import login_verified
+from zhengwu.core.tests.upload_samples import PDF_BYTES, upload
+from zhengwu.letters import services
+from zhengwu.letters.models import Letter, Publication
+
+from .conftest import BODY, submit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _uploads(settings, tmp_path):
+    settings.ZHENGWU_UPLOAD_ROOT = tmp_path / "uploads"
+
+
+def _query(client, code):
+    return client.post(reverse("letters:query"), {"code": code})
+
+
+def test_anonymous_suggestion_gets_its_query_code_at_once(client, staff):
+    response = client.post(reverse("letters:write", kwargs={"channel": "suggestion"}), {
+        "category": "transport", "title": "增加公交班次", "body": "城关镇到河口乡的公交太少了,建议增加早晚班次。",
+    })
+
+    assert response.status_code == 302 and response["Location"] == reverse("letters:submitted")
+    page = client.get(reverse("letters:submitted")).content.decode()
+    letter = Letter.objects.get()
+    assert letter.writer is None and letter.query_code in page
+
+
+def test_a_petition_asks_anonymous_visitors_to_log_in(client, staff):
+    page = client.get(reverse("letters:write", kwargs={"channel": "petition"})).content.decode()
+    assert "须实名提交" in page and 'name="body"' not in page
+
+    response = client.post(reverse("letters:write", kwargs={"channel": "petition"}), {
+        "category": "labour", "title": "欠薪", "body": BODY})
+    assert response.status_code == 403 and not Letter.objects.exists()
+
+
+def test_bad_input_re_renders_the_form_with_a_chinese_error(client, citizen, staff):
+    client.force_login(citizen)
+
+    response = client.post(reverse("letters:write", kwargs={"channel": "county_head"}), {
+        "category": "environment", "title": "油烟<script>alert(1)</script>", "body": "短"})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "至少 10 个字" in page and "<script>alert(1)</script>" not in page
+
+
+def test_unknown_channel_is_404(client):
+    assert client.get("/letters/write/nonsense/").status_code == 404
+
+
+def test_attachments_are_stored_and_only_the_writer_and_handling_staff_download_them(client, citizen, other_citizen, staff):
+    client.force_login(citizen)
+    client.post(reverse("letters:write", kwargs={"channel": "county_head"}), {
+        "category": "environment", "title": "油烟", "body": BODY, "attachments": [upload("现场照片说明.pdf", PDF_BYTES)]})
+    letter = Letter.objects.get()
+    services.letter_assign(actor=staff["clerk"], letter=letter, department="LX-HB")
+    from zhengwu.core.uploads import file_list
+
+    [stored] = file_list(object_type="letters.letter", object_id=letter.pk)
+    url = reverse("core:file_download", kwargs={"file_id": stored.pk})
+
+    assert client.get(url).status_code == 200
+    client.force_login(other_citizen)
+    assert client.get(url).status_code == 404
+    for who, status in (("env_handler", 200), ("clerk", 200), ("labour_handler", 404)):
+        client.logout()
+        login_verified(client, staff[who])
+        assert client.get(url).status_code == status, who
+
+
+def test_a_wrong_code_and_a_malformed_code_answer_the_same_404(client, citizen, staff):
+    submit(citizen)
+
+    wrong = _query(client, "ABCDEFGHJKMN")
+    malformed = _query(client, "<script>\x00")
+    empty = _query(client, "")
+
+    assert wrong.status_code == malformed.status_code == empty.status_code == 404
+    message = "未找到该查询码对应的信件"
+    assert message in wrong.content.decode() and message in malformed.content.decode()
+    strip = lambda r: re.sub(r'value="[^"]*"|csrfmiddlewaretoken[^>]*', "", r.content.decode())
+    assert strip(wrong) == strip(empty)
+
+
+def test_the_query_shows_status_reduced_timeline_and_reply_without_the_writer(client, citizen, staff):
+    letter = submit(citizen)
+    services.letter_assign(actor=staff["clerk"], letter=letter, department="LX-HB", co_departments=["LX-RS"])
+    services.letter_joint_opinion(actor=staff["labour_handler"], letter=letter, opinion="内部会办意见")
+    services.letter_reply_draft(actor=staff["env_handler"], letter=letter, body="已责令饭店整改。")
+    services.letter_reply_decide(actor=staff["env_head"], letter=letter, approve=True)
+
+    page = _query(client, letter.query_code.lower()).content.decode()
+
+    assert "已答复" in page and "已责令饭店整改" in page and "县环境保护局" in page
+    assert "内部会办意见" not in page and citizen.real_name not in page
+
+
+def test_query_lookups_are_rate_limited_per_ip(client, staff):
+    for _ in range(20):
+        _query(client, "ABCDEFGHJKMN")
+    response = _query(client, "ABCDEFGHJKMN")
+    assert response.status_code == 400 and "操作过于频繁" in response.content.decode()
+
+
+def test_my_letters_list_and_another_persons_letter_is_404(client, citizen, other_citizen, staff):
+    letter = submit(citizen)
+    client.force_login(citizen)
+    assert letter.query_code in client.get(reverse("letters:mine")).content.decode()
+    url = reverse("letters:mine_detail", kwargs={"query_code": letter.query_code})
+    assert client.get(url).status_code == 200
+
+    client.force_login(other_citizen)
+    assert client.get(url).status_code == 404
+
+
+def test_writer_rates_and_asks_once_for_rehandling_from_the_page(client, citizen, staff):
+    letter = submit(citizen)
+    services.letter_assign(actor=staff["clerk"], letter=letter, department="LX-HB")
+    services.letter_reply_draft(actor=staff["env_handler"], letter=letter, body="已处理。谢谢。")
+    services.letter_reply_decide(actor=staff["env_head"], letter=letter, approve=True)
+    client.force_login(citizen)
+    url = reverse("letters:mine_detail", kwargs={"query_code": letter.query_code})
+
+    assert client.post(url, {"action": "rate", "satisfaction": "unsatisfied", "comment": "没解决"}).status_code == 302
+    assert "申请重新办理" in client.get(url).content.decode()
+    assert client.post(url, {"action": "rehandle", "reason": "油烟依旧"}).status_code == 302
+    letter.refresh_from_db()
+    assert letter.status == Letter.Status.HANDLING and letter.rehandle_count == 1
+
+    response = client.post(url, {"action": "rehandle", "reason": "再来一次"})
+    assert response.status_code == 409 and "只能申请一次重新办理" in response.content.decode()
+
+
+def test_staff_triage_and_handle_from_the_pages(client, citizen, staff):
+    letter = submit(citizen)
+    url = reverse("letters:staff_detail", kwargs={"letter_id": letter.pk})
+
+    login_verified(client, staff["clerk"])
+    page = client.get(url).content.decode()
+    assert "交办" in page and "不予受理" in page
+    client.post(url, {"action": "assign", "department": "LX-HB", "reason": "环保职责"})
+    letter.refresh_from_db()
+    assert letter.status == Letter.Status.HANDLING
+
+    client.logout()
+    login_verified(client, staff["env_handler"])
+    assert letter.title in client.get(reverse("letters:staff_inbox")).content.decode()
+    client.post(url, {"action": "reply_draft", "body": "已责令饭店整改。"})
+    client.logout()
+    login_verified(client, staff["env_head"])
+    assert "批准答复" in client.get(url).content.decode()
+    client.post(url, {"action": "reply_approve", "body": "已责令饭店整改,并将回访。"})
+    letter.refresh_from_db()
+    assert letter.status == Letter.Status.REPLIED
+    assert letter.replies.get().body == "已责令饭店整改,并将回访。"
+
+
+def test_a_refused_action_shows_its_chinese_message(client, citizen, staff):
+    letter = submit(citizen)
+    services.letter_assign(actor=staff["clerk"], letter=letter, department="LX-HB")
+    url = reverse("letters:staff_detail", kwargs={"letter_id": letter.pk})
+    login_verified(client, staff["env_handler"])
+
+    response = client.post(url, {"action": "transfer", "department": "LX-RS", "reason": ""}, follow=True)
+
+    assert "请填写转办理由" in response.content.decode()
+
+
+def test_staff_of_another_department_get_404(client, citizen, staff):
+    letter = submit(citizen)
+    services.letter_assign(actor=staff["clerk"], letter=letter, department="LX-HB")
+    login_verified(client, staff["labour_handler"])
+
+    assert client.get(reverse("letters:staff_detail", kwargs={"letter_id": letter.pk})).status_code == 404
+    assert client.post(reverse("letters:staff_detail", kwargs={"letter_id": letter.pk}),
+                       {"action": "reply_draft", "body": "x"}).status_code == 404
+
+
+def test_publication_from_the_pages_shows_only_masked_text_to_the_public(client, citizen, staff):
+    letter = submit(citizen, body="我叫王小明,电话13912345678,楼下饭店油烟很大,请处理。")
+    services.letter_assign(actor=staff["clerk"], letter=letter, department="LX-HB")
+    services.letter_reply_draft(actor=staff["env_handler"], letter=letter, body="王小明您好,已处理。")
+    services.letter_reply_decide(actor=staff["env_head"], letter=letter, approve=True)
+    url = reverse("letters:staff_publication", kwargs={"letter_id": letter.pk})
+    login_verified(client, staff["clerk"])
+
+    client.post(url, {"action": "prepare"})
+    page = client.get(url).content.decode()
+    assert "13912345678" in page  # the reviewer sees what was found
+    draft = Publication.objects.get()
+    client.post(url, {"action": "publish", "title": draft.title, "body": draft.body, "reply": draft.reply})
+    client.logout()
+
+    public = client.get(reverse("letters:published_detail", kwargs={"publication_id": draft.pk})).content.decode()
+    assert "油烟很大" in public and "13912345678" not in public and "王小明" not in public
+    assert draft.title in client.get(reverse("letters:published_list")).content.decode()
+
+
+def test_statistics_page_and_participation_panel(client, citizen, staff):
+    submit(citizen)
+
+    assert "来信办理统计" in client.get(reverse("letters:stats")).content.decode()
+    page = client.get(reverse("portal:participation")).content.decode()
+    assert reverse("letters:write", kwargs={"channel": "county_head"}) in page
+
+
+def test_sensitive_word_page_for_the_clerk(client, staff):
+    login_verified(client, staff["clerk"])
+    client.post(reverse("letters:staff_words"), {"action": "add", "word": "刷单返利", "level": "block"})
+
+    assert "刷单返利" in client.get(reverse("letters:staff_words")).content.decode()
+
+
+def test_the_clerk_sees_route_suggestions_and_the_choice_is_recorded(client, citizen, staff):
+    from zhengwu.routing.models import RoutingDecision
+
+    letter = submit(citizen)
+    url = reverse("letters:staff_detail", kwargs={"letter_id": letter.pk})
+    login_verified(client, staff["clerk"])
+    page = client.get(url).content.decode()
+    assert 'name="suggested_shown" value="1"' in page
+
+    client.post(url, {"action": "assign", "department": "LX-HB", "suggested": "LX-RS,LX-HB", "suggested_shown": "1"})
+
+    decision = RoutingDecision.objects.get(letter_id=letter.pk)
+    assert decision.chosen_code == "LX-HB" and decision.suggested_codes == ["LX-RS", "LX-HB"]
+    assert decision.followed_top3 and not decision.followed_top1
