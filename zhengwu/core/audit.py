@@ -94,7 +94,7 @@ def _chain_head_lock() -> str:
     table = connection.ops.quote_name(AuditChainHead._meta.db_table)
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT last_hash FROM {table} WHERE id = 1{lock}")  # noqa: S608 - table name from the model
+        cursor.execute(f"SELECT last_hash FROM {table} WHERE id = 1{lock}")  # nosec B608 - table name from the model
         row = cursor.fetchone()
     if row is not None:
         return row[0]
@@ -106,7 +106,7 @@ def _chain_head_move(event: AuditEvent) -> None:
     table = connection.ops.quote_name(AuditChainHead._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET last_hash = %s, last_event_id = %s WHERE id = 1",  # noqa: S608 - table name from the model
+            f"UPDATE {table} SET last_hash = %s, last_event_id = %s WHERE id = 1",  # nosec B608 - table name from the model
             [event.hash, event.pk],
         )
 

@@ -18,7 +18,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
-from django.utils.safestring import mark_safe
 
 SECTIONS = ("home", "disclosure", "services", "participation")
 
@@ -53,7 +52,8 @@ def register_office_link(label: str, url_name: str, *, note: str = "", order: in
 
 def section_panels(section: str, request) -> list[str]:
     panels = sorted((p for p in _panels if p.section == section), key=lambda p: p.order)
-    return [mark_safe(p.render(request)) for p in panels]  # noqa: S308 - rendered by our own templates
+    # Panels return render_to_string() output, already a SafeString; a plain str is escaped.
+    return [p.render(request) for p in panels]
 
 
 def office_links(user) -> list[OfficeLink]:

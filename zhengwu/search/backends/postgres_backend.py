@@ -53,7 +53,7 @@ class PostgresBackend(SearchBackend):
         )
         with connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE search_searchentry SET tsv = {TSV_SQL} WHERE id = %s",
+                f"UPDATE search_searchentry SET tsv = {TSV_SQL} WHERE id = %s",  # nosec B608 - constant SQL, values are parameters
                 [title_words, body_words, f"{title_sub} {body_sub}", entry.pk],
             )
 
