@@ -47,7 +47,7 @@ MODULES = (
     ModuleBench("routing", "信件分办建议 / route suggestion latency (goal p95 ≤ 20 ms)",
                 ("bench/bench_routing.py",), ("bench/bench_routing.py",), "routing-*.json"),
     ModuleBench("insights", "民意分析 / analysis dashboard over 200,000 letters (goal ≤ 1 s per view)",
-                ("bench/bench_insights.py",), ("bench/bench_insights.py", "--letters", "20000"), "insights-*.json"),
+                ("bench/bench_insights.py",), ("bench/bench_insights.py", "20000"), "insights-*.json"),
 )
 
 

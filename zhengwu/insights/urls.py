@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "insights"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("office/insights/", views.dashboard, name="dashboard"),
+    path("office/insights/export/", views.export, name="export"),
+]
