@@ -87,7 +87,6 @@ def county(transactional_db, settings, tmp_path):
     (Django refuses ORM calls while Playwright's event loop runs.)
     """
     from zhengwu.accounts.models import User
-    from zhengwu.accounts.tests.factories import StaffFactory
     from zhengwu.accounts.tests.mfa_helpers import totp_device
     from zhengwu.catalog.services import catalog_load
     from zhengwu.core.seal.selectors import seal_trust_roots
@@ -104,11 +103,12 @@ def county(transactional_db, settings, tmp_path):
     report = demo_county_load()
     department = Unit.objects.get(code=DEPARTMENT_CODE)
 
-    def staff(username, *posts):
-        user = StaffFactory(username=username, real_name=f"国土{username}", password=PASSWORD)
-        for role in posts:
+    def staff(username, *extra_posts):
+        # The demo county's own 县国土资源局 staff, as a new county's users would meet them.
+        user = User.objects.get(username=username)
+        for role in extra_posts:
             org_services.assignment_grant(actor=None, user=user, unit=department, role=role)
-        return StaffLogin(username, PASSWORD, totp_device(user))
+        return StaffLogin(username, report.password, totp_device(user))
 
     clerk = User.objects.get(username="chuangkou")
     seal_ca_create(actor=None, county_name="示例县人民政府")
@@ -118,9 +118,9 @@ def county(transactional_db, settings, tmp_path):
     (tmp_path / "会议记录.pdf").write_bytes(_pdf_bytes("Cunmin xiaozu huiyi jilu"))
     return County(
         clerk=StaffLogin("chuangkou", report.password, totp_device(clerk)),
-        reviewer=staff("gt_shenhe", Role.REVIEWER),
-        # The approver also holds the 承办人 post, so one person approves and concludes.
-        approver=staff("gt_shenpi", Role.APPROVER, Role.HANDLER),
+        reviewer=staff("gt_shenhe"),
+        # The approver also takes the 承办人 post, so one person approves and concludes.
+        approver=staff("gt_shenpi", Role.HANDLER),
         trust_roots=seal_trust_roots(),
         pdf=tmp_path / "申请表.pdf",
         png=tmp_path / "承诺书.png",

@@ -364,7 +364,9 @@ def test_item_page_query_count_is_constant(client, full_item, django_assert_max_
 
 
 def test_home_query_count_is_constant(client, county, django_assert_max_num_queries):
-    with django_assert_max_num_queries(15):
+    # The columns plus one or two queries per registered panel (disclosure, letters,
+    # participation, site group); anonymous visitors then get the cached page.
+    with django_assert_max_num_queries(22):
         assert client.get(reverse("portal:home")).status_code == 200
 
 
