@@ -149,10 +149,10 @@ def result_after_conclusion(*, actor, case, action: str, event=None) -> None:
     """
     if action != "conclude":
         return
-    from zhengwu.core.seal.selectors import seal_certificate_get
+    from zhengwu.core.seal.selectors import seal_certificate_exists
 
     department = case.item.department
-    if department is None or seal_certificate_get(unit_code=department.code) is None:
+    if department is None or not seal_certificate_exists(unit_code=department.code):
         logger.warning(
             "case %s concluded without a sealed result: department %s has no seal certificate",
             case.receipt_no, department.code if department else "-",

@@ -18,6 +18,19 @@ def seal_certificate_get(*, unit_code: str) -> SealCertificate | None:
     )
 
 
+def seal_certificate_exists(*, unit_code: str) -> bool:
+    """Cheap yes/no asked on every case conclusion (one prepared statement, no model)."""
+    from django.db import connection
+
+    table = connection.ops.quote_name(SealCertificate._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {table} WHERE kind = %s AND unit_code = %s AND is_active = %s LIMIT 1",  # nosec B608 - table name from the model
+            [SealCertificate.Kind.UNIT, unit_code, True],
+        )
+        return cursor.fetchone() is not None
+
+
 def seal_unit_codes_with_certificate() -> set[str]:
     return set(
         SealCertificate.objects.filter(kind=SealCertificate.Kind.UNIT, is_active=True).values_list(
