@@ -40,9 +40,17 @@ def new_query_code() -> str:
 
 
 def normalise_query_code(value) -> str:
+    """Upper-case, spaces removed; "" for anything that cannot be a query code.
+
+    Checking the alphabet and length here keeps NUL and other junk away from the
+    database (PostgreSQL refuses NUL in text, and multipart bodies skip the NUL middleware).
+    """
     if not isinstance(value, str):
         return ""
-    return "".join(value.split()).upper()[:32]
+    code = "".join(value.split()).upper()
+    if len(code) != QUERY_CODE_LENGTH or any(ch not in QUERY_CODE_ALPHABET for ch in code):
+        return ""
+    return code
 
 
 def text_fingerprint(text: str) -> str:

@@ -143,7 +143,8 @@ def test_a_survey_from_creation_to_results(live_server, world, browser, monkeypa
     visitor = person()
     visitor.goto(base + survey_url)
     visitor.get_by_role("link", name="查看结果").click()
-    visitor.wait_for_selector("#chart-q1 canvas, #chart-q1 svg", timeout=15_000)
+    # ECharts (about 1 MB) comes from the single-threaded live server: generous on a busy CI machine.
+    visitor.wait_for_selector("#chart-q1 canvas, #chart-q1 svg", timeout=45_000)
     assert visitor.locator("#total-responses").inner_text() == "2"
     single = visitor.get_by_role("table").nth(0)
     assert single.get_by_role("row", name=re.compile("^支持")).locator("[data-count]").inner_text() == "1"
