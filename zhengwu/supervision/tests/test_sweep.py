@@ -135,3 +135,17 @@ def test_a_full_sweep_finds_nothing_an_incremental_one_missed(clock_over_nationa
     full = supervision_sweep(today=date(2026, 10, 15), full=True)
     assert (full.new_yellow, full.new_red) == (0, 0)
     assert _levels() == [("red", date(2026, 10, 14)), ("yellow", date(2026, 10, 10))]
+
+
+def test_sweep_command_takes_full_and_reports_its_phase_timings(capsys):
+    """`supervision_sweep --full` runs a whole sweep; each run keeps its per-phase seconds."""
+    from django.core.management import call_command
+
+    from zhengwu.supervision.models import SweepRun
+
+    call_command("supervision_sweep", "--today", "2026-06-15")
+    call_command("supervision_sweep", "--today", "2026-06-15", "--full")
+    out = capsys.readouterr().out
+    assert out.count("计时中") == 2 and "用时" in out
+    runs = list(SweepRun.objects.order_by("pk"))
+    assert len(runs) == 2 and set(runs[1].details["seconds"]) == {"counts", "alerts", "enrich", "faults"}
