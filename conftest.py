@@ -44,6 +44,48 @@ def _fresh_process_caches():
     clear()
 
 
+@pytest.fixture
+def browser():
+    """A headless Debian Chromium (never a downloaded browser); skipped when it is missing."""
+    import shutil
+
+    from zhengwu.core.tests.browser import CHROMIUM, CHROMIUM_ARGS
+
+    if not shutil.which(CHROMIUM):
+        pytest.skip("未安装 Debian 的 chromium / Debian chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+@pytest.fixture
+def browser_page(browser):
+    """One page in a zh-CN desktop-sized context."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def csp_violations(browser_page):
+    """Console messages in which the browser reports a Content-Security-Policy violation."""
+    found: list[str] = []
+
+    def collect(message):
+        if "Content Security Policy" in message.text:
+            found.append(f"{browser_page.url}: {message.text}")
+
+    browser_page.on("console", collect)
+    return found
+
+
 def _in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("true", "1")
 

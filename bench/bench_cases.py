@@ -124,6 +124,56 @@ def _query_breakdown(item, staff, applicants) -> dict:
     return {"queries_per_step": round(total / (1 + len(ACTIONS)), 1), "by_statement": dict(tables.most_common())}
 
 
+class _CommitTimer:
+    """Time spent in COMMIT during a run (what the disk costs: WAL writes and checkpoints)."""
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.seconds = 0.0
+        self.count = 0
+
+    def __enter__(self):
+        original = self.connection._commit
+
+        def timed_commit():
+            t = time.perf_counter()
+            try:
+                return original()
+            finally:
+                self.seconds += time.perf_counter() - t
+                self.count += 1
+
+        self.connection._commit = timed_commit
+        return self
+
+    def __exit__(self, *exc):
+        del self.connection._commit  # back to the class's method
+
+
+def _wal_pages_per_step(item, staff, applicants, cases: int = 100) -> float | None:
+    """Pages one step writes to the SQLite WAL (each is written again at the next checkpoint)."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return None
+    wal = Path(connection.settings_dict["NAME"] + "-wal")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA page_size")
+        page_size = cursor.fetchone()[0]
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        autocheckpoint = cursor.fetchone()[0]
+        cursor.execute("PRAGMA wal_autocheckpoint=0")
+    try:
+        _run_cases(cases, item, staff, applicants)
+        frames = wal.stat().st_size / (page_size + 24)  # each WAL frame: a 24-byte header and a page
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA wal_autocheckpoint={int(autocheckpoint)}")
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return round(frames / (cases * (1 + len(ACTIONS))), 1)
+
+
 def _profile(n_cases: int, item, staff, applicants, top: int = 25) -> str:
     profiler = cProfile.Profile()
     profiler.enable()
@@ -157,7 +207,8 @@ def run(cases: int = 20_000, *, profile: bool = False, profile_cases: int = 300,
     item, staff, applicants = _world()
     audit_before = AuditEvent.objects.count()
     t0, c0 = time.perf_counter(), time.process_time()
-    steps = _run_cases(cases, item, staff, applicants)
+    with _CommitTimer(connection) as commits:
+        steps = _run_cases(cases, item, staff, applicants)
     elapsed = time.perf_counter() - t0
     cpu = time.process_time() - c0
     audit_rows = AuditEvent.objects.count() - audit_before
@@ -172,6 +223,10 @@ def run(cases: int = 20_000, *, profile: bool = False, profile_cases: int = 300,
         # other work (wall time then includes waiting for a core).
         "cpu_seconds": round(cpu, 3),
         "steps_per_cpu_second": round(steps / cpu, 1) if cpu else None,
+        # Where a step's time goes: COMMIT (the disk: WAL write, amortised checkpoints and
+        # their fsync) against everything else (Python, Django and the SQL statements).
+        "us_per_step": round(elapsed / steps * 1e6),
+        "commit_us_per_step": round(commits.seconds / steps * 1e6),
         "goal_steps_per_second": GOAL_STEPS_PER_SECOND,
         "goal_met": steps / elapsed >= GOAL_STEPS_PER_SECOND,
         "audit_rows": audit_rows,
@@ -183,6 +238,7 @@ def run(cases: int = 20_000, *, profile: bool = False, profile_cases: int = 300,
         "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
     result["queries"] = _query_breakdown(item, staff, applicants)
+    result["wal_pages_per_step"] = _wal_pages_per_step(item, staff, applicants)
     if profile:
         result["profile"] = _profile(profile_cases, item, staff, applicants)
     if save:
@@ -210,6 +266,9 @@ def main(argv=None) -> int:
     print(json.dumps(result, ensure_ascii=False, indent=2))
     print(f"办件环节吞吐量 / case steps: {result['steps_per_second']:.0f} steps/s "
           f"(目标 ≥ {GOAL_STEPS_PER_SECOND}):{'达标' if result['goal_met'] else '未达标'}")
+    print(f"每步 / per step: {result['us_per_step']} µs,其中提交 / of which COMMIT {result['commit_us_per_step']} µs; "
+          f"{result['queries']['queries_per_step']} 条 SQL / statements"
+          + (f", WAL {result['wal_pages_per_step']} 页 / pages" if result.get("wal_pages_per_step") else ""))
     if profile:
         print(profile)
     return 0

@@ -8,8 +8,21 @@ their transaction, so a hook that fails rolls the case change back with it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 AfterAction = Callable[..., None]  # hook(*, actor, case, action, event) -> None
+
+
+@dataclass(frozen=True, slots=True)
+class ActionEvent:
+    """The CaseEvent row an action just wrote, as hooks see it (no model instance on the hot path)."""
+
+    pk: int
+    case_id: int
+    seq: int
+    action: str
+    reason: str
+    actor_id: int | None
 
 _after_action: list[AfterAction] = []
 
@@ -25,6 +38,6 @@ def unregister_after_action(hook: AfterAction) -> None:
 
 
 def run_after_action(*, actor, case, action: str, event=None) -> None:
-    """``event`` is the CaseEvent just written (hooks read its reason without a query)."""
+    """``event`` is the ActionEvent for the CaseEvent row just written (hooks read its reason without a query)."""
     for hook in list(_after_action):
         hook(actor=actor, case=case, action=action, event=event)

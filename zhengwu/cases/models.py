@@ -116,12 +116,15 @@ class Case(TimeStampedModel):
 class CaseEvent(models.Model):
     """Append-only history of a case; ``seq`` equals the case version the event produced."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", verbose_name="办件")
+    # No single-column indexes: (case, seq) is unique and serves every lookup by case,
+    # and nothing looks events up by actor alone. Every index is a page written per step.
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", verbose_name="办件", db_index=False)
     seq = models.PositiveIntegerField("序号")
     action = models.CharField("动作", max_length=32)
     step_key = models.CharField("环节", max_length=64)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="操作人",
+        db_index=False,
     )
     actor_role = models.CharField("岗位", max_length=32, blank=True)
     reason = models.TextField("理由", blank=True)

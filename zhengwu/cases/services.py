@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 
-from zhengwu.core.audit import audit_record
+from zhengwu.core.audit import audit_append, audit_record
 from zhengwu.core.clock import (
     clock_extend,
     clock_resume,
@@ -16,7 +16,7 @@ from zhengwu.core.clock import (
     clock_stop,
     clock_suspend,
 )
-from zhengwu.core.fastsql import Add, insert_row, update_rows
+from zhengwu.core.fastsql import Add, insert_row, insert_values, update_rows
 from zhengwu.core.errors import Conflict, PermissionDenied, ValidationFailed
 from zhengwu.core.models import Clock
 from zhengwu.org import selectors as org_selectors
@@ -230,6 +230,17 @@ def _step_clock(*, actor, case: Case, steps, index: int, on) -> Clock:
     )
 
 
+def _event_append(*, case: Case, seq: int, action: str, step_key: str, actor, actor_role: str, reason: str,
+                  payload: dict) -> hooks.ActionEvent:
+    """Append the case's event row (one prepared INSERT, no model instance) and describe it for the hooks."""
+    actor_id = getattr(actor, "pk", None)
+    pk = insert_values(CaseEvent, {
+        "case_id": case.pk, "seq": seq, "action": action, "step_key": step_key, "actor_id": actor_id,
+        "actor_role": actor_role, "reason": reason, "payload": payload,
+    })
+    return hooks.ActionEvent(pk=pk, case_id=case.pk, seq=seq, action=action, reason=reason, actor_id=actor_id)
+
+
 def _clock_note(clock: Clock | None) -> dict | None:
     """What the case's audit row says about a clock it changed (the clocks write no rows of their own)."""
     if clock is None:
@@ -256,11 +267,12 @@ def case_submit(*, actor, item, applicant, channel: str, agent_unit=None, data: 
         definition = process_default_for_item(actor=actor, item=item)
         now = timezone.now()
         today = timezone.localdate(now)
-        case = Case.objects.create(
+        # One prepared INSERT (no save() machinery): the case row is written on every submission.
+        case = insert_row(Case(
             receipt_no=_next_receipt_no(today), item=item, definition=definition, applicant=applicant,
             agent_unit=agent_unit, channel=channel, status=Case.Status.RUNNING, step_index=0, flags={},
-            version=1, data=data or {}, submitted_at=now,
-        )
+            version=1, data=data or {}, submitted_at=now, created_at=now, updated_at=now,
+        ))
         steps = definition.steps
         # The clocks write no audit rows of their own: the submission's row below names them.
         case.clock = clock_start(
@@ -270,13 +282,13 @@ def case_submit(*, actor, item, applicant, channel: str, agent_unit=None, data: 
         case.step_clock = _step_clock(actor=actor, case=case, steps=steps, index=0, on=today)
         if steps[0].get("stops_clock"):
             clock_suspend(actor=actor, clock=case.clock, on=today, reason=engine.pause_reason(steps, case.state), audit=False)
-        Case.objects.filter(pk=case.pk).update(clock=case.clock, step_clock=case.step_clock)
-        event = insert_row(CaseEvent(
-            case=case, seq=1, action="submit", step_key=steps[0]["key"],
-            actor=actor if getattr(actor, "pk", None) else None, actor_role=engine.APPLICANT if actor == applicant else "",
+        update_rows(Case, where={"id": case.pk}, values={"clock_id": case.clock.pk, "step_clock_id": case.step_clock.pk})
+        event = _event_append(
+            case=case, seq=1, action="submit", step_key=steps[0]["key"], actor=actor,
+            actor_role=engine.APPLICANT if actor == applicant else "", reason="",
             payload={"channel": channel, "agent_unit": agent_unit.pk if agent_unit else None},
-        ))
-        audit_record(
+        )
+        audit_append(
             actor=actor, action="cases.case.submit", obj=case,
             details={
                 "receipt_no": case.receipt_no, "item": item.code, "version": definition.version, "channel": channel,
@@ -361,12 +373,12 @@ def case_act(
         case.step_clock = step_clock
         clocks += _apply_clock_ops(actor=actor, ops=pending, today=today)
         # The events are append-only and written on every step: one prepared INSERT.
-        event = insert_row(CaseEvent(
-            case=case, seq=case.version, action=action, step_key=steps[old.step_index]["key"],
-            actor=actor if getattr(actor, "pk", None) else None, actor_role=role or "",
-            reason=(reason or "").strip(), payload={**(payload or {}), "from": [old.status, old.step_index], "to": [new.status, new.step_index]},
-        ))
-        audit_record(
+        event = _event_append(
+            case=case, seq=case.version, action=action, step_key=steps[old.step_index]["key"], actor=actor,
+            actor_role=role or "", reason=(reason or "").strip(),
+            payload={**(payload or {}), "from": [old.status, old.step_index], "to": [new.status, new.step_index]},
+        )
+        audit_append(
             actor=actor, action=f"cases.case.{action}", obj=case, role=role if role and role != engine.APPLICANT else "",
             details={
                 "receipt_no": case.receipt_no, "from": [old.status, old.step_index],

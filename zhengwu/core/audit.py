@@ -25,13 +25,12 @@ from functools import lru_cache
 from cryptography.hazmat.primitives import hashes
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from . import page_cache, request_context
+from . import fastsql, page_cache, request_context
 from .errors import Conflict, ValidationFailed
-from .fastsql import insert_row
 from .models import AuditChainHead, AuditEvent, AuditPurge
 
 GENESIS_HASH = "0" * 64
@@ -43,21 +42,18 @@ def sm3_hex(data: bytes) -> str:
     return digest.finalize().hex()
 
 
-def _canonical(event: AuditEvent) -> bytes:
-    payload = {
-        "created_at": timezone.localtime(event.created_at).isoformat(timespec="microseconds"),
-        "actor_id": event.actor_id,
-        "actor_label": event.actor_label,
-        "role": event.role,
-        "ip": event.ip,
-        "action": event.action,
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "result": event.result,
-        "request_id": event.request_id,
-        "details": event.details,
-    }
+_HASHED = ("actor_id", "actor_label", "role", "ip", "action", "object_type", "object_id", "result", "request_id", "details")
+
+
+def _canonical_values(values) -> bytes:
+    """The hashed form of a row given as a mapping of its field values (attnames)."""
+    payload = {name: values[name] for name in _HASHED}
+    payload["created_at"] = timezone.localtime(values["created_at"]).isoformat(timespec="microseconds")
     return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+
+
+def _canonical(event: AuditEvent) -> bytes:
+    return _canonical_values({name: getattr(event, name) for name in (*_HASHED, "created_at")})
 
 
 def event_hash(event: AuditEvent, prev_hash: str) -> str:
@@ -84,31 +80,87 @@ def _actor_roles(user) -> str:
     return ",".join(resolver(user))[:64]
 
 
-def _chain_head_lock() -> str:
+@lru_cache(maxsize=4)
+def _chain_head_sql(vendor: str) -> tuple[str, str]:
+    """The chain head's SELECT (``FOR UPDATE`` where the database has it) and UPDATE."""
+    conn = connections[DEFAULT_DB_ALIAS]
+    table = conn.ops.quote_name(AuditChainHead._meta.db_table)
+    lock = " FOR UPDATE" if conn.features.has_select_for_update else ""
+    return (
+        f"SELECT last_hash FROM {table} WHERE id = 1{lock}",  # nosec B608 - table name from the model
+        f"UPDATE {table} SET last_hash = %s, last_event_id = %s WHERE id = 1",  # nosec B608 - table name from the model
+    )
+
+
+def _chain_head_lock(vendor: str) -> str:
     """Lock the chain head and return the last hash (creating the head on first use).
 
     Raw SQL because every audited write in the platform passes here: ``FOR UPDATE``
     serialises appenders on PostgreSQL; SQLite already serialises writers (IMMEDIATE
     transactions) and has no ``FOR UPDATE``.
     """
-    table = connection.ops.quote_name(AuditChainHead._meta.db_table)
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT last_hash FROM {table} WHERE id = 1{lock}")  # nosec B608 - table name from the model
-        row = cursor.fetchone()
+    row = fastsql.fetch_one(_chain_head_sql(vendor)[0])
     if row is not None:
         return row[0]
     head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_hash": GENESIS_HASH})
     return head.last_hash
 
 
-def _chain_head_move(event: AuditEvent) -> None:
-    table = connection.ops.quote_name(AuditChainHead._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET last_hash = %s, last_event_id = %s WHERE id = 1",  # nosec B608 - table name from the model
-            [event.hash, event.pk],
-        )
+def _chain_head_move(vendor: str, event_id: int, event_hash_hex: str) -> None:
+    fastsql.execute(_chain_head_sql(vendor)[1], [event_hash_hex, event_id])
+
+
+def audit_append(
+    *,
+    actor,
+    action: str,
+    obj=None,
+    object_type: str = "",
+    object_id: str | int = "",
+    result: str = AuditEvent.Result.SUCCESS,
+    role: str = "",
+    details: dict | None = None,
+) -> dict:
+    """Append one audit row, chained to the previous one, in the current transaction.
+
+    Returns the row's field values (attnames) with its ``id``; ``audit_record`` wraps
+    them in an ``AuditEvent``. Hot paths (every case step) call this one and skip the
+    model instance. Raises whatever stops the row being written (the caller's
+    transaction then rolls back, so the action does not happen). ``role`` defaults to
+    the actor's posts.
+    """
+    conn = connections[DEFAULT_DB_ALIAS]  # once, not through the per-attribute proxy
+    if not conn.in_atomic_block:
+        raise RuntimeError("audit_record must be called inside transaction.atomic()")
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk
+    ctx = request_context.current()
+    user = actor if getattr(actor, "pk", None) else None
+    if not role:
+        role = _actor_roles(user)
+    # Lock the chain head: on PostgreSQL this serialises appenders; SQLite already
+    # serialises writers (IMMEDIATE transactions), where FOR UPDATE is a no-op.
+    last_hash = _chain_head_lock(conn.vendor)
+    values = {
+        "created_at": timezone.localtime(timezone.now()),
+        "actor_id": user.pk if user is not None else None,
+        "actor_label": _actor_label(actor)[:150],
+        "role": role,
+        "ip": ctx.ip,
+        "action": action,
+        "object_type": str(object_type),
+        "object_id": str(object_id),
+        "result": result,
+        "request_id": ctx.request_id,
+        "details": details or {},
+        "prev_hash": last_hash,
+    }
+    values["hash"] = sm3_hex(last_hash.encode() + _canonical_values(values))
+    values["id"] = fastsql.insert_values(AuditEvent, values)  # append-only: one prepared INSERT
+    _chain_head_move(conn.vendor, values["id"], values["hash"])
+    page_cache.content_changed(action)
+    return values
 
 
 def audit_record(
@@ -122,41 +174,14 @@ def audit_record(
     role: str = "",
     details: dict | None = None,
 ) -> AuditEvent:
-    """Append one audit row, chained to the previous one, in the current transaction.
-
-    Raises whatever stops the row being written (the caller's transaction then rolls
-    back, so the action does not happen). ``role`` defaults to the actor's posts.
-    """
-    if not connection.in_atomic_block:
-        raise RuntimeError("audit_record must be called inside transaction.atomic()")
-    if obj is not None:
-        object_type = object_type or obj._meta.label_lower
-        object_id = object_id or obj.pk
-    ctx = request_context.current()
-    user = actor if getattr(actor, "pk", None) else None
-    if not role:
-        role = _actor_roles(user)
-    # Lock the chain head: on PostgreSQL this serialises appenders; SQLite already
-    # serialises writers (IMMEDIATE transactions), where FOR UPDATE is a no-op.
-    last_hash = _chain_head_lock()
-    event = AuditEvent(
-        created_at=timezone.localtime(timezone.now()),
-        actor=user,
-        actor_label=_actor_label(actor)[:150],
-        role=role,
-        ip=ctx.ip,
-        action=action,
-        object_type=str(object_type),
-        object_id=str(object_id),
-        result=result,
-        request_id=ctx.request_id,
-        details=details or {},
-        prev_hash=last_hash,
+    """``audit_append``, returning the row as an ``AuditEvent``."""
+    values = audit_append(
+        actor=actor, action=action, obj=obj, object_type=object_type, object_id=object_id,
+        result=result, role=role, details=details,
     )
-    event.hash = event_hash(event, last_hash)
-    insert_row(event)  # append-only: one prepared INSERT, no model save() machinery
-    _chain_head_move(event)
-    page_cache.content_changed(action)
+    event = AuditEvent(**values)
+    event._state.adding = False
+    event._state.db = connection.alias
     return event
 
 

@@ -30,7 +30,7 @@ from django.db import transaction
 
 from zhengwu.core.audit import audit_record
 from zhengwu.core.errors import Conflict, ValidationFailed
-from zhengwu.core.fastsql import insert_row, update_rows
+from zhengwu.core.fastsql import insert_row, insert_values, update_rows
 from zhengwu.core.models import Clock, ClockEvent
 from zhengwu.core.workdays import add_working_days, working_days_between
 
@@ -79,12 +79,12 @@ def _warn_date(started_on: date, limit_days: int, warn_days: int) -> tuple[date,
     return result.due, result.calendar_complete
 
 
-def _event(clock: Clock, *, actor, kind: str, on: date, days: int = 0, reason: str = "") -> ClockEvent:
-    # Append-only history, written on every case step: one prepared INSERT.
-    return insert_row(ClockEvent(
-        clock_id=clock.pk, kind=kind, on_date=on, days=days, due_on=clock.due_on, reason=reason,
-        actor_id=getattr(actor, "pk", None),
-    ))
+def _event(clock: Clock, *, actor, kind: str, on: date, days: int = 0, reason: str = "") -> int:
+    # Append-only history, written on every case step: one prepared INSERT, no instance.
+    return insert_values(ClockEvent, {
+        "clock_id": clock.pk, "kind": kind, "on_date": on, "days": days, "due_on": clock.due_on,
+        "reason": reason, "actor_id": getattr(actor, "pk", None),
+    })
 
 
 def _audit(clock: Clock, *, actor, kind: str, details: dict, audit: bool = True) -> None:

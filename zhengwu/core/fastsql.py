@@ -1,75 +1,166 @@
 """Lean writes for the hottest append-only rows (audit trail, clock and case events, messages).
 
 A case step writes five such rows; through ``Model.objects.create`` each costs a model
-``save()`` with its signal dispatch, field walks and SQL compilation. ``insert_row``
-runs one prepared ``INSERT … RETURNING`` per row instead: the SQL text is built once
-per model, values go through each field's own ``get_db_prep_save`` (so JSON, dates and
-foreign keys are stored exactly as the ORM stores them), and the returned primary key
-is set on the instance. Works on SQLite (≥ 3.35) and PostgreSQL.
+``save()`` with its signal dispatch, field walks and SQL compilation, and every
+statement Django runs passes its connection proxy, cursor wrapper and (on SQLite) a
+regular expression that rewrites ``%s`` into ``?``. Here the SQL text is built once per
+model in the driver's own placeholder style and runs on the driver connection inside
+Django's transaction (``wrap_database_errors`` still turns driver errors into Django's
+``IntegrityError`` and friends). Values are converted exactly as the ORM converts them:
+plain values pass through, dates, datetimes and JSON on SQLite go through the same
+formatting Django's SQLite backend applies, anything else through the field's own
+``get_db_prep_save``. Works on SQLite (≥ 3.35, for ``RETURNING``) and PostgreSQL.
 
 Only for models without ``save()`` logic that must run (no overridden save side effects,
-no signals: the project uses none). The instance must be complete; ``auto_now_add``
-fields are filled here like the ORM would.
+no signals: the project uses none). Statements run here are not seen by Django's query
+logging unless something watches (see ``_execute``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from functools import lru_cache
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.utils import timezone
 
-
-def _pass_through_types():
-    from django.db import models
-
-    return (models.CharField, models.TextField, models.IntegerField, models.PositiveIntegerField,
-            models.BigIntegerField, models.SmallIntegerField, models.PositiveSmallIntegerField,
-            models.BooleanField, models.AutoField, models.BigAutoField)
+_MISSING = object()
 
 
-def _preparer(field):
-    """None when the attribute value is already what the driver takes, else the field's prep.
+def _db():
+    """The default connection, connected (skips the per-attribute ``connection`` proxy)."""
+    conn = connections[DEFAULT_DB_ALIAS]
+    if conn.connection is None:
+        conn.ensure_connection()
+    return conn
 
-    Only Django's own plain field classes (exact type: a subclass such as an encrypted
-    field keeps its conversion) and foreign keys to them pass through unconverted.
+
+def _execute(conn, sql: str, params):
+    """Run ``sql`` (``%s`` placeholders) on the driver connection; return the driver cursor.
+
+    When something watches the statements (query logging under DEBUG or
+    ``CaptureQueriesContext``, an ``execute_wrapper`` in a test), it runs through Django's
+    own cursor instead, so it is seen exactly like an ORM statement.
     """
-    plain = _pass_through_types()
-    target = field.target_field if field.is_relation else field
-    if type(target) in plain and (not field.is_relation or type(field).__name__ == "ForeignKey"):
+    if conn.execute_wrappers or conn.queries_logged:
+        cursor = conn.cursor()
+        cursor.execute(sql, params)
+        return cursor
+    with conn.wrap_database_errors:
+        return conn.connection.execute(_native_sql(sql, conn.vendor), params)
+
+
+_PLAIN = (models.CharField, models.TextField, models.IntegerField, models.PositiveIntegerField,
+          models.BigIntegerField, models.SmallIntegerField, models.PositiveSmallIntegerField,
+          models.BooleanField, models.AutoField, models.BigAutoField)
+
+
+def _sqlite_datetime(value):
+    # Django's SQLite backend: aware → naive UTC, then str() ("YYYY-MM-DD HH:MM:SS[.ffffff]").
+    if value is None:
         return None
-    return field.get_db_prep_save
+    if timezone.is_aware(value):
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
+    return str(value)
+
+
+def _sqlite_date(value):
+    return None if value is None else str(value)
+
+
+def _converter(field, conn):
+    """None when the value is already what the driver takes, else a one-argument converter.
+
+    Exact types only: a subclass (an encrypted field, say) keeps its own conversion.
+    """
+    target = field.target_field if field.is_relation else field
+    if field.is_relation:
+        if type(field) is models.ForeignKey and type(target) in _PLAIN:
+            return None
+    elif type(field) in _PLAIN:
+        return None
+    if conn.vendor == "sqlite":
+        if type(field) is models.DateTimeField:
+            return _sqlite_datetime
+        if type(field) is models.DateField:
+            return _sqlite_date
+        if type(field) is models.JSONField:
+            encoder = field.encoder
+            return lambda v: None if v is None else json.dumps(v, cls=encoder)
+    elif type(field) in (models.DateTimeField, models.DateField):
+        return None  # psycopg adapts date and aware datetime objects itself
+    prep = field.get_db_prep_save
+    return lambda v: prep(v, conn)
+
+
+def _default(field):
+    """What the ORM puts in a field the caller left out (``auto_now(_add)`` → now)."""
+    if _is_auto_now(field):
+        return _now  # looked up at call time, so tests that move the clock move it here too
+    return field.get_default
+
+
+def _is_auto_now(field) -> bool:
+    return bool(getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False))
+
+
+def _now():
+    return timezone.now()
 
 
 @lru_cache(maxsize=32)
-def _insert_plan(model, vendor: str):
-    qn = connection.ops.quote_name
+def _insert_plan(model, alias: str):
+    conn = connections[alias]
+    qn = conn.ops.quote_name
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     columns = ", ".join(qn(f.column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
     pk = qn(model._meta.pk.column)
     sql = f"INSERT INTO {qn(model._meta.db_table)} ({columns}) VALUES ({marks}) RETURNING {pk}"  # noqa: S608 - model metadata
-    now_fields = tuple(f for f in fields if getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False))
-    prepared = tuple((f.attname, _preparer(f)) for f in fields)
-    return sql, prepared, now_fields
+    known = frozenset(f.attname for f in fields) | frozenset(f.name for f in fields)
+    plan = tuple((f.attname, f.name if f.is_relation else None, _default(f), _converter(f, conn)) for f in fields)
+    return sql, plan, known
+
+
+def insert_values(model, values: dict) -> int:
+    """INSERT one row of ``model`` from ``values`` (attnames, ``case_id`` style); return its pk.
+
+    Fields left out get the ORM's default (``auto_now_add`` fields the current time); a
+    value given for an ``auto_now_add`` field is kept (``Model.save`` would overwrite it).
+    A foreign key may also be given as the related instance under the field name.
+    """
+    conn = _db()
+    sql, plan, known = _insert_plan(model, conn.alias)
+    unknown = values.keys() - known
+    if unknown:
+        raise TypeError(f"{model.__name__} has no field(s) {', '.join(sorted(unknown))}")
+    params = []
+    for attname, name, default, convert in plan:
+        value = values.get(attname, _MISSING)
+        if value is _MISSING and name is not None and name in values:
+            related = values[name]
+            value = None if related is None else related.pk
+        if value is _MISSING:
+            value = default()
+        params.append(value if convert is None else convert(value))
+    return _execute(conn, sql, params).fetchone()[0]
 
 
 def insert_row(instance):
     """INSERT ``instance`` (pk unset) in one statement and set its pk; return the instance."""
     model = type(instance)
-    sql, prepared, now_fields = _insert_plan(model, connection.vendor)
-    if now_fields:
-        now = timezone.now()
-        for f in now_fields:
-            if getattr(instance, f.attname) is None:
-                setattr(instance, f.attname, now)
-    values = instance.__dict__
-    params = [values[name] if prep is None else prep(values[name], connection) for name, prep in prepared]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        instance.pk = cursor.fetchone()[0]
+    _sql, plan, _known = _insert_plan(model, _db().alias)
+    values = {}
+    for attname, _name, default, _convert in plan:
+        value = instance.__dict__[attname]
+        if value is None and default is _now:  # auto_now(_add) left unset
+            value = default()
+            setattr(instance, attname, value)
+        values[attname] = value
+    instance.pk = insert_values(model, values)
     instance._state.adding = False
-    instance._state.db = connection.alias
+    instance._state.db = DEFAULT_DB_ALIAS
     return instance
 
 
@@ -83,33 +174,53 @@ class Add:
 
 
 @lru_cache(maxsize=64)
-def _update_plan(model, vendor: str, set_names: tuple, adds: tuple, where_names: tuple, not_names: tuple):
-    qn = connection.ops.quote_name
+def _update_plan(model, alias: str, set_names: tuple, adds: tuple, where_names: tuple, not_names: tuple):
+    conn = connections[alias]
+    qn = conn.ops.quote_name
+    mark = "%s"
     meta = model._meta
     col = {name: qn(meta.get_field(name).column) for name in set_names + where_names + not_names}
-    assigns = ", ".join(f"{col[n]} = {col[n]} + %s" if n in adds else f"{col[n]} = %s" for n in set_names)
-    conds = [f"{col[n]} = %s" for n in where_names] + [f"NOT ({col[n]} = %s)" for n in not_names]
+    assigns = ", ".join(f"{col[n]} = {col[n]} + {mark}" if n in adds else f"{col[n]} = {mark}" for n in set_names)
+    conds = [f"{col[n]} = {mark}" for n in where_names] + [f"NOT ({col[n]} = {mark})" for n in not_names]
     sql = f"UPDATE {qn(meta.db_table)} SET {assigns} WHERE {' AND '.join(conds)}"  # noqa: S608 - model metadata
-    fields = tuple(meta.get_field(n) for n in set_names + where_names + not_names)
-    return sql, fields
+    names = set_names + where_names + not_names
+    converters = tuple(
+        None if i < len(set_names) and n in adds else _converter(meta.get_field(n), conn)
+        for i, n in enumerate(names)
+    )
+    return sql, converters
 
 
 def update_rows(model, *, where: dict, values: dict, where_not: dict | None = None) -> int:
     """``UPDATE model SET values WHERE where AND NOT where_not`` (equality only); return rows changed.
 
     Keys are field names (``case`` or ``case_id`` style both work for foreign keys through
-    ``get_field``); an ``Add(n)`` value adds to the column. Values are prepared by the
-    fields themselves, as the ORM would.
+    ``get_field``); an ``Add(n)`` value adds to the column. Values are converted as the
+    ORM converts them.
     """
+    conn = _db()
     where_not = where_not or {}
     set_names = tuple(values)
     adds = tuple(n for n, v in values.items() if isinstance(v, Add))
-    sql, fields = _update_plan(model, connection.vendor, set_names, adds, tuple(where), tuple(where_not))
+    sql, converters = _update_plan(model, conn.alias, set_names, adds, tuple(where), tuple(where_not))
     raw = [v.n if isinstance(v, Add) else v for v in values.values()] + list(where.values()) + list(where_not.values())
-    params = []
-    for i, (f, v) in enumerate(zip(fields, raw, strict=True)):
-        is_add = i < len(set_names) and set_names[i] in adds
-        params.append(v if is_add else f.get_db_prep_save(v, connection))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount
+    params = [v if convert is None else convert(v) for convert, v in zip(converters, raw, strict=True)]
+    return _execute(conn, sql, params).rowcount
+
+
+def fetch_one(sql: str, params=()):
+    """Run one SELECT written with ``%s`` placeholders on the driver connection; first row or None."""
+    conn = _db()
+    return _execute(conn, sql, params).fetchone()
+
+
+def execute(sql: str, params=()) -> int:
+    """Run one write statement written with ``%s`` placeholders; return the rows it changed."""
+    conn = _db()
+    return _execute(conn, sql, params).rowcount
+
+
+@lru_cache(maxsize=128)
+def _native_sql(sql: str, vendor: str) -> str:
+    # Our own SQL only (no literal "%s" inside strings), so a plain replace is exact.
+    return sql.replace("%s", "?") if vendor == "sqlite" else sql

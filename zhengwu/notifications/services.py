@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+from urllib.parse import quote
+
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils import timezone
 
 from zhengwu.core.audit import audit_record
 from zhengwu.core.errors import NotFound, ValidationFailed
-from zhengwu.core.fastsql import insert_row
+from zhengwu.core.fastsql import insert_values
 
 from .backends import notify_backends_deferred
 from .models import Message
@@ -31,6 +34,22 @@ def notify(*, recipient, title: str, body: str, link: str = "", audit: bool = Tr
     ``audit=False`` is for callers whose own audited action this message is part of
     (a case action notifies the applicant inside the case's audited transaction).
     """
+    values = _message_append(recipient=recipient, title=title, body=body, link=link, audit=audit)
+    return _message_instance(values, recipient)
+
+
+def _message_instance(values: dict, recipient) -> Message:
+    message = Message(**values)
+    message.recipient = recipient
+    message._state.adding = False
+    return message
+
+
+def _message_append(*, recipient, title: str, body: str, link: str, audit: bool) -> dict:
+    """Check, write and schedule delivery of one message; return its field values with ``id``.
+
+    One prepared INSERT and no model instance: every case step sends one.
+    """
     from .tasks import message_deliver, message_deliver_inline
 
     title = (title or "").strip()
@@ -42,21 +61,24 @@ def notify(*, recipient, title: str, body: str, link: str = "", audit: bool = Tr
     # Only site-relative links: a message must never send anyone off the platform.
     if link and (not link.startswith("/") or link.startswith("//")):
         raise ValidationFailed("消息链接只能指向本站页面", code="message_link_invalid")
+    values = {
+        "recipient_id": recipient.pk, "title": title[:TITLE_MAX], "body": body or "", "link": link[:LINK_MAX],
+        "read_at": None, "created_at": timezone.now(),
+    }
     # No savepoint: everything was checked above, nothing inside raises but the database.
     with transaction.atomic(savepoint=False):
-        message = insert_row(Message(
-            recipient=recipient, title=title[:TITLE_MAX], body=body or "", link=link[:LINK_MAX],
-        ))
+        values["id"] = pk = insert_values(Message, values)
         if audit:
             audit_record(
-                actor=None, action="notifications.message.create", obj=message,
-                details={"recipient_id": recipient.pk},
+                actor=None, action="notifications.message.create",
+                object_type=Message._meta.label_lower, object_id=pk, details={"recipient_id": recipient.pk},
             )
         if notify_backends_deferred():
-            transaction.on_commit(lambda: message_deliver(message.pk))
+            transaction.on_commit(lambda: message_deliver(pk))
         else:
-            transaction.on_commit(lambda: message_deliver_inline(message))
-    return message
+            # The instance is built after commit, off the write transaction.
+            transaction.on_commit(lambda: message_deliver_inline(_message_instance(values, recipient)))
+    return values
 
 
 def message_mark_read(*, actor, message_id) -> Message:
@@ -84,23 +106,37 @@ def messages_mark_all_read(*, actor) -> int:
     return n
 
 
+_RECEIPT_SENTINEL = "ZW19700101000000"  # shaped like a receipt number, never issued
+
+
+@lru_cache(maxsize=16)
+def _case_link_template(name: str, script_prefix: str) -> str:
+    # reverse() walks the URL resolver (a fifth of a case step's Python time); the
+    # link differs between cases only in the receipt number, so reverse once per name.
+    try:
+        return reverse(name, kwargs={"receipt_no": _RECEIPT_SENTINEL})
+    except NoReverseMatch:
+        return ""
+
+
 def _case_link(case) -> str:
     from zhengwu.cases import engine
 
     # Concluded: the rating page (it also shows the case); otherwise the applicant's case page.
     name = "ratings:rate" if case.status == engine.CONCLUDED else "cases:mine_detail"
-    try:
-        return reverse(name, kwargs={"receipt_no": case.receipt_no})
-    except NoReverseMatch:
+    template = _case_link_template(name, get_script_prefix())
+    if not template:
         return ""
+    return template.replace(_RECEIPT_SENTINEL, quote(case.receipt_no, safe=""))
 
 
-def notify_case_state_change(*, case, event, link: str | None = None, audit: bool = True) -> Message:
+def notify_case_state_change(*, case, event, link: str | None = None, audit: bool = True) -> dict:
     """Tell the applicant that their case changed; call after every successful ``case_act``.
 
     ``event`` is the CaseEvent or the action name just applied (the event is then read
     by its sequence number, which equals the case version). ``link`` defaults to the
-    rating page once the case is concluded.
+    rating page once the case is concluded. Returns the message's field values (``id``
+    included): it runs on every case step, so no model instance is built.
     """
     from zhengwu.cases import engine
     from zhengwu.cases.models import CaseEvent
@@ -123,13 +159,14 @@ def notify_case_state_change(*, case, event, link: str | None = None, audit: boo
     )
     if reason and action in APPLICANT_REASON_ACTIONS:
         body += f"\n理由/说明:{reason}"
-    return notify(
+    values = _message_append(
         recipient=case.applicant,
         title=f"办件 {case.receipt_no}:{label}",
         body=body,
         link=_case_link(case) if link is None else link,
         audit=audit,
     )
+    return values
 
 
 def notify_case_action(*, actor, case, action: str, event=None) -> None:

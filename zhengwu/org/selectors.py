@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
+from zhengwu.core import fastsql
 from zhengwu.core.errors import NotFound
 
 from .models import Assignment, Unit
@@ -132,6 +133,4 @@ def user_holds_post(*, user_id, role: str, unit_id=None) -> bool:
     if unit_id is not None:
         sql += f" AND (a.unit_id = %s OR a.unit_id IN (SELECT id FROM {u} WHERE parent_id = %s))"
         params += [unit_id, unit_id]
-    with connection.cursor() as cursor:
-        cursor.execute(sql + " LIMIT 1", params)
-        return cursor.fetchone() is not None
+    return fastsql.fetch_one(sql + " LIMIT 1", params) is not None

@@ -116,7 +116,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-            "PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;"
+            "PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON; "
+            # Checkpoint every 10,000 pages (~40 MB of WAL) instead of SQLite's 1,000: a
+            # checkpoint syncs the WAL and copies each changed page once, so fewer, larger
+            # checkpoints write hot pages (chain head, index tails) far less often. The
+            # WAL file is cut back to 64 MB after each one.
+            "PRAGMA wal_autocheckpoint=10000; PRAGMA journal_size_limit=67108864;"
         ),
         "transaction_mode": "IMMEDIATE",
     }

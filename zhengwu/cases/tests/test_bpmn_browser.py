@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from zhengwu.cases.services import default_steps_for
 from zhengwu.catalog.tests.factories import ItemFactory
-from zhengwu.portal.tests.test_browser import SCREENSHOTS, browser_page, csp_violations  # noqa: F401 (fixtures)
+from zhengwu.core.tests.browser import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 

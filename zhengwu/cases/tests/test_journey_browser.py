@@ -29,7 +29,6 @@ from pathlib import Path
 
 import pytest
 
-from zhengwu.portal.tests.test_browser import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 
@@ -125,20 +124,6 @@ def county(transactional_db, settings, tmp_path):
         pdf=tmp_path / "申请表.pdf",
         png=tmp_path / "承诺书.png",
     )
-
-
-@pytest.fixture
-def browser():
-    if not shutil.which(CHROMIUM):
-        pytest.skip("未安装 Debian 的 chromium / Debian chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield instance
-        finally:
-            instance.close()
 
 
 class Journey:

@@ -22,13 +22,14 @@ def seal_certificate_exists(*, unit_code: str) -> bool:
     """Cheap yes/no asked on every case conclusion (one prepared statement, no model)."""
     from django.db import connection
 
+    from zhengwu.core import fastsql
+
     table = connection.ops.quote_name(SealCertificate._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT 1 FROM {table} WHERE kind = %s AND unit_code = %s AND is_active = %s LIMIT 1",  # nosec B608 - table name from the model
-            [SealCertificate.Kind.UNIT, unit_code, True],
-        )
-        return cursor.fetchone() is not None
+    row = fastsql.fetch_one(
+        f"SELECT 1 FROM {table} WHERE kind = %s AND unit_code = %s AND is_active = %s LIMIT 1",  # nosec B608 - table name from the model
+        [SealCertificate.Kind.UNIT, unit_code, True],
+    )
+    return row is not None
 
 
 def seal_unit_codes_with_certificate() -> set[str]:

@@ -15,7 +15,7 @@ sample values its URLs take and, for owned objects, whose they are.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pytest
 from django.contrib import admin

@@ -12,7 +12,7 @@ import pytest
 
 from zhengwu.accounts.tests.factories import PASSWORD
 from zhengwu.accounts.tests.mfa_helpers import totp_code, totp_device
-from zhengwu.portal.tests.test_browser import SCREENSHOTS, browser_page, csp_violations  # noqa: F401 (fixtures)
+from zhengwu.core.tests.browser import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 

@@ -18,7 +18,7 @@ from zhengwu.core.workdays import calendar_seed_from_package, package_years
 from zhengwu.org.models import Unit
 from zhengwu.org.roles import Role
 from zhengwu.org.tests.factories import UnitFactory, grant_post
-from zhengwu.portal.tests.test_browser import SCREENSHOTS, browser_page, csp_violations  # noqa: F401 (fixtures)
+from zhengwu.core.tests.browser import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 

@@ -5,12 +5,10 @@ Every actor has a browser context of their own and logs in through the real logi
 (staff with their TOTP code), so nothing is faked below the browser.
 """
 
-import shutil
 from dataclasses import dataclass
 
 import pytest
 
-from zhengwu.portal.tests.test_browser import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 
@@ -53,20 +51,6 @@ def county(transactional_db, settings, tmp_path):
         "market_handler": staff("sc_handler", "市场承办", Role.HANDLER, market),
         "market_head": staff("sc_head", "市场负责人", Role.DEPARTMENT_HEAD, market),
     }
-
-
-@pytest.fixture
-def browser():
-    if not shutil.which(CHROMIUM):
-        pytest.skip("未安装 Debian 的 chromium / Debian chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield instance
-        finally:
-            instance.close()
 
 
 def _page(browser, base, login: Login | None, csp: list):

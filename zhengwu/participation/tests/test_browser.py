@@ -7,13 +7,11 @@ strict CSP.
 """
 
 import re
-import shutil
 from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
 
-from zhengwu.portal.tests.test_browser import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 PASSWORD = "Zhengwu#2024test"
@@ -43,20 +41,6 @@ def world(transactional_db):
         assignment_grant(actor=None, user=staff, unit=dept, role=role)
     citizens = [CitizenFactory(password=PASSWORD).username for _ in range(2)]
     return World(staff.username, totp_device(staff), citizens, dept.pk)
-
-
-@pytest.fixture
-def browser():
-    if not shutil.which(CHROMIUM):
-        pytest.skip("未安装 Debian 的 chromium / Debian chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield instance
-        finally:
-            instance.close()
 
 
 def test_a_survey_from_creation_to_results(live_server, world, browser, monkeypatch):

@@ -4,53 +4,12 @@ Never downloads a browser; the test fails under CI=true when Chromium is missing
 the root conftest) and is skipped elsewhere.
 """
 
-import shutil
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 
 from zhengwu.catalog.services import catalog_load
+from zhengwu.core.tests.browser import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
-
-
-@pytest.fixture
-def browser_page():
-    if not shutil.which(CHROMIUM):
-        pytest.skip("未安装 Debian 的 chromium / Debian chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        page = context.new_page()
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
-
-
-@pytest.fixture
-def csp_violations(browser_page):
-    """Console messages in which the browser reports a Content-Security-Policy violation."""
-    found: list[str] = []
-
-    def collect(message):
-        if "Content Security Policy" in message.text:
-            found.append(f"{browser_page.url}: {message.text}")
-
-    browser_page.on("console", collect)
-    return found
-
 
 @pytest.fixture
 def loaded_catalog(transactional_db):
@@ -128,25 +87,18 @@ def test_account_pages_and_api_docs_work_under_the_content_security_policy(live_
     assert csp_violations == []
 
 
-def test_elderly_mode_works_without_javascript(live_server, loaded_catalog):
-    if not shutil.which(CHROMIUM):
-        pytest.skip("未安装 Debian 的 chromium / Debian chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(java_script_enabled=False, viewport={"width": 640, "height": 900})
-        page = context.new_page()
-        try:
-            page.goto(live_server.url + "/catalog/?category=power")
-            normal = _root_font_px(page)
-            page.locator("[data-elderly-toggle]").click()
-            page.wait_for_load_state()
-            # Back on the same page, now in elderly mode, with nothing scrolling sideways.
-            assert page.url.endswith("/catalog/?category=power")
-            assert _root_font_px(page) > normal
-            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-            page.screenshot(path=str(SCREENSHOTS / "catalog-640-elderly-nojs.png"), full_page=True)
-        finally:
-            context.close()
-            browser.close()
+def test_elderly_mode_works_without_javascript(live_server, loaded_catalog, browser):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 640, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + "/catalog/?category=power")
+        normal = _root_font_px(page)
+        page.locator("[data-elderly-toggle]").click()
+        page.wait_for_load_state()
+        # Back on the same page, now in elderly mode, with nothing scrolling sideways.
+        assert page.url.endswith("/catalog/?category=power")
+        assert _root_font_px(page) > normal
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        page.screenshot(path=str(SCREENSHOTS / "catalog-640-elderly-nojs.png"), full_page=True)
+    finally:
+        context.close()
