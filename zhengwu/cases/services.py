@@ -360,10 +360,7 @@ def case_act(
         step_clock, pending, clocks = _start_clocks(actor=actor, case=case, steps=steps, effects=effects, today=today)
         updated = update_rows(
             Case, where={"id": case.pk, "version": expected_version},
-            values={
-                "status": new.status, "step_index": new.step_index, "flags": new.flags, "version": Add(1),
-                "concluded_at": concluded_at, "updated_at": now, "step_clock_id": getattr(step_clock, "pk", None),
-            },
+            values=_changed_columns(case, new, step_clock=step_clock, concluded_at=concluded_at, now=now),
         )
         if updated != 1:
             raise Conflict(STALE_MESSAGE, code="stale_version")
@@ -388,6 +385,27 @@ def case_act(
         )
         hooks.run_after_action(actor=actor, case=case, action=action, event=event)
     return case
+
+
+def _changed_columns(case: Case, new, *, step_clock, concluded_at, now) -> dict:
+    """The case row's SET list: the version bump plus only the columns whose value changes.
+
+    SQLite rewrites the index entries of every column named in SET, changed or not, so
+    naming an unchanged status costs two index pages per step (status, item+status).
+    """
+    values = {"version": Add(1), "updated_at": now}
+    if new.status != case.status:
+        values["status"] = new.status
+    if new.step_index != case.step_index:
+        values["step_index"] = new.step_index
+    if new.flags != (case.flags or {}):
+        values["flags"] = new.flags
+    if concluded_at != case.concluded_at:
+        values["concluded_at"] = concluded_at
+    step_clock_id = getattr(step_clock, "pk", None)
+    if step_clock_id != case.step_clock_id:
+        values["step_clock_id"] = step_clock_id
+    return values
 
 
 def _start_clocks(*, actor, case: Case, steps, effects, today) -> tuple[Clock | None, list, list[dict]]:
