@@ -163,22 +163,9 @@ def audit_append(
     return values
 
 
-def audit_record(
-    *,
-    actor,
-    action: str,
-    obj=None,
-    object_type: str = "",
-    object_id: str | int = "",
-    result: str = AuditEvent.Result.SUCCESS,
-    role: str = "",
-    details: dict | None = None,
-) -> AuditEvent:
-    """``audit_append``, returning the row as an ``AuditEvent``."""
-    values = audit_append(
-        actor=actor, action=action, obj=obj, object_type=object_type, object_id=object_id,
-        result=result, role=role, details=details,
-    )
+def audit_record(**arguments) -> AuditEvent:
+    """``audit_append`` (same keyword arguments), returning the row as an ``AuditEvent``."""
+    values = audit_append(**arguments)
     event = AuditEvent(**values)
     event._state.adding = False
     event._state.db = connection.alias
