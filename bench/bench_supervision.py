@@ -2,8 +2,9 @@
 
 Builds its own database under var/bench-supervision/ (or the PostgreSQL named by
 DATABASE_URL): migrates, loads the 2025-2026 calendars, bulk-inserts a million running
-clocks with realistic dates (1-20 working-day limits, up to 15 % overrun),
-then times ``supervision_sweep``: first a full sweep where every yellow/red clock is new, then the
+clocks with realistic dates (1-20 working-day limits, up to 15 % overrun), each the
+current step of a running case (200 items in 20 departments, one case in five transferred
+to a named handler), then times ``supervision_sweep``: first a full sweep where every yellow/red clock is new, then the
 next working day when only the clocks that changed colour get an alert.
 
 ``run()`` runs the measurement in a fresh interpreter so the bench database never mixes
@@ -24,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = ROOT / "var" / "bench-supervision"
 TODAY = date(2026, 6, 15)  # a Monday
+OWNER_ID_OF_FIRST = "1/0"  # the first clock's owner id in the current layout (older bench databases differ)
 NEXT_DAY = date(2026, 6, 16)
 
 
@@ -60,8 +62,12 @@ def _build(clocks: int, seed: int) -> dict:
         cur.execute(f"DELETE FROM {qn(Alert._meta.db_table)}")
         cur.execute(f"DELETE FROM {qn(Fault._meta.db_table)}")
         cur.execute(f"DELETE FROM {qn(SweepRun._meta.db_table)}")
-        if Clock.objects.count() == clocks:
+        first = Clock.objects.order_by("pk").values_list("owner_id", flat=True).first()
+        if Clock.objects.count() == clocks and first == OWNER_ID_OF_FIRST:
             return {"build_seconds": 0.0, "reused_clocks": True}
+        from zhengwu.cases.models import Case
+
+        cur.execute(f"DELETE FROM {qn(Case._meta.db_table)}")  # the cases hold the clocks (rebuilt after)
         cur.execute(f"DELETE FROM {qn(Clock._meta.db_table)}")
     rng = random.Random(seed)
     dates: dict[tuple[date, int, int], tuple[date, date]] = {}
@@ -89,7 +95,9 @@ def _build(clocks: int, seed: int) -> dict:
             elapsed = rng.randint(0, int(limit * 1.15))
             start = TODAY - timedelta(days=round(elapsed * 7 / 5))
             due, warn_on = plan(start, limit, warn)
-            batch.append(("cases.step", f"{n}/1", limit, warn, start, due, warn_on, "running", 0, 0, True, created))
+            # Owned like a real step clock: "<case id>/<step index>"; the cases are built after.
+            batch.append(("cases.step", f"{n + 1}/{n % 4}", limit, warn, start, due, warn_on, "running", 0, 0, True,
+                          created))
             if len(batch) == 20_000:
                 cur.executemany(sql, batch)
                 batch.clear()
@@ -99,6 +107,82 @@ def _build(clocks: int, seed: int) -> dict:
         with connection.cursor() as cur:
             cur.execute("ANALYZE")
     return {"build_seconds": round(time.perf_counter() - t0, 2), "reused_clocks": False}
+
+
+def _build_cases(clocks: int) -> dict:
+    """One running case per step clock, as in production, so the sweep's enrichment does real work.
+
+    Every alert on a step clock is then matched to its case, department, post and (for
+    one case in five, transferred to a named person) handler. 200 items in 20
+    departments, each with its default flowchart; cases sit at steps 0-3.
+    """
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from zhengwu.accounts.models import User
+    from zhengwu.cases.models import Case
+    from zhengwu.cases.services import process_default_for_item
+    from zhengwu.catalog.models import Category, Item, WorkArea
+    from zhengwu.core.models import Clock
+    from zhengwu.org import services as org_services
+    from zhengwu.org.models import Unit
+
+    if Case.objects.count() == clocks and Case.objects.filter(pk=1, step_clock_id__isnull=False).exists():
+        return {"cases_build_seconds": 0.0}
+    t0 = time.perf_counter()
+    qn = connection.ops.quote_name
+    with connection.cursor() as cur:
+        cur.execute(f"DELETE FROM {qn(Case._meta.db_table)}")
+    county = Unit.objects.filter(code="SUPB").first() or org_services.unit_create(
+        actor=None, code="SUPB", name="巡检基准县", kind=Unit.Kind.COUNTY)
+    departments = [
+        Unit.objects.filter(code=f"SUPB-{d:02d}").first() or org_services.unit_create(
+            actor=None, code=f"SUPB-{d:02d}", name=f"巡检基准县第{d}局", kind=Unit.Kind.DEPARTMENT, parent=county)
+        for d in range(20)
+    ]
+    area = WorkArea.objects.get_or_create(code="SUPB-WA", defaults={
+        "category": Category.POWER, "name": "巡检基准领域", "seq": 1, "department": departments[0]})[0]
+    definitions = []
+    for n in range(200):
+        item = Item.objects.get_or_create(code=f"SUPB{n:03d}", defaults={
+            "category": Category.POWER, "work_area": area, "seq": n + 1, "name": f"巡检基准事项{n}",
+            "department": departments[n % 20], "promised_limit_days": 20, "statutory_limit_days": 20,
+            "online_application": True})[0]
+        definitions.append(process_default_for_item(actor=None, item=item))
+    applicant = User.objects.filter(username="supb_citizen").first() or User.objects.create_user(
+        username="supb_citizen", kind=User.Kind.CITIZEN, real_name="申请人")
+    handler = User.objects.filter(username="supb_handler").first() or User.objects.create_user(
+        username="supb_handler", kind=User.Kind.STAFF, real_name="承办人")
+    # Set-based, like the clocks: the definition, item and step follow from the clock id.
+    cases_of = ", ".join(f"({n}, {d.pk}, {d.item_id})" for n, d in enumerate(definitions))
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    flags = ("CASE WHEN c.id % 5 = 0 THEN '{\"assignee_id\": " + str(handler.pk) + "}' ELSE '{}' END")
+    cols = ["id", "receipt_no", "item_id", "definition_id", "applicant_id", "channel", "status", "step_index", "flags",
+            "version", "data", "submitted_at", "step_clock_id", "created_at", "updated_at"]
+    # The case id and step index come from the clock's owner id "<case>/<step>".
+    case_id = "CAST(substr(c.owner_id, 1, instr(c.owner_id, '/') - 1) AS INTEGER)"
+    step = "CAST(substr(c.owner_id, instr(c.owner_id, '/') + 1) AS INTEGER)"
+    if connection.vendor == "postgresql":
+        case_id = "CAST(split_part(c.owner_id, '/', 1) AS bigint)"
+        step = "CAST(split_part(c.owner_id, '/', 2) AS integer)"
+    sql = (
+        f"WITH defs(n, definition_id, item_id) AS (VALUES {cases_of}) "
+        f"INSERT INTO {qn(Case._meta.db_table)} ({', '.join(qn(c) for c in cols)}) "
+        f"SELECT {case_id}, 'SB' || c.id, defs.item_id, defs.definition_id, %s, 'online', 'running', {step}, "
+        f"{flags}, 1, '{{}}', %s, c.id, %s, %s "
+        f"FROM {qn(Clock._meta.db_table)} c JOIN defs ON defs.n = c.id % {len(definitions)}"
+    )
+    if connection.vendor == "postgresql":
+        sql = sql.replace("'SB' || c.id", "'SB' || c.id::text").replace(f"{flags}", f"({flags})::jsonb").replace(
+            "'{}', %s, c.id", "'{}'::jsonb, %s, c.id")
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(sql, [applicant.pk, now, now, now])
+        if connection.vendor == "postgresql":  # explicit ids: move the sequence past them
+            table = Case._meta.db_table
+            cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {qn(table)}))")
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
+    return {"cases_build_seconds": round(time.perf_counter() - t0, 2)}
 
 
 def measure(clocks: int = 1_000_000, seed: int = 4) -> dict:
@@ -115,6 +199,7 @@ def measure(clocks: int = 1_000_000, seed: int = 4) -> dict:
     from zhengwu.supervision.services import supervision_sweep
 
     built = _build(clocks, seed)
+    built.update(_build_cases(clocks))
     t0 = time.perf_counter()
     first = supervision_sweep(today=TODAY)
     first_seconds = time.perf_counter() - t0
@@ -138,6 +223,10 @@ def measure(clocks: int = 1_000_000, seed: int = 4) -> dict:
         "repeat_sweep_seconds": round(again_seconds, 3),
         "repeat_new_alerts": again.new_yellow + again.new_red,
         "alerts_total": Alert.objects.count(),
+        # Enrichment matched every alert to its case: department, post and named handler.
+        "alerts_with_department": Alert.objects.filter(unit__isnull=False).count(),
+        "alerts_with_handler": Alert.objects.filter(handler__isnull=False).count(),
+        "phases": {"first": first.seconds, "next_day": second.seconds},
         "goal_seconds": 2.0,
         "goal_met": max(first_seconds, second_seconds) <= 2.0,
     }

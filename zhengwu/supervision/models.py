@@ -29,10 +29,9 @@ class Alert(models.Model):
     level = models.CharField("级别", max_length=8, choices=Level.choices)
     raised_on = models.DateField("预警日期")
     due_on = models.DateField("到期日")
-    # Who must act; filled set-based right after the alert is raised, for owners
-    # supervision knows (cases). Empty for other owners: supervisors still see them.
-    # No index of its own: the (unit, level) index below serves lookups by unit, and each
-    # index costs the sweep a b-tree write per raised alert.
+    # Who must act: filled by the sweep's insert for case and step clocks, by registered
+    # enrichers for other owners (letters, disclosure requests); empty where nobody is
+    # known, and supervisors still see those. Indexed only where set (partial indexes below).
     unit = models.ForeignKey(
         "org.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="责任部门",
         db_index=False,
@@ -40,7 +39,7 @@ class Alert(models.Model):
     role = models.CharField("责任岗位", max_length=32, blank=True, default="")
     handler = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        verbose_name="承办人",
+        verbose_name="承办人", db_index=False,
     )
     created_at = models.DateTimeField("记录时间")
 
@@ -52,7 +51,14 @@ class Alert(models.Model):
             # Each level is raised once per clock; the sweep relies on it.
             models.UniqueConstraint(fields=["clock", "level"], name="supervision_alert_once_per_level"),
         ]
-        indexes = [models.Index(fields=["unit", "level"])]
+        indexes = [
+            # Partial: many alerts never get a handler (or, for unknown owners, a unit), and a
+            # full index would take an entry per raised alert for nothing; these take one
+            # only when the column is set. SQLite and PostgreSQL use them for
+            # `unit IS NOT NULL` (the statistics) and `handler = x`.
+            models.Index(fields=["unit", "level"], condition=Q(unit__isnull=False), name="supervision_alert_unit_level"),
+            models.Index(fields=["handler"], condition=Q(handler__isnull=False), name="supervision_alert_handler"),
+        ]
 
     def __str__(self):
         return f"{self.get_level_display()} {self.owner_type}#{self.owner_id}"

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from zhengwu.accounts.tests.timetravel import at
+from zhengwu.cases.models import Case
 from zhengwu.cases.services import case_submit
 from zhengwu.core.clock import clock_start, clock_stop
 from zhengwu.core.models import AuditEvent
@@ -90,6 +91,23 @@ def test_case_alert_names_the_department_and_the_step_post(item, citizen, staff,
     assert (case_alert.unit_id, case_alert.role, case_alert.handler_id) == (dept.pk, Role.WINDOW_CLERK, None)
 
 
+def test_case_alerts_name_the_person_a_step_was_transferred_to(item, citizen, staff, dept, calendar_2026):
+    with at(moment(2026, 9, 24)):
+        case = case_submit(actor=citizen, item=item, applicant=citizen, channel="online")
+        other = case_submit(actor=citizen, item=item, applicant=citizen, channel="online")
+    person = staff["clerk"]
+    # What a transfer leaves on the case: the named assignee of the current step.
+    Case.objects.filter(pk=case.pk).update(flags={"assignee_id": person.pk})
+
+    supervision_sweep(today=date(2026, 11, 30))
+
+    assert set(Alert.objects.filter(clock__in=[case.step_clock, case.clock]).values_list("handler_id", flat=True)) == {
+        person.pk}
+    assert set(Alert.objects.filter(clock__in=[other.step_clock, other.clock]).values_list("handler_id", flat=True)) == {
+        None}
+    assert not Alert.objects.filter(unit__isnull=True).exists()  # every case alert names its department
+
+
 def test_sweep_query_count_does_not_grow_with_clocks(calendar_2026):
     def add(prefix, n):
         for i in range(n):
@@ -149,3 +167,36 @@ def test_sweep_command_takes_full_and_reports_its_phase_timings(capsys):
     assert out.count("计时中") == 2 and "用时" in out
     runs = list(SweepRun.objects.order_by("pk"))
     assert len(runs) == 2 and set(runs[1].details["seconds"]) == {"counts", "alerts", "enrich", "faults"}
+
+
+def test_an_enricher_runs_only_when_its_owner_type_got_new_alerts(clock_over_national_day, monkeypatch):
+    from zhengwu.supervision import services
+
+    calls = []
+    monkeypatch.setitem(services._ENRICHERS, "test.thing", lambda after_id: calls.append(("test.thing", after_id)))
+    monkeypatch.setitem(services._ENRICHERS, "test.absent", lambda after_id: calls.append(("test.absent", after_id)))
+    supervision_sweep(today=date(2026, 10, 10))
+    supervision_sweep(today=date(2026, 10, 12))  # still yellow: nothing new, nobody called
+    assert calls == [("test.thing", 0)]
+
+
+def test_an_enricher_sees_every_alert_it_must_fill(clock_over_national_day, dept, monkeypatch):
+    from zhengwu.supervision import services
+
+    def fill_unit(after_id):
+        Alert.objects.filter(pk__gt=after_id, owner_type="test.thing").update(unit_id=dept.pk, role=Role.HANDLER)
+
+    monkeypatch.setitem(services._ENRICHERS, "test.thing", fill_unit)
+    supervision_sweep(today=date(2026, 10, 10))
+    supervision_sweep(today=date(2026, 10, 14))
+    assert sorted(Alert.objects.values_list("level", "unit_id", "role")) == [
+        ("red", dept.pk, Role.HANDLER), ("yellow", dept.pk, Role.HANDLER),
+    ]
+
+
+def test_deleting_a_clock_still_deletes_its_alerts(clock_over_national_day):
+    # Alerts never outlive their clock.
+    supervision_sweep(today=date(2026, 10, 14))
+    assert Alert.objects.count() == 1
+    clock_over_national_day.delete()
+    assert Alert.objects.count() == 0

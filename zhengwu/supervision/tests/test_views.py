@@ -121,3 +121,14 @@ def test_department_staff_respond_from_their_page(client, supervisor, staff, fix
     client.post(reverse("supervision:order_respond", args=[order.pk]), {"text": "已加快办理"})
     order.refresh_from_db()
     assert order.response == "已加快办理"
+
+
+def test_department_statistics_count_the_department_alerts_only(fixture_cases, dept):
+    from zhengwu.core.clock import clock_start
+
+    # An alert on a clock no enricher knows has no unit: it belongs to no department row.
+    clock_start(actor=None, owner_type="test.thing", owner_id="1", limit_days=1, warn_days=0, start_on=date(2026, 9, 24))
+    result = supervision_sweep(today=date(2026, 10, 20))
+    [row] = department_statistics(today=date(2026, 10, 20))
+    assert (row["unit_id"], row["red_alerts"], row["yellow_alerts"]) == (dept.pk, 2, 0)
+    assert result.new_red == 3
