@@ -156,7 +156,7 @@ def _build_cases(clocks: int) -> dict:
     # Set-based, like the clocks: the definition, item and step follow from the clock id.
     cases_of = ", ".join(f"({n}, {d.pk}, {d.item_id})" for n, d in enumerate(definitions))
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    flags = ("CASE WHEN c.id % 5 = 0 THEN '{\"assignee_id\": " + str(handler.pk) + "}' ELSE '{}' END")
+    flags = ("CASE WHEN c.id %% 5 = 0 THEN '{\"assignee_id\": " + str(handler.pk) + "}' ELSE '{}' END")
     cols = ["id", "receipt_no", "item_id", "definition_id", "applicant_id", "channel", "status", "step_index", "flags",
             "version", "data", "submitted_at", "step_clock_id", "created_at", "updated_at"]
     # The case id and step index come from the clock's owner id "<case>/<step>".
@@ -170,7 +170,7 @@ def _build_cases(clocks: int) -> dict:
         f"INSERT INTO {qn(Case._meta.db_table)} ({', '.join(qn(c) for c in cols)}) "
         f"SELECT {case_id}, 'SB' || c.id, defs.item_id, defs.definition_id, %s, 'online', 'running', {step}, "
         f"{flags}, 1, '{{}}', %s, c.id, %s, %s "
-        f"FROM {qn(Clock._meta.db_table)} c JOIN defs ON defs.n = c.id % {len(definitions)}"
+        f"FROM {qn(Clock._meta.db_table)} c JOIN defs ON defs.n = c.id %% {len(definitions)}"
     )
     if connection.vendor == "postgresql":
         sql = sql.replace("'SB' || c.id", "'SB' || c.id::text").replace(f"{flags}", f"({flags})::jsonb").replace(
