@@ -8,8 +8,11 @@ SQLite.
 Runs on a fresh database in its own directory (var/bench-cases/ by default): migrate,
 seed the calendar, create one department, one item, four staff posts and a few
 applicants. ``--profile`` runs cProfile over a slice and prints where the time goes.
+On SQLite the WAL checkpointer (``zhengwu.core.wal``) runs on a thread beside the timed
+cases, as the task worker runs beside the web workers; ``--no-checkpointer`` leaves the
+checkpoints to the connection's ``wal_autocheckpoint`` fallback inside COMMIT.
 
-    python bench/bench_cases.py [--cases 20000] [--profile] [--var-dir DIR]
+    python bench/bench_cases.py [--cases 20000] [--profile] [--var-dir DIR] [--no-checkpointer]
 """
 
 from __future__ import annotations
@@ -131,6 +134,8 @@ class _CommitTimer:
         self.connection = connection
         self.seconds = 0.0
         self.count = 0
+        self.slowest = 0.0  # the worst COMMIT: a checkpoint run inside it shows here
+        self.slow = 0  # COMMITs over 50 ms
 
     def __enter__(self):
         original = self.connection._commit
@@ -140,8 +145,11 @@ class _CommitTimer:
             try:
                 return original()
             finally:
-                self.seconds += time.perf_counter() - t
+                took = time.perf_counter() - t
+                self.seconds += took
                 self.count += 1
+                self.slowest = max(self.slowest, took)
+                self.slow += took > 0.05
 
         self.connection._commit = timed_commit
         return self
@@ -188,7 +196,8 @@ def _profile(n_cases: int, item, staff, applicants, top: int = 25) -> str:
 
 
 def run(cases: int = 20_000, *, profile: bool = False, profile_cases: int = 300,
-        var_dir: Path | None = None, database_url: str | None = None, save: bool = True) -> dict:
+        var_dir: Path | None = None, database_url: str | None = None, save: bool = True,
+        checkpointer: bool = True, wal_autocheckpoint: int | None = None) -> dict:
     """Build the bench database, run ``cases`` full case lives, return (and save) the figures."""
     var_dir = Path(var_dir or ROOT / "var" / "bench-cases")
     _prepare_environment(var_dir, database_url)
@@ -200,17 +209,34 @@ def run(cases: int = 20_000, *, profile: bool = False, profile_cases: int = 300,
     from zhengwu.cases.models import Case, CaseEvent
     from zhengwu.core.audit import audit_chain_verify
     from zhengwu.core.models import AuditEvent, Clock
+    from zhengwu.core.wal import start_checkpointer, stop_checkpointer
 
     call_command("migrate", "--noinput", verbosity=0)
     if connection.vendor != "sqlite":
         call_command("flush", "--noinput", verbosity=0)  # a server database is reused between runs
     item, staff, applicants = _world()
     audit_before = AuditEvent.objects.count()
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # both variants start from an empty WAL
+            if wal_autocheckpoint is not None:
+                cursor.execute(f"PRAGMA wal_autocheckpoint={int(wal_autocheckpoint)}")
+            cursor.execute("PRAGMA wal_autocheckpoint")
+            autocheckpoint_pages = cursor.fetchone()[0]
+    else:
+        autocheckpoint_pages = None
+    # None on PostgreSQL. Its thread's CPU counts in cpu_seconds below, as it would in the worker.
+    wal_thread = start_checkpointer() if checkpointer else None
+    wal = Path(connection.settings_dict["NAME"] + "-wal") if connection.vendor == "sqlite" else None
     t0, c0 = time.perf_counter(), time.process_time()
-    with _CommitTimer(connection) as commits:
-        steps = _run_cases(cases, item, staff, applicants)
-    elapsed = time.perf_counter() - t0
-    cpu = time.process_time() - c0
+    try:
+        with _CommitTimer(connection) as commits:
+            steps = _run_cases(cases, item, staff, applicants)
+        elapsed = time.perf_counter() - t0
+        cpu = time.process_time() - c0
+        wal_bytes = wal.stat().st_size if wal is not None and wal.exists() else None
+    finally:
+        stop_checkpointer()  # before the WAL measurements below, which checkpoint themselves
     audit_rows = AuditEvent.objects.count() - audit_before
     result = {
         "name": "case_steps",
@@ -227,6 +253,16 @@ def run(cases: int = 20_000, *, profile: bool = False, profile_cases: int = 300,
         # their fsync) against everything else (Python, Django and the SQL statements).
         "us_per_step": round(elapsed / steps * 1e6),
         "commit_us_per_step": round(commits.seconds / steps * 1e6),
+        "commit_max_ms": round(commits.slowest * 1e3, 1),
+        "commits_over_50ms": commits.slow,
+        # The background checkpointer (zhengwu.core.wal): whether it ran, how often it
+        # checkpointed and how long that took on its own thread; the WAL file at the end.
+        "checkpointer": wal_thread is not None,
+        "wal_autocheckpoint": autocheckpoint_pages,  # the in-COMMIT fallback, pages
+        "checkpoints": wal_thread.checkpoints if wal_thread else None,
+        "checkpoint_rewinds": wal_thread.rewinds if wal_thread else None,
+        "checkpoint_seconds": round(wal_thread.checkpoint_seconds, 3) if wal_thread else None,
+        "wal_mb_at_end": round(wal_bytes / 2**20, 1) if wal_bytes is not None else None,
         "goal_steps_per_second": GOAL_STEPS_PER_SECOND,
         "goal_met": steps / elapsed >= GOAL_STEPS_PER_SECOND,
         "audit_rows": audit_rows,
@@ -253,6 +289,10 @@ def main(argv=None) -> int:
     parser.add_argument("--profile", action="store_true", help="cProfile a slice of cases afterwards")
     parser.add_argument("--profile-cases", type=int, default=300)
     parser.add_argument("--var-dir", type=Path, default=None)
+    parser.add_argument("--no-checkpointer", action="store_true",
+                        help="no background WAL checkpointer: checkpoints run inside COMMIT")
+    parser.add_argument("--wal-autocheckpoint", type=int, default=None, metavar="PAGES",
+                        help="override the connection's wal_autocheckpoint for the run (SQLite)")
     args = parser.parse_args(argv)
     if not 1 <= args.cases <= 1_000_000:
         parser.error("--cases must be between 1 and 1,000,000")
@@ -261,7 +301,8 @@ def main(argv=None) -> int:
     database_url = url if url.startswith(("postgres://", "postgresql://")) else None
     var_dir = args.var_dir or (Path(os.environ["ZHENGWU_VAR_DIR"]) if os.environ.get("ZHENGWU_VAR_DIR") else None)
     result = run(args.cases, profile=args.profile, profile_cases=args.profile_cases, var_dir=var_dir,
-                 database_url=database_url)
+                 database_url=database_url, checkpointer=not args.no_checkpointer,
+                 wal_autocheckpoint=args.wal_autocheckpoint)
     profile = result.pop("profile", None)
     print(json.dumps(result, ensure_ascii=False, indent=2))
     print(f"办件环节吞吐量 / case steps: {result['steps_per_second']:.0f} steps/s "
@@ -269,6 +310,15 @@ def main(argv=None) -> int:
     print(f"每步 / per step: {result['us_per_step']} µs,其中提交 / of which COMMIT {result['commit_us_per_step']} µs; "
           f"{result['queries']['queries_per_step']} 条 SQL / statements"
           + (f", WAL {result['wal_pages_per_step']} 页 / pages" if result.get("wal_pages_per_step") else ""))
+    if result["checkpointer"]:
+        print(f"后台 WAL 检查点 / background WAL checkpointer: {result['checkpoints']} 次 / checkpoints "
+              f"({result['checkpoint_rewinds']} 次回卷 / rewinds), {result['checkpoint_seconds']} s; "
+              f"最慢提交 / slowest COMMIT {result['commit_max_ms']} ms, "
+              f"超过 50 ms / over 50 ms: {result['commits_over_50ms']}")
+    else:
+        print(f"后台 WAL 检查点 / background WAL checkpointer: 未运行 / off "
+              f"(wal_autocheckpoint={result['wal_autocheckpoint']}); 最慢提交 / slowest COMMIT "
+              f"{result['commit_max_ms']} ms, 超过 50 ms / over 50 ms: {result['commits_over_50ms']}")
     if profile:
         print(profile)
     return 0

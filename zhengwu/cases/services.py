@@ -11,6 +11,7 @@ from django.utils import timezone
 from zhengwu.core.audit import audit_append, audit_record
 from zhengwu.core.clock import (
     clock_extend,
+    clock_hand_over,
     clock_resume,
     clock_start,
     clock_stop,
@@ -222,11 +223,15 @@ def _next_receipt_no(today) -> str:
     return f"{RECEIPT_PREFIX}{today:%Y%m%d}{n:06d}"
 
 
-def _step_clock(*, actor, case: Case, steps, index: int, on) -> Clock:
+def _step_clock(*, actor, case: Case, steps, index: int, on, handler_id: int | None = None) -> Clock:
+    """Start step ``index``'s clock, naming who answers for it: the step's department (its
+    own, else the item's), its post and, after a transfer, the colleague."""
     step = steps[index]
     return clock_start(
         actor=actor, owner_type="cases.step", owner_id=f"{case.pk}/{index}",
         limit_days=step["limit_days"], warn_days=step["warn_days"], start_on=on, audit=False,
+        unit_id=step.get("department_id") or case.item.department_id, role=step.get("role", ""),
+        handler_id=handler_id,
     )
 
 
@@ -278,6 +283,7 @@ def case_submit(*, actor, item, applicant, channel: str, agent_unit=None, data: 
         case.clock = clock_start(
             actor=actor, owner_type="cases.case", owner_id=case.pk, limit_days=definition.total_limit_days,
             warn_days=min(CASE_WARN_DAYS, definition.total_limit_days), start_on=today, audit=False,
+            unit_id=item.department_id,
         )
         case.step_clock = _step_clock(actor=actor, case=case, steps=steps, index=0, on=today)
         if steps[0].get("stops_clock"):
@@ -357,13 +363,19 @@ def case_act(
         # version exactly one matches; the other's transaction writes nothing.
         # New step clocks are inserted first so the case row is written once; if the
         # version check below fails, the transaction takes them back with everything else.
-        step_clock, pending, clocks = _start_clocks(actor=actor, case=case, steps=steps, effects=effects, today=today)
+        assignee = (new.flags or {}).get("assignee_id")
+        step_clock, pending, clocks = _start_clocks(
+            actor=actor, case=case, steps=steps, effects=effects, today=today, handler_id=assignee,
+        )
         updated = update_rows(
             Case, where={"id": case.pk, "version": expected_version},
             values=_changed_columns(case, new, step_clock=step_clock, concluded_at=concluded_at, now=now),
         )
         if updated != 1:
             raise Conflict(STALE_MESSAGE, code="stale_version")
+        if step_clock is not None and step_clock is case.step_clock and step_clock.handler_id != assignee:
+            # Transferred (or taken back) within the step: its clock now names the colleague.
+            clock_hand_over(actor=actor, clock=step_clock, handler_id=assignee, audit=False)
         case.status, case.step_index, case.flags = new.status, new.step_index, new.flags
         case.version = expected_version + 1
         case.concluded_at = concluded_at
@@ -408,7 +420,7 @@ def _changed_columns(case: Case, new, *, step_clock, concluded_at, now) -> dict:
     return values
 
 
-def _start_clocks(*, actor, case: Case, steps, effects, today) -> tuple[Clock | None, list, list[dict]]:
+def _start_clocks(*, actor, case: Case, steps, effects, today, handler_id=None) -> tuple[Clock | None, list, list[dict]]:
     """First half of the engine's clock effects: start new step clocks, queue the other ops.
 
     Effects are applied in order; a stop or suspend queued before a start keeps the clock
@@ -420,7 +432,9 @@ def _start_clocks(*, actor, case: Case, steps, effects, today) -> tuple[Clock | 
     notes = []
     for effect in effects:
         if effect.op == "start":
-            step_clock = _step_clock(actor=actor, case=case, steps=steps, index=effect.step_index, on=today)
+            step_clock = _step_clock(
+                actor=actor, case=case, steps=steps, index=effect.step_index, on=today, handler_id=handler_id,
+            )
             notes.append({"op": "start", "target": "step", **_clock_note(step_clock)})
             continue
         clock = case.clock if effect.target == "case" else step_clock

@@ -109,8 +109,13 @@ def _audit(clock: Clock, *, actor, kind: str, details: dict, audit: bool = True)
 
 def clock_start(
     *, actor, owner_type: str, owner_id, limit_days: int, warn_days: int, start_on: date, audit: bool = True,
+    unit_id: int | None = None, role: str = "", handler_id: int | None = None,
 ) -> Clock:
-    """Start a clock of ``limit_days`` working days counted from the day after ``start_on``."""
+    """Start a clock of ``limit_days`` working days counted from the day after ``start_on``.
+
+    ``unit_id``, ``role`` and ``handler_id`` say who answers for it (department, post,
+    named person); supervision alerts carry them.
+    """
     _check_days(limit_days, field="limit_days", label="时限")
     _check_days(warn_days, field="warn_days", label="预警阈值")
     if not owner_type or owner_id in (None, ""):
@@ -128,6 +133,9 @@ def clock_start(
             due_on=due.due,
             warn_on=warn_on,
             calendar_complete=due.calendar_complete and warn_complete,
+            unit_id=unit_id,
+            role=role or "",
+            handler_id=handler_id,
         ))
         _event(clock, actor=actor, kind=ClockEvent.Kind.START, on=start_on, days=limit_days)
         _audit(clock, actor=actor, kind="start", details={"limit_days": limit_days, "warn_days": warn_days}, audit=audit)
@@ -228,6 +236,18 @@ def clock_stop(*, actor, clock: Clock, on: date, audit: bool = True) -> Clock:
             _audit(clock, actor=actor, kind="stop", details={"on": on.isoformat()}, audit=audit)
     if not stopped:
         raise Conflict("时限已停止", code="clock_stopped")
+    return clock
+
+
+def clock_hand_over(*, actor, clock: Clock, handler_id: int | None, audit: bool = True) -> Clock:
+    """Name the person who now answers for the clock (a step transferred to one colleague),
+    or nobody (``None``: the post as a whole). The dates do not move, so no ClockEvent."""
+    if handler_id == clock.handler_id:
+        return clock
+    with transaction.atomic(savepoint=False):
+        update_rows(Clock, where={"id": clock.pk}, values={"handler_id": handler_id})
+        clock.handler_id = handler_id
+        _audit(clock, actor=actor, kind="hand_over", details={"handler": handler_id}, audit=audit)
     return clock
 
 

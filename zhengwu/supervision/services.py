@@ -1,9 +1,10 @@
 """Every write of electronic supervision: the sweep (alerts, faults) and 督办 orders.
 
 The sweep classifies every running clock from its stored ``warn_on``/``due_on`` in SQL
-and inserts only alerts and faults that do not exist yet (INSERT … SELECT … WHERE NOT
-EXISTS, plus unique constraints), so it costs the same whether it runs every quarter
-hour or after a week's outage, and never loads a case into Python.
+and inserts only alerts and faults that do not exist yet (INSERT … SELECT with unique
+constraints and ON CONFLICT DO NOTHING, or NOT EXISTS), so it costs the same whether it
+runs every quarter hour or after a week's outage, and never loads a case into Python.
+Why it reads only clocks and writes few indexes: docs/adr/0003-sweep-write-path.md.
 """
 
 from __future__ import annotations
@@ -28,12 +29,12 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.fields.json import KT, KeyTextTransform
+from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Concat, Length, Trim, TruncDate
 from django.utils import timezone
 
 from zhengwu.cases.models import Case, CaseEvent, ProcessDefinition
-from zhengwu.catalog.models import Item, ItemMaterial
+from zhengwu.catalog.models import ItemMaterial
 from zhengwu.core.audit import audit_record
 from zhengwu.core.errors import Conflict, PermissionDenied, ValidationFailed
 from zhengwu.core.models import Clock, ClockEvent, StoredFile
@@ -42,7 +43,7 @@ from zhengwu.org.models import Assignment
 from zhengwu.org.roles import Role
 
 from .models import Alert, Fault, SupervisionOrder, SweepRun
-from .sql import StepField, insert_from
+from .sql import insert_from
 
 # A return's reason must say something: at least this many characters, and not one of
 # the empty formulas staff type to get past the required field.
@@ -73,10 +74,6 @@ class SweepResult:
     seconds: dict | None = None
 
 
-def _handler_of(case_ref: str = "flags"):
-    return Cast(KeyTextTransform("assignee_id", case_ref), IntegerField())
-
-
 def _alerts_insert(*, today: date, now, since: SweepRun | None) -> int:
     """INSERT … SELECT the alerts not raised yet, looking only where colours can have changed.
 
@@ -88,15 +85,15 @@ def _alerts_insert(*, today: date, now, since: SweepRun | None) -> int:
     a NOT EXISTS test instead made SQLite copy the whole SELECT into a temporary table
     first (the source read the insert's own target) and took three times as long.
 
-    Alerts on case and step clocks get their department, post and named handler in the
-    same statement, through one join to the case: filling them afterwards with an
-    UPDATE of correlated subqueries re-read the case three times per alert and took
-    four times as long as the insert itself at a million open steps. Other owners'
-    alerts are filled by their registered enrichers. Returns the number of alerts raised.
+    Alerts get their department, post and named handler in the same statement, from the
+    clock (see ``_alert_insert_sql``); other owners' alerts whose clocks name nobody are
+    filled by their registered enrichers. Returns the number of alerts raised.
     """
     ops = connection.ops
     day = ops.adapt_datefield_value  # raw SQL: dates and times stored as the ORM stores them
-    windows = [("", [])]
+    # (condition, params, read through the covering "running" index): without it SQLite,
+    # lacking statistics, reads the whole clock table in id order to spare the sort.
+    windows = [("", [], True)]
     if since is not None:
         moved = ClockEvent.objects.filter(
             pk__gt=since.max_clock_event_id, kind__in=[ClockEvent.Kind.RESUME, ClockEvent.Kind.EXTEND],
@@ -106,61 +103,114 @@ def _alerts_insert(*, today: date, now, since: SweepRun | None) -> int:
         # saved SQLite little (about 0.15 s at a million clocks), while PostgreSQL, which
         # reads each window with a bitmap scan, misjudged its size and took twice as long.
         windows = [
-            ("AND k.warn_on > %s", [day(since.today)]),
-            ("AND k.due_on >= %s AND k.due_on < %s", [day(since.today), day(today)]),
-            ("AND k.id > %s", [since.max_clock_id]),
-            (f"AND k.id IN ({moved_sql})", list(moved_params)),
+            ("AND k.warn_on > %s", [day(since.today)], True),
+            ("AND k.due_on >= %s AND k.due_on < %s", [day(since.today), day(today)], False),
+            ("AND k.id > %s", [since.max_clock_id], False),
+            (f"AND k.id IN ({moved_sql})", list(moved_params), False),
         ]
     sql = _alert_insert_sql()
     written = 0
     with connection.cursor() as cursor:
-        for condition, params in windows:
+        for condition, params, covering in windows:
+            hint = "INDEXED BY core_clock_running_warn" if covering and connection.vendor == "sqlite" else ""
             cursor.execute(
-                sql.format(window=condition),
-                [day(today), day(today), ops.adapt_datetimefield_value(now), Clock.State.RUNNING, day(today), *params],
+                sql.format(window=condition, hint=hint),
+                [day(today), day(today), ops.adapt_datetimefield_value(now), day(today), *params],
             )
             written += cursor.rowcount
     return written
 
 
+def _step_json(key: str) -> str:
+    """SQL reading ``key`` of the case's current step from its frozen flowchart (``d``, ``c``)."""
+    if connection.vendor == "postgresql":
+        return f"(d.steps -> CAST(c.step_index AS integer) ->> '{key}')"
+    return f"json_extract(d.steps, '$[' || c.step_index || '].{key}')"
+
+
+def _case_of_step_clock(owner_id: str) -> str:
+    """SQL for the case id in a step clock's owner id ("<case>/<step>")."""
+    if connection.vendor == "postgresql":
+        return f"CAST(split_part({owner_id}, '/', 1) AS bigint)"
+    return f"CAST(substr({owner_id}, 1, instr({owner_id}, '/') - 1) AS INTEGER)"
+
+
 def _alert_insert_sql() -> str:
-    """The alert INSERT … SELECT with its case join; ``{window}`` narrows the candidates."""
+    """The alert INSERT … SELECT; ``{window}`` narrows the candidates, ``{hint}`` names an index.
+
+    Department, post and named handler come from the clock itself: its owner named them
+    when it started the clock (a step clock: the step's department, post and, after a
+    transfer, the colleague). Only the whole-case clock, whose post is that of whichever
+    step the case is at, reads its case (by primary key, from the owner id) and the
+    step's post in the frozen flowchart, in subqueries evaluated for those rows alone.
+    At a million open steps, reading the case and the flowchart JSON for every alert
+    was half the sweep.
+    """
     qn = connection.ops.quote_name
     alert, clock = qn(Alert._meta.db_table), qn(Clock._meta.db_table)
-    case, item = qn(Case._meta.db_table), qn(Item._meta.db_table)
-    definition = qn(ProcessDefinition._meta.db_table)
+    case, definition = qn(Case._meta.db_table), qn(ProcessDefinition._meta.db_table)
     if connection.vendor == "postgresql":
-        role = "(d.steps -> CAST(c.step_index AS integer) ->> 'role')"
         handler = "CAST(c.flags ->> 'assignee_id' AS bigint)"
-        step_case = "CAST(split_part(k.owner_id, '/', 1) AS bigint)"
-        case_case = "CAST(k.owner_id AS bigint)"
+        case_id = "CAST(k.owner_id AS bigint)"
     else:
-        role = "json_extract(d.steps, '$[' || c.step_index || '].role')"
         handler = "CAST(json_extract(c.flags, '$.assignee_id') AS INTEGER)"
-        step_case = "CAST(substr(k.owner_id, 1, instr(k.owner_id, '/') - 1) AS INTEGER)"
-        case_case = "CAST(k.owner_id AS INTEGER)"
+        case_id = "CAST(k.owner_id AS INTEGER)"
     columns = ", ".join(qn(Alert._meta.get_field(name).column) for name in (
         "clock", "owner_type", "owner_id", "level", "raised_on", "due_on", "created_at", "unit", "role", "handler"))
-    # The case is found by its primary key, read from the clock's owner id ("<case>" for
-    # the case clock, "<case>/<step>" for a step clock), and must still hold this clock:
-    # a primary-key lookup whatever the statistics say (a join on the case's clock
-    # columns let SQLite choose a full scan of the cases per clock when those columns
-    # looked unselective). CASE keeps PostgreSQL from casting other owners' ids.
+    of_case = f"FROM {case} c WHERE c.id = {case_id} AND c.clock_id = k.id"
+    whole_case = f"k.owner_type = '{CASE_CLOCK}'"
     # In clock-id order the unique (clock, level) index is written sequentially. The
     # SELECT ends in ORDER BY, so SQLite cannot read ON CONFLICT's ON as a join constraint.
     return (
         f"INSERT INTO {alert} ({columns}) "  # noqa: S608 - table and column names from the models
         f"SELECT k.id, k.owner_type, k.owner_id, CASE WHEN k.due_on < %s THEN '{Alert.Level.RED}' "
-        f"ELSE '{Alert.Level.YELLOW}' END, %s, k.due_on, %s, i.department_id, COALESCE({role}, ''), {handler} "
-        f"FROM {clock} k "
-        f"LEFT JOIN {case} c ON c.id = (CASE WHEN k.owner_type = '{STEP_CLOCK}' THEN {step_case} "
-        f"WHEN k.owner_type = '{CASE_CLOCK}' THEN {case_case} END) "
-        f"AND ((k.owner_type = '{STEP_CLOCK}' AND c.step_clock_id = k.id) "
-        f"OR (k.owner_type = '{CASE_CLOCK}' AND c.clock_id = k.id)) "
-        f"LEFT JOIN {item} i ON i.id = c.item_id "
-        f"LEFT JOIN {definition} d ON d.id = c.definition_id "
-        f"WHERE k.state = %s AND k.warn_on <= %s {{window}} ORDER BY k.id ON CONFLICT DO NOTHING"
+        f"ELSE '{Alert.Level.YELLOW}' END, %s, k.due_on, %s, k.unit_id, "
+        f"CASE WHEN {whole_case} THEN COALESCE((SELECT {_step_json('role')} {of_case.replace('WHERE', f'JOIN {definition} d ON d.id = c.definition_id WHERE')}), '') "
+        f"ELSE k.role END, "
+        f"CASE WHEN {whole_case} THEN (SELECT {handler} {of_case}) ELSE k.handler_id END "
+        f"FROM {clock} k {{hint}} "
+        f"WHERE k.state = '{Clock.State.RUNNING}' AND k.warn_on <= %s {{window}} ORDER BY k.id ON CONFLICT DO NOTHING"
     )
+
+
+def _overdue_faults_insert(*, after_id: int, now) -> int:
+    """Record an overdue-step fault for each red alert just raised on a case's current step.
+
+    A step clock gets its red alert exactly once, in the sweep that first finds it past
+    its due date, so the alerts above ``after_id`` are exactly the steps that became
+    overdue since the last sweep (all of them after a first or full sweep, where
+    ``after_id`` is 0 or below every red alert). The alert already names department,
+    post and handler; the case is found by primary key and must still be running at that
+    step. Reading a million running cases instead took most of a next-day sweep.
+    """
+    qn = connection.ops.quote_name
+    fault, alert = qn(Fault._meta.db_table), qn(Alert._meta.db_table)
+    case, definition = qn(Case._meta.db_table), qn(ProcessDefinition._meta.db_table)
+    columns = ", ".join(qn(Fault._meta.get_field(name).column) for name in _fault_columns())
+    # Every flowchart's step keys, unpacked once (a few thousand rows), instead of parsing
+    # the case's flowchart JSON again for each overdue step.
+    if connection.vendor == "postgresql":
+        step_keys = (f"SELECT d.id, CAST(j.ord - 1 AS integer), j.value ->> 'key' FROM {definition} d, "
+                     "jsonb_array_elements(d.steps) WITH ORDINALITY AS j(value, ord)")
+    else:
+        step_keys = f"SELECT d.id, CAST(j.key AS INTEGER), json_extract(j.value, '$.key') FROM {definition} d, json_each(d.steps) j"
+    sql = (
+        f"WITH step_keys(definition_id, step_index, step_key) AS ({step_keys}) "  # noqa: S608 - names from the models
+        f"INSERT INTO {fault} ({columns}) "
+        f"SELECT c.id, %s, COALESCE(s.step_key, ''), a.role, a.handler_id, a.unit_id, a.clock_id, NULL, %s, %s "
+        f"FROM {alert} a "
+        f"JOIN {case} c ON c.id = {_case_of_step_clock('a.owner_id')} AND c.step_clock_id = a.clock_id "
+        f"LEFT JOIN step_keys s ON s.definition_id = c.definition_id AND s.step_index = c.step_index "
+        f"WHERE a.id > %s AND a.level = %s AND a.owner_type = %s AND c.status = %s "
+        f"ORDER BY a.id ON CONFLICT DO NOTHING"
+    )
+    details = Fault._meta.get_field("details").get_db_prep_value({}, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [
+            Fault.Rule.OVERDUE_STEP, connection.ops.adapt_datetimefield_value(now), details, after_id,
+            Alert.Level.RED, STEP_CLOCK, Case.Status.RUNNING,
+        ])
+        return cursor.rowcount
 
 
 AlertEnricher = Callable[[int], None]
@@ -204,22 +254,15 @@ def _fault_values(qs, *, rule: str, now, case, step_key, post, person, unit, clo
     ).order_by().values_list("f_case", "f_rule", "f_step", "f_post", "f_person", "f_unit", "f_clock", "f_event", "f_at", "f_details")
 
 
-def _faults_detect(*, today: date, now, after_event_id: int = 0) -> int:
-    """Write the faults not recorded yet. Event rules look only at case events above
+def _faults_detect(*, today: date, now, after_alert_id: int, after_event_id: int = 0) -> int:
+    """Write the faults not recorded yet. The overdue-step rule reads the alerts above
+    ``after_alert_id`` (those this sweep raised), the event rules only case events above
     ``after_event_id`` (the previous sweep judged the rest): a sweep costs what happened
     since the last one, not the whole history."""
     written = 0
     null_int = Value(None, output_field=IntegerField())
-    # 1. Overdue step: the current step's clock is past its due date.
-    overdue = Case.objects.filter(
-        status=Case.Status.RUNNING, step_clock__state=Clock.State.RUNNING, step_clock__due_on__lt=today,
-    ).filter(~Exists(Fault.objects.filter(rule=Fault.Rule.OVERDUE_STEP, clock_id=OuterRef("step_clock_id"))))
-    written += insert_from(Fault, _fault_columns(), _fault_values(
-        overdue, rule=Fault.Rule.OVERDUE_STEP, now=now, case=F("pk"),
-        step_key=StepField(F("definition__steps"), F("step_index"), key="key"),
-        post=StepField(F("definition__steps"), F("step_index"), key="role"),
-        person=_handler_of(), unit=F("item__department_id"), clock=F("step_clock_id"), event=null_int,
-    ))
+    # 1. Overdue step: from the red alerts this sweep raised (see _overdue_faults_insert).
+    written += _overdue_faults_insert(after_id=after_alert_id, now=now)
 
     def from_events(qs, rule):
         fresh = qs.filter(~Exists(Fault.objects.filter(rule=rule, event_id=OuterRef("pk"))))
@@ -274,13 +317,19 @@ def _faults_detect(*, today: date, now, after_event_id: int = 0) -> int:
 
 
 def _running_counts(today: date) -> dict:
-    # Three index-only range counts on the sweep's (state, warn_on)/(state, due_on)
-    # indexes instead of one pass over the table: red clocks have warn_on <= due_on <
-    # today, so yellow = (warn_on <= today) - red.
-    running = Clock.objects.filter(state=Clock.State.RUNNING)
-    total = running.count()
-    red = running.filter(due_on__lt=today).count()
-    warned = running.filter(warn_on__lte=today).count()
+    # Three index-only counts on the clocks' partial "running" indexes instead of one pass
+    # over the table: red clocks have warn_on <= due_on < today, so yellow = (warn_on <=
+    # today) - red. The state is a literal: SQLite uses a partial index only when the
+    # query's WHERE names its condition, which a bound parameter does not.
+    table = connection.ops.quote_name(Clock._meta.db_table)
+    running = f"SELECT COUNT(*) FROM {table} WHERE state = '{Clock.State.RUNNING}'"  # noqa: S608 - model names
+    day = connection.ops.adapt_datefield_value(today)
+    with connection.cursor() as cursor:
+        counts = []
+        for condition, params in (("", []), (" AND due_on < %s", [day]), (" AND warn_on <= %s", [day])):
+            cursor.execute(running + condition, params)
+            counts.append(cursor.fetchone()[0])
+    total, red, warned = counts
     return {"running": total, "red": red, "yellow": warned - red}
 
 
@@ -329,7 +378,10 @@ def supervision_sweep(*, today: date | None = None, actor=None, full: bool = Fal
             owner_types = set(fresh.values_list("owner_type", flat=True).distinct())
             _alerts_enrich(after_id=after_id, owner_types=owner_types)
         lap("enrich")
-        faults = _faults_detect(today=today, now=now, after_event_id=0 if since is None else since.max_case_event_id)
+        faults = _faults_detect(
+            today=today, now=now, after_alert_id=0 if full else after_id,
+            after_event_id=0 if since is None else since.max_case_event_id,
+        )
         lap("faults")
         result = SweepResult(
             today=today.isoformat(), running=counts["running"], normal=counts["running"] - counts["red"] - counts["yellow"],

@@ -17,7 +17,7 @@ from zhengwu.cases.services import (
 from zhengwu.catalog.tests.factories import ItemFactory
 from zhengwu.core.clock import clock_colour
 from zhengwu.core.errors import Conflict, PermissionDenied, ValidationFailed
-from zhengwu.core.models import AuditEvent, ClockEvent
+from zhengwu.core.models import AuditEvent, Clock, ClockEvent
 from zhengwu.org.models import Unit
 from zhengwu.org.tests.factories import UnitFactory
 
@@ -243,6 +243,34 @@ def test_transferred_step_is_handled_only_by_the_colleague(item, citizen, staff,
         do(case, staff["reviewer"], "review_pass")
     do(case, staff["reviewer2"], "review_pass")
     assert case.step_index == 2
+
+
+def test_clocks_name_the_department_post_and_the_colleague_a_step_went_to(item, citizen, staff, on_2026_09_24):
+    def answers(clock_id):
+        return Clock.objects.filter(pk=clock_id).values_list("unit_id", "role", "handler_id").get()
+
+    case = submit(item, citizen)
+    dept = item.department_id
+    assert answers(case.clock_id) == (dept, "", None)
+    assert answers(case.step_clock_id) == (dept, "window_clerk", None)
+    do(case, staff["clerk"], "accept")
+    review_clock = case.step_clock_id
+    assert answers(review_clock) == (dept, "reviewer", None)
+    do(case, staff["reviewer"], "transfer", reason="出差", payload={"to_user_id": staff["reviewer2"].pk})
+    assert case.step_clock_id == review_clock  # same step, same clock: it now names the colleague
+    assert answers(review_clock) == (dept, "reviewer", staff["reviewer2"].pk)
+    do(case, staff["reviewer2"], "review_pass")
+    assert answers(case.step_clock_id) == (dept, "approver", None)  # the next step is the post's again
+
+
+def test_a_step_with_its_own_department_names_it_on_its_clock(item, citizen, staff, on_2026_09_24):
+    other = UnitFactory(code="ZRZY", name="县自然资源局", kind=Unit.Kind.DEPARTMENT)
+    steps = [dict(step) for step in process_default_for_item(actor=None, item=item).steps]
+    steps[1]["department"] = other.code
+    process_definition_publish(actor=None, item=item, steps=steps)
+    case = submit(item, citizen)
+    do(case, staff["clerk"], "accept")
+    assert Clock.objects.get(pk=case.step_clock_id).unit_id == other.pk
 
 
 def test_correction_stop_moves_case_due_date_by_exactly_the_stopped_working_days(item, citizen, staff, calendar_2026):

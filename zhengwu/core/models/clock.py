@@ -31,6 +31,20 @@ class Clock(models.Model):
     # False once any computation of this clock touched a year with no loaded holiday
     # arrangement: its dates are then a Monday-to-Friday guess and the UI says so.
     calendar_complete = models.BooleanField("日历完整", default=True)
+    # Who answers for the clock, as its owner says when starting it (and when a step is
+    # transferred to one person): the department, the post within it and the named
+    # handler. The supervision sweep copies them onto every alert it raises, so raising
+    # a million alerts reads no case, flowchart or JSON; empty where the owner names
+    # nobody (the owner's registered alert enricher then fills the alert).
+    unit = models.ForeignKey(
+        "org.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="责任部门",
+        db_index=False,
+    )
+    role = models.CharField("责任岗位", max_length=32, blank=True, default="")
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name="承办人", db_index=False,
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
@@ -38,9 +52,19 @@ class Clock(models.Model):
         verbose_name_plural = "时限"
         indexes = [
             models.Index(fields=["owner_type", "owner_id"]),
-            # The supervision sweep: running clocks by their warning and due dates.
-            models.Index(fields=["state", "warn_on"]),
-            models.Index(fields=["state", "due_on"]),
+            # The supervision sweep: running clocks by their warning and due dates. Partial,
+            # so a stopped clock leaves them (a case step writes one entry fewer per index
+            # than moving it to a "stopped" section) and they stay the size of the open
+            # work. The warning-date one carries every column an alert copies, so raising a
+            # million alerts reads no clock row. Queries must say ``state = 'running'`` as
+            # a literal for SQLite to use them (the sweep's SQL does), and must lead with
+            # the state: SQLite counts an index as covering only if it holds every column
+            # the query names, the partial condition's included.
+            models.Index(
+                fields=["state", "warn_on", "due_on", "owner_type", "owner_id", "unit", "role", "handler"],
+                condition=models.Q(state="running"), name="core_clock_running_warn",
+            ),
+            models.Index(fields=["state", "due_on"], condition=models.Q(state="running"), name="core_clock_running_due"),
         ]
 
     def __str__(self):

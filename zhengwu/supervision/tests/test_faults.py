@@ -42,6 +42,32 @@ def test_overdue_step_is_recorded_once_against_the_step_post(case, dept):
     assert Fault.objects.get().unit_id == dept.pk
 
 
+def test_overdue_step_of_a_transferred_step_names_the_person(case, staff, dept):
+    act(case, staff["clerk"], "accept")
+    with at(moment(2026, 9, 24)):
+        case_act(actor=staff["reviewer"], case=case, action="transfer", expected_version=case.version,
+                 reason="同事熟悉此类申请", payload={"to_user_id": staff["reviewer2"].pk})
+    supervision_sweep(today=date(2026, 10, 20))
+    assert _faults(Fault.Rule.OVERDUE_STEP) == [("review", Role.REVIEWER, staff["reviewer2"].pk)]
+
+
+def test_overdue_step_of_a_case_no_longer_running_is_no_fault(case, staff):
+    with at(moment(2026, 9, 24)):
+        case_act(actor=staff["clerk"], case=case, action="refuse", expected_version=case.version,
+                 reason="不属于本部门受理范围的申请事项")
+    supervision_sweep(today=date(2026, 10, 20))
+    assert _faults(Fault.Rule.OVERDUE_STEP) == []
+
+
+def test_a_full_sweep_records_overdue_steps_whose_alert_came_earlier(case, dept):
+    supervision_sweep(today=date(2026, 10, 12))
+    Fault.objects.all().delete()  # e.g. faults written before this rule existed
+    supervision_sweep(today=date(2026, 10, 13))
+    assert _faults(Fault.Rule.OVERDUE_STEP) == []  # the red alert is old news for an ordinary sweep
+    supervision_sweep(today=date(2026, 10, 13), full=True)
+    assert _faults(Fault.Rule.OVERDUE_STEP) == [("accept", Role.WINDOW_CLERK, None)]
+
+
 def test_step_on_time_is_no_fault(case):
     supervision_sweep(today=date(2026, 9, 25))
     assert _faults(Fault.Rule.OVERDUE_STEP) == []

@@ -9,10 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from zhengwu.accounts.tests.timetravel import at
-from zhengwu.cases.models import Case
-from zhengwu.cases.services import case_submit
+from zhengwu.cases.services import case_act, case_submit
 from zhengwu.core.clock import clock_start, clock_stop
-from zhengwu.core.models import AuditEvent
+from zhengwu.core.models import AuditEvent, Clock
 from zhengwu.org.roles import Role
 from zhengwu.supervision.models import Alert
 from zhengwu.supervision.services import supervision_sweep
@@ -95,9 +94,13 @@ def test_case_alerts_name_the_person_a_step_was_transferred_to(item, citizen, st
     with at(moment(2026, 9, 24)):
         case = case_submit(actor=citizen, item=item, applicant=citizen, channel="online")
         other = case_submit(actor=citizen, item=item, applicant=citizen, channel="online")
-    person = staff["clerk"]
-    # What a transfer leaves on the case: the named assignee of the current step.
-    Case.objects.filter(pk=case.pk).update(flags={"assignee_id": person.pk})
+        for c in (case, other):
+            case_act(actor=staff["clerk"], case=c, action="accept", expected_version=c.version)
+        # The reviewer hands the step to a colleague: its clock now names that person.
+        person = staff["reviewer2"]
+        case_act(actor=staff["reviewer"], case=case, action="transfer", expected_version=case.version,
+                 reason="同事熟悉此类申请", payload={"to_user_id": person.pk})
+    assert Clock.objects.get(pk=case.step_clock_id).handler_id == person.pk
 
     supervision_sweep(today=date(2026, 11, 30))
 
@@ -105,6 +108,7 @@ def test_case_alerts_name_the_person_a_step_was_transferred_to(item, citizen, st
         person.pk}
     assert set(Alert.objects.filter(clock__in=[other.step_clock, other.clock]).values_list("handler_id", flat=True)) == {
         None}
+    assert set(Alert.objects.filter(clock=case.step_clock).values_list("unit_id", "role")) == {(dept.pk, Role.REVIEWER)}
     assert not Alert.objects.filter(unit__isnull=True).exists()  # every case alert names its department
 
 
@@ -200,3 +204,20 @@ def test_deleting_a_clock_still_deletes_its_alerts(clock_over_national_day):
     assert Alert.objects.count() == 1
     clock_over_national_day.delete()
     assert Alert.objects.count() == 0
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite query plans; PostgreSQL plans by statistics")
+def test_sweep_reads_running_clocks_through_the_partial_indexes_alone():
+    """The alert insert reads only the covering "running" index (no clock rows), and the
+    counts use the partial indexes: a bound parameter for the state would make SQLite
+    scan the whole clock table, stopped clocks included."""
+    from zhengwu.supervision.services import _alert_insert_sql
+
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + _alert_insert_sql().format(window="", hint="INDEXED BY core_clock_running_warn"),
+                       ["2026-06-15", "2026-06-15", "2026-06-15 01:00:00", "2026-06-15"])
+        plan = " | ".join(row[-1] for row in cursor.fetchall())
+        assert "COVERING INDEX core_clock_running_warn" in plan, plan
+        cursor.execute("EXPLAIN QUERY PLAN SELECT COUNT(*) FROM core_clock WHERE state = 'running' AND due_on < ?",
+                       ["2026-06-15"])
+        assert "core_clock_running_due" in " ".join(row[-1] for row in cursor.fetchall())
