@@ -11,10 +11,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from zhengwu.core.models import Accountable
 from zhengwu.org.roles import Role
 
 
-class Alert(models.Model):
+class Alert(Accountable):
     class Level(models.TextChoices):
         YELLOW = "yellow", "黄牌预警"
         RED = "red", "红牌超期"
@@ -29,18 +30,10 @@ class Alert(models.Model):
     level = models.CharField("级别", max_length=8, choices=Level.choices)
     raised_on = models.DateField("预警日期")
     due_on = models.DateField("到期日")
-    # Who must act: filled by the sweep's insert for case and step clocks, by registered
-    # enrichers for other owners (letters, disclosure requests); empty where nobody is
-    # known, and supervisors still see those. Indexed only where set (partial indexes below).
-    unit = models.ForeignKey(
-        "org.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="责任部门",
-        db_index=False,
-    )
-    role = models.CharField("责任岗位", max_length=32, blank=True, default="")
-    handler = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        verbose_name="承办人", db_index=False,
-    )
+    # Who must act (unit, role, handler from Accountable): copied from the clock by the
+    # sweep's insert; filled by registered enrichers for owners whose clocks name nobody
+    # (letters, disclosure requests); empty where nobody is known, and supervisors still
+    # see those.
     created_at = models.DateTimeField("记录时间")
 
     class Meta:

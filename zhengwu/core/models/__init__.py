@@ -1,5 +1,5 @@
 from .audit import AuditChainHead, AuditEvent, AuditPurge
-from .base import TimeStampedModel
+from .base import Accountable, TimeStampedModel
 from .clock import Clock, ClockEvent
 from .content import ContentVersion
 from .calendar import CalendarDay, CalendarVersion, CalendarYear
@@ -8,6 +8,7 @@ from .seal import SealCertificate
 from .site import SiteIdentity
 
 __all__ = [
+    "Accountable",
     "AuditChainHead",
     "AuditEvent",
     "AuditPurge",

@@ -8,8 +8,15 @@ app chooses ("cases.case", "42"). The dates are stored and only ever changed by
 from django.conf import settings
 from django.db import models
 
+from .base import Accountable
 
-class Clock(models.Model):
+
+class Clock(Accountable):
+    """A time limit. ``unit``/``role``/``handler`` (from ``Accountable``) say who answers
+    for it, as its owner named them when starting it (and when a step is transferred to
+    one person); supervision alerts copy them, so the sweep reads no case, flowchart or
+    JSON. Empty where the owner names nobody (its alert enricher then fills the alert)."""
+
     class State(models.TextChoices):
         RUNNING = "running", "计时中"
         SUSPENDED = "suspended", "暂停计时"
@@ -31,20 +38,6 @@ class Clock(models.Model):
     # False once any computation of this clock touched a year with no loaded holiday
     # arrangement: its dates are then a Monday-to-Friday guess and the UI says so.
     calendar_complete = models.BooleanField("日历完整", default=True)
-    # Who answers for the clock, as its owner says when starting it (and when a step is
-    # transferred to one person): the department, the post within it and the named
-    # handler. The supervision sweep copies them onto every alert it raises, so raising
-    # a million alerts reads no case, flowchart or JSON; empty where the owner names
-    # nobody (the owner's registered alert enricher then fills the alert).
-    unit = models.ForeignKey(
-        "org.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="责任部门",
-        db_index=False,
-    )
-    role = models.CharField("责任岗位", max_length=32, blank=True, default="")
-    handler = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        verbose_name="承办人", db_index=False,
-    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
