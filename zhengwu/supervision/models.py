@@ -23,6 +23,7 @@ class Alert(Accountable):
     # No separate index: the (clock, level) unique constraint serves lookups by clock.
     clock = models.ForeignKey(
         "core.Clock", on_delete=models.CASCADE, related_name="+", verbose_name="时限", db_index=False,
+        db_constraint=False,  # written only by the sweep, from the clock row it reads (see Accountable)
     )
     # Copied from the clock for display and filtering without a join.
     owner_type = models.CharField("所属类型", max_length=64)
@@ -65,14 +66,18 @@ class Fault(models.Model):
         LATE_ACCEPTANCE = "late_acceptance", "超时受理"
         MISSING_MATERIALS = "missing_materials", "材料不全办结"
 
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+", verbose_name="办件")
+    # Faults are derived data written only by the sweep (``supervision_sweep --full``
+    # derives them again), from rows it has just read in the same transaction: none of
+    # their foreign keys is re-checked by the database (see docs/adr/0003).
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="+", verbose_name="办件", db_constraint=False,
+    )
     rule = models.CharField("规则", max_length=32, choices=Rule.choices)
     step_key = models.CharField("环节", max_length=64, blank=True)
     post = models.CharField("岗位", max_length=32, blank=True)
-    # The sweep writes person, unit and clock by the hundred thousand, copied from rows
-    # it has just read in the same transaction; SQLite's per-row parent lookups for their
-    # foreign-key constraints were half the cost of that insert, so the database does not
-    # re-check them (Django still applies on_delete: SET_NULL/CASCADE are done by the ORM).
+    # SQLite's per-row parent lookups for these constraints were half the cost of the
+    # sweep's fault insert, PostgreSQL's deferred checks one trigger query per row at
+    # COMMIT; Django still applies on_delete (SET_NULL/CASCADE are done by the ORM).
     # Person is indexed only where set (below): most faults name a post, not a person.
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
@@ -92,6 +97,7 @@ class Fault(models.Model):
     )
     event = models.ForeignKey(
         "cases.CaseEvent", null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False,
+        db_constraint=False,
     )
     detected_at = models.DateTimeField("发现时间")
     details = models.JSONField("详情", default=dict, blank=True)
