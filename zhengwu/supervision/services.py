@@ -190,17 +190,21 @@ def _overdue_faults_insert(*, after_id: int, now) -> int:
     # Every flowchart's step keys, unpacked once (a few thousand rows), instead of parsing
     # the case's flowchart JSON again for each overdue step.
     if connection.vendor == "postgresql":
-        step_keys = (f"SELECT d.id, CAST(j.ord - 1 AS integer), j.value ->> 'key' FROM {definition} d, "
+        step_keys = ("SELECT d.id AS definition_id, CAST(j.ord - 1 AS integer) AS step_index, "
+                     f"j.value ->> 'key' AS step_key FROM {definition} d, "
                      "jsonb_array_elements(d.steps) WITH ORDINALITY AS j(value, ord)")
     else:
-        step_keys = f"SELECT d.id, CAST(j.key AS INTEGER), json_extract(j.value, '$.key') FROM {definition} d, json_each(d.steps) j"
+        step_keys = ("SELECT d.id AS definition_id, CAST(j.key AS INTEGER) AS step_index, "
+                     f"json_extract(j.value, '$.key') AS step_key FROM {definition} d, json_each(d.steps) j")
+    # A subquery, not a leading WITH: Python's sqlite3 reports no rowcount for a statement
+    # that does not start with INSERT.
     sql = (
-        f"WITH step_keys(definition_id, step_index, step_key) AS ({step_keys}) "  # noqa: S608 - names from the models
-        f"INSERT INTO {fault} ({columns}) "
+        f"INSERT INTO {fault} ({columns}) "  # noqa: S608 - table and column names from the models
         f"SELECT c.id, %s, COALESCE(s.step_key, ''), a.role, a.handler_id, a.unit_id, a.clock_id, NULL, %s, %s "
         f"FROM {alert} a "
         f"JOIN {case} c ON c.id = {_case_of_step_clock('a.owner_id')} AND c.step_clock_id = a.clock_id "
-        f"LEFT JOIN step_keys s ON s.definition_id = c.definition_id AND s.step_index = c.step_index "
+        f"LEFT JOIN ({step_keys}) s "
+        f"ON s.definition_id = c.definition_id AND s.step_index = c.step_index "
         f"WHERE a.id > %s AND a.level = %s AND a.owner_type = %s AND c.status = %s "
         f"ORDER BY a.id ON CONFLICT DO NOTHING"
     )

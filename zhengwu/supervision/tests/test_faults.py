@@ -36,8 +36,8 @@ def _faults(rule):
 
 
 def test_overdue_step_is_recorded_once_against_the_step_post(case, dept):
-    supervision_sweep(today=date(2026, 10, 12))
-    supervision_sweep(today=date(2026, 10, 13))
+    assert supervision_sweep(today=date(2026, 10, 12)).new_faults == 1
+    assert supervision_sweep(today=date(2026, 10, 13)).new_faults == 0
     assert _faults(Fault.Rule.OVERDUE_STEP) == [("accept", Role.WINDOW_CLERK, None)]
     assert Fault.objects.get().unit_id == dept.pk
 
