@@ -23,6 +23,7 @@ class AlertOut(Schema):
     level_label: str
     owner_type: str
     owner_id: str
+    subject: str  # what the alert is about, in words (receipt number and step for cases)
     unit: str | None
     role: str
     handler_id: int | None
@@ -62,7 +63,7 @@ def alerts(request, filters: Query[AlertFilter]):
         "items": [
             {
                 "id": a.pk, "level": a.level, "level_label": a.get_level_display(), "owner_type": a.owner_type,
-                "owner_id": a.owner_id, "unit": a.unit.name if a.unit else None, "role": a.role,
+                "owner_id": a.owner_id, "subject": a.subject, "unit": a.unit.name if a.unit else None, "role": a.role,
                 "handler_id": a.handler_id, "due_on": a.due_on, "raised_on": a.raised_on,
             }
             for a in rows

@@ -44,14 +44,48 @@ def _alerts_visible_to(user):
     )
 
 
+# What a clock's owner is, in words, for the alert list (owner ids are internal keys).
+OWNER_LABELS = {
+    "cases.case": "办件总时限",
+    "cases.step": "办件环节",
+    "letters.hop": "信件办理",
+    "disclosure_requests.request": "依申请公开",
+    "ratings.rectification": "差评整改",
+}
+
+
+def _alert_subjects(alerts: list[Alert]) -> None:
+    """Set ``subject`` on each alert: what it is about, as staff name it (the case's receipt
+    number and step rather than "cases.step#12/1"). One query for the cases of the page."""
+    def case_id(alert):
+        key = alert.owner_id.split("/", 1)[0]
+        return int(key) if key.isdigit() else None
+
+    ids = {case_id(a) for a in alerts if a.owner_type in ("cases.case", "cases.step")} - {None}
+    receipts = dict(Case.objects.filter(pk__in=ids).values_list("pk", "receipt_no")) if ids else {}
+    for a in alerts:
+        label = OWNER_LABELS.get(a.owner_type, "其他时限")
+        key = a.owner_id
+        if a.owner_type in ("cases.case", "cases.step"):
+            key = receipts.get(case_id(a), key.split("/", 1)[0])
+            step = a.owner_id.split("/", 1)[1] if "/" in a.owner_id else ""
+            if a.owner_type == "cases.step" and step.isdigit():
+                key = f"{key} 第{int(step) + 1}环节"
+        elif "/" in key:
+            key = "#" + key.rsplit("/", 1)[1]
+        a.subject = f"{label} {key}"
+
+
 def alert_list(*, user, level: str | None = None, before_id: int | None = None, limit: int = PAGE_SIZE) -> list[Alert]:
-    """Alerts the user receives, newest first, paged by key (``before_id``)."""
+    """Alerts the user receives, newest first, paged by key (``before_id``), each with its ``subject``."""
     qs = _alerts_visible_to(user).select_related("unit", "handler")
     if level:
         qs = qs.filter(level=level)
     if before_id:
         qs = qs.filter(pk__lt=before_id)
-    return list(qs.order_by("-id")[:limit])
+    rows = list(qs.order_by("-id")[:limit])
+    _alert_subjects(rows)
+    return rows
 
 
 def fault_list(*, before_id: int | None = None, limit: int = PAGE_SIZE) -> list[Fault]:

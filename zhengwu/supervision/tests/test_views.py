@@ -8,6 +8,7 @@ from django.urls import reverse
 from zhengwu.accounts.tests.factories import StaffFactory
 from zhengwu.accounts.tests.mfa_helpers import login_verified
 from zhengwu.accounts.tests.timetravel import at
+from zhengwu.cases.models import Case
 from zhengwu.cases.services import case_act, case_submit
 from zhengwu.catalog.tests.factories import ItemFactory
 from zhengwu.org.models import Unit
@@ -88,16 +89,20 @@ def test_alert_api_lists_new_alerts_for_supervisors(client, supervisor, fixture_
         data = client.get("/api/v1/supervision/alerts", {"level": "red"}).json()
     # The open case: its case clock and its acceptance-step clock are overdue.
     assert {(a["owner_type"], a["level"]) for a in data["items"]} == {("cases.case", "red"), ("cases.step", "red")}
+    receipt = Case.objects.get(pk=int(data["items"][0]["owner_id"].split("/")[0])).receipt_no
+    assert {a["subject"] for a in data["items"]} == {f"办件总时限 {receipt}", f"办件环节 {receipt} 第1环节"}
     assert data["next_before"] is None
 
 
 def test_department_head_sees_the_department_alerts_others_do_not(client, staff, fixture_cases):
     supervision_sweep(today=date(2026, 10, 20))
     login_verified(client, staff["approver"])
-    assert f"cases.case#{fixture_cases[2].pk}" in client.get(reverse("supervision:alerts")).content.decode()
+    page = client.get(reverse("supervision:alerts")).content.decode()
+    assert f"办件总时限 {fixture_cases[2].receipt_no}" in page
+    assert "cases.case#" not in page  # internal owner ids are not shown
     client.logout()
     login_verified(client, StaffFactory())
-    assert "cases.case#" not in client.get(reverse("supervision:alerts")).content.decode()
+    assert "办件总时限" not in client.get(reverse("supervision:alerts")).content.decode()
 
 
 def test_supervisor_issues_an_order_from_the_page(client, supervisor, fixture_cases):
@@ -132,3 +137,17 @@ def test_department_statistics_count_the_department_alerts_only(fixture_cases, d
     [row] = department_statistics(today=date(2026, 10, 20))
     assert (row["unit_id"], row["red_alerts"], row["yellow_alerts"]) == (dept.pk, 2, 0)
     assert result.new_red == 3
+
+
+def test_alerts_of_other_owners_are_named_in_words():
+    from zhengwu.supervision.models import Alert
+    from zhengwu.supervision.selectors import _alert_subjects
+
+    rows = [Alert(owner_type="letters.hop", owner_id="letter/30"),
+            Alert(owner_type="disclosure_requests.request", owner_id="YSQ202611270004"),
+            Alert(owner_type="ratings.rectification", owner_id="rating/7"),
+            Alert(owner_type="cases.step", owner_id="999999/2"),  # no such case: the key stays
+            Alert(owner_type="someone.else", owner_id="x")]
+    _alert_subjects(rows)
+    assert [a.subject for a in rows] == [
+        "信件办理 #30", "依申请公开 YSQ202611270004", "差评整改 #7", "办件环节 999999 第3环节", "其他时限 x"]
