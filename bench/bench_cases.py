@@ -8,11 +8,18 @@ SQLite.
 Runs on a fresh database in its own directory (var/bench-cases/ by default): migrate,
 seed the calendar, create one department, one item, four staff posts and a few
 applicants. ``--profile`` runs cProfile over a slice and prints where the time goes.
+
+On SQLite the run also reports SQLite's own share of a step: the time inside the driver
+executing the statements (BEGIN apart: under several processes it is the wait for the
+write lock) and in COMMIT. ``1e6 / (statements + COMMIT)`` is what one process could do
+if the service layer cost nothing. ``--processes N`` runs the cases in N processes at
+once, as N web workers would, and reports their combined rate.
 On SQLite the WAL checkpointer (``zhengwu.core.wal``) runs on a thread beside the timed
 cases, as the task worker runs beside the web workers; ``--no-checkpointer`` leaves the
 checkpoints to the connection's ``wal_autocheckpoint`` fallback inside COMMIT.
 
-    python bench/bench_cases.py [--cases 20000] [--profile] [--var-dir DIR] [--no-checkpointer]
+    python bench/bench_cases.py [--cases 20000] [--processes N] [--profile] [--var-dir DIR]
+                                [--no-checkpointer]
 """
 
 from __future__ import annotations
@@ -23,9 +30,11 @@ import datetime as dt
 import io
 import json
 import logging
+import multiprocessing
 import os
 import pstats
 import shutil
+import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -158,6 +167,84 @@ class _CommitTimer:
         del self.connection._commit  # back to the class's method
 
 
+class _SqliteTimer:
+    """Time spent inside SQLite on each statement, measured at the driver (SQLite only).
+
+    The DatabaseWrapper's driver connection is swapped for a thin proxy for the run: the
+    statements fastsql runs on the driver connection and those Django runs through its
+    cursor (whose class gets a timed base under Django's own wrapper) are both timed
+    around the C call alone. ``BEGIN`` is kept apart: with several processes it is where
+    a step waits for SQLite's one write lock. The proxy adds about a microsecond per
+    statement to the run it measures.
+    """
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.statements = 0.0
+        self.count = 0
+        self.begin = 0.0
+
+    def add(self, sql, took):
+        if sql.startswith("BEGIN"):
+            self.begin += took
+        else:
+            self.statements += took
+            self.count += 1
+
+    def __enter__(self):
+        if self.connection.vendor != "sqlite":
+            return self
+        self.connection.ensure_connection()
+        self._raw = self.connection.connection
+        self.connection.connection = _TimedDriver(self._raw, self)
+        return self
+
+    def __exit__(self, *exc):
+        if self.connection.vendor == "sqlite":
+            self.connection.connection = self._raw
+
+
+class _TimedDriver:
+    """A sqlite3 connection whose ``execute`` and cursors report each statement's time."""
+
+    def __init__(self, raw, timer):
+        object.__setattr__(self, "_raw", raw)
+        object.__setattr__(self, "_timer", timer)
+        object.__setattr__(self, "_factories", {})
+
+    def __getattr__(self, name):
+        return getattr(self._raw, name)
+
+    def __setattr__(self, name, value):
+        setattr(self._raw, name, value)  # isolation_level, set by Django around transactions
+
+    def execute(self, sql, params=()):
+        t = time.perf_counter()
+        try:
+            return self._raw.execute(sql, params)
+        finally:
+            self._timer.add(sql, time.perf_counter() - t)
+
+    def cursor(self, factory=sqlite3.Cursor):
+        timed = self._factories.get(factory)
+        if timed is None:
+            timer = self._timer
+
+            class TimedCursor(sqlite3.Cursor):
+                def execute(self, sql, params=()):
+                    t = time.perf_counter()
+                    try:
+                        return super().execute(sql, params)
+                    finally:
+                        timer.add(sql, time.perf_counter() - t)
+
+            # Django's wrapper converts placeholders, then its super() is the timed C call.
+            timed = TimedCursor if factory is sqlite3.Cursor else type(
+                "Timed" + factory.__name__, (factory, TimedCursor), {})
+            self._factories[factory] = timed
+        return self._raw.cursor(factory=timed)
+
+
 def _wal_pages_per_step(item, staff, applicants, cases: int = 100) -> float | None:
     """Pages one step writes to the SQLite WAL (each is written again at the next checkpoint)."""
     from django.db import connection
@@ -182,6 +269,62 @@ def _wal_pages_per_step(item, staff, applicants, cases: int = 100) -> float | No
     return round(frames / (cases * (1 + len(ACTIONS))), 1)
 
 
+def _world_lookup(item_pk):
+    """The bench world built by the parent process, read back in a worker process."""
+    from zhengwu.accounts.models import User
+    from zhengwu.catalog.models import Item
+
+    staff = {key: User.objects.get(username=f"bench_{key}") for key, _ in ACTIONS}
+    applicants = list(User.objects.filter(username__startswith="bench_citizen_").order_by("pk"))
+    return Item.objects.get(pk=item_pk), staff, applicants
+
+
+def _worker(n_cases: int, item_pk: int, ready, go, out) -> None:
+    """One of ``--processes``: set up Django (the parent set the environment), then time its cases."""
+    import django
+
+    django.setup()
+    logging.getLogger("zhengwu").setLevel(logging.ERROR)
+    from django.db import connection
+
+    item, staff, applicants = _world_lookup(item_pk)
+    warm = _run_cases(5, item, staff, applicants)  # warm: connection, statement cache, URL templates
+    ready.release()
+    go.wait()
+    t0, c0 = time.perf_counter(), time.process_time()
+    with _CommitTimer(connection) as commits, _SqliteTimer(connection) as sql:
+        steps = _run_cases(n_cases, item, staff, applicants)
+    t1 = time.perf_counter()
+    out.put({"steps": steps, "warm_steps": warm, "start": t0, "end": t1, "cpu": time.process_time() - c0,
+             "commit": commits.seconds, "statements": sql.statements, "begin": sql.begin})
+
+
+def _run_processes(n_cases: int, processes: int, item) -> dict:
+    """Run ``n_cases`` split over ``processes`` worker processes started together."""
+    ctx = multiprocessing.get_context("spawn")  # a fresh interpreter: no inherited connection
+    ready, go, out = ctx.Semaphore(0), ctx.Event(), ctx.Queue()
+    shares = [n_cases // processes + (i < n_cases % processes) for i in range(processes)]
+    workers = [ctx.Process(target=_worker, args=(share, item.pk, ready, go, out)) for share in shares]
+    for worker in workers:
+        worker.start()
+    for _ in workers:
+        if not ready.acquire(timeout=300):
+            raise SystemExit("a bench worker process did not start")
+    go.set()
+    parts = [out.get(timeout=3600) for _ in workers]
+    for worker in workers:
+        worker.join()
+    return {
+        "steps": sum(p["steps"] for p in parts),
+        "warm_steps": sum(p["warm_steps"] for p in parts),
+        "seconds": max(p["end"] for p in parts) - min(p["start"] for p in parts),
+        "cpu": sum(p["cpu"] for p in parts),
+        "commit": sum(p["commit"] for p in parts),
+        "statements": sum(p["statements"] for p in parts),
+        "begin": sum(p["begin"] for p in parts),
+    }
+
+
 def _profile(n_cases: int, item, staff, applicants, top: int = 25) -> str:
     profiler = cProfile.Profile()
     profiler.enable()
@@ -197,7 +340,7 @@ def _profile(n_cases: int, item, staff, applicants, top: int = 25) -> str:
 
 def run(cases: int = 20_000, *, profile: bool = False, profile_cases: int = 300,
         var_dir: Path | None = None, database_url: str | None = None, save: bool = True,
-        checkpointer: bool = True, wal_autocheckpoint: int | None = None) -> dict:
+        checkpointer: bool = True, wal_autocheckpoint: int | None = None, processes: int = 1) -> dict:
     """Build the bench database, run ``cases`` full case lives, return (and save) the figures."""
     var_dir = Path(var_dir or ROOT / "var" / "bench-cases")
     _prepare_environment(var_dir, database_url)
@@ -229,15 +372,28 @@ def run(cases: int = 20_000, *, profile: bool = False, profile_cases: int = 300,
     wal_thread = start_checkpointer() if checkpointer else None
     wal = Path(connection.settings_dict["NAME"] + "-wal") if connection.vendor == "sqlite" else None
     t0, c0 = time.perf_counter(), time.process_time()
+    untimed_steps = 0  # the workers' warm-up cases
+    commits = sql = None
     try:
-        with _CommitTimer(connection) as commits:
-            steps = _run_cases(cases, item, staff, applicants)
-        elapsed = time.perf_counter() - t0
-        cpu = time.process_time() - c0
+        if processes == 1:
+            with _CommitTimer(connection) as commits, _SqliteTimer(connection) as sql:
+                steps = _run_cases(cases, item, staff, applicants)
+            elapsed = time.perf_counter() - t0
+            cpu = time.process_time() - c0
+            commit_seconds, statement_seconds, begin_seconds = commits.seconds, sql.statements, sql.begin
+        else:
+            combined = _run_processes(cases, processes, item)
+            steps, elapsed, untimed_steps = combined["steps"], combined["seconds"], combined["warm_steps"]
+            # The workers' CPU and this process's (its checkpointer thread).
+            cpu = combined["cpu"] + time.process_time() - c0
+            commit_seconds, statement_seconds, begin_seconds = (
+                combined["commit"], combined["statements"], combined["begin"])
         wal_bytes = wal.stat().st_size if wal is not None and wal.exists() else None
     finally:
         stop_checkpointer()  # before the WAL measurements below, which checkpoint themselves
     audit_rows = AuditEvent.objects.count() - audit_before
+    sqlite = connection.vendor == "sqlite"
+    sqlite_us = (statement_seconds + commit_seconds) / steps * 1e6
     result = {
         "name": "case_steps",
         "database": connection.vendor,
@@ -249,12 +405,23 @@ def run(cases: int = 20_000, *, profile: bool = False, profile_cases: int = 300,
         # other work (wall time then includes waiting for a core).
         "cpu_seconds": round(cpu, 3),
         "steps_per_cpu_second": round(steps / cpu, 1) if cpu else None,
+        # What every core of this machine busy with steps and nothing else would give.
+        "cores": os.cpu_count(),
+        "cpu_ceiling_steps_per_second": round(steps / cpu * (os.cpu_count() or 1)) if cpu else None,
         # Where a step's time goes: COMMIT (the disk: WAL write, amortised checkpoints and
         # their fsync) against everything else (Python, Django and the SQL statements).
+        "processes": processes,
         "us_per_step": round(elapsed / steps * 1e6),
-        "commit_us_per_step": round(commits.seconds / steps * 1e6),
-        "commit_max_ms": round(commits.slowest * 1e3, 1),
-        "commits_over_50ms": commits.slow,
+        "commit_us_per_step": round(commit_seconds / steps * 1e6),
+        "commit_max_ms": round(commits.slowest * 1e3, 1) if commits else None,
+        "commits_over_50ms": commits.slow if commits else None,
+        # SQLite's own time per step (see _SqliteTimer): statements inside the driver, BEGIN
+        # (the wait for the write lock when several processes run), and the ceiling one
+        # process would reach if everything else in a step cost nothing.
+        "statement_us_per_step": round(statement_seconds / steps * 1e6) if sqlite else None,
+        "begin_us_per_step": round(begin_seconds / steps * 1e6) if sqlite else None,
+        "sqlite_us_per_step": round(sqlite_us) if sqlite else None,
+        "sqlite_only_ceiling_steps_per_second": round(1e6 / sqlite_us) if sqlite and sqlite_us else None,
         # The background checkpointer (zhengwu.core.wal): whether it ran, how often it
         # checkpointed and how long that took on its own thread; the WAL file at the end.
         "checkpointer": wal_thread is not None,
@@ -266,7 +433,7 @@ def run(cases: int = 20_000, *, profile: bool = False, profile_cases: int = 300,
         "goal_steps_per_second": GOAL_STEPS_PER_SECOND,
         "goal_met": steps / elapsed >= GOAL_STEPS_PER_SECOND,
         "audit_rows": audit_rows,
-        "audit_rows_per_step": round(audit_rows / steps, 2),
+        "audit_rows_per_step": round(audit_rows / (steps + untimed_steps), 2),
         "case_events": CaseEvent.objects.count(),
         "clocks": Clock.objects.count(),
         "concluded": Case.objects.filter(status="concluded").count(),
@@ -286,6 +453,8 @@ def run(cases: int = 20_000, *, profile: bool = False, profile_cases: int = 300,
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="办件环节吞吐量基准 / case steps per second")
     parser.add_argument("--cases", type=int, default=20_000)
+    parser.add_argument("--processes", type=int, default=1,
+                        help="run the cases in this many processes at once, as several web workers would")
     parser.add_argument("--profile", action="store_true", help="cProfile a slice of cases afterwards")
     parser.add_argument("--profile-cases", type=int, default=300)
     parser.add_argument("--var-dir", type=Path, default=None)
@@ -296,13 +465,15 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if not 1 <= args.cases <= 1_000_000:
         parser.error("--cases must be between 1 and 1,000,000")
+    if not 1 <= args.processes <= 64 or args.processes > args.cases:
+        parser.error("--processes must be between 1 and 64, and no more than --cases")
     # Under bench/modules.py: DATABASE_URL names the PostgreSQL server, ZHENGWU_VAR_DIR the directory.
     url = os.environ.get("DATABASE_URL", "")
     database_url = url if url.startswith(("postgres://", "postgresql://")) else None
     var_dir = args.var_dir or (Path(os.environ["ZHENGWU_VAR_DIR"]) if os.environ.get("ZHENGWU_VAR_DIR") else None)
     result = run(args.cases, profile=args.profile, profile_cases=args.profile_cases, var_dir=var_dir,
                  database_url=database_url, checkpointer=not args.no_checkpointer,
-                 wal_autocheckpoint=args.wal_autocheckpoint)
+                 wal_autocheckpoint=args.wal_autocheckpoint, processes=args.processes)
     profile = result.pop("profile", None)
     print(json.dumps(result, ensure_ascii=False, indent=2))
     print(f"办件环节吞吐量 / case steps: {result['steps_per_second']:.0f} steps/s "
@@ -310,6 +481,18 @@ def main(argv=None) -> int:
     print(f"每步 / per step: {result['us_per_step']} µs,其中提交 / of which COMMIT {result['commit_us_per_step']} µs; "
           f"{result['queries']['queries_per_step']} 条 SQL / statements"
           + (f", WAL {result['wal_pages_per_step']} 页 / pages" if result.get("wal_pages_per_step") else ""))
+    if result["sqlite_us_per_step"] is not None:
+        print(f"SQLite 自身 / SQLite itself: 语句 / statements {result['statement_us_per_step']} µs + 提交 / COMMIT "
+              f"{result['commit_us_per_step']} µs = {result['sqlite_us_per_step']} µs 每步 / per step"
+              f"(BEGIN 等待写锁 / waiting for the write lock {result['begin_us_per_step']} µs);"
+              f"即使其余耗时为零,单进程上限 / one process's ceiling were the rest free: "
+              f"{result['sqlite_only_ceiling_steps_per_second']} steps/s")
+    if result["processes"] > 1:
+        print(f"{result['processes']} 个进程同时运行 / processes at once: 合计 / combined "
+              f"{result['steps_per_second']:.0f} steps/s")
+    print(f"CPU:每 CPU 秒 / per CPU second {result['steps_per_cpu_second']:.0f} 步 / steps;"
+          f"{result['cores']} 个核全部用于办件时的上限 / ceiling with all {result['cores']} cores on steps: "
+          f"{result['cpu_ceiling_steps_per_second']} steps/s")
     if result["checkpointer"]:
         print(f"后台 WAL 检查点 / background WAL checkpointer: {result['checkpoints']} 次 / checkpoints "
               f"({result['checkpoint_rewinds']} 次回卷 / rewinds), {result['checkpoint_seconds']} s; "

@@ -38,6 +38,12 @@ MODULES = (
     ModuleBench("cases", "办件环节吞吐量 / case steps per second (goal ≥ 1,000/s on SQLite)",
                 ("bench/bench_cases.py", "--cases", "20000"), ("bench/bench_cases.py", "--cases", "1000"),
                 "bench_cases-latest.json", on_postgres=True),
+    # The same case lives in two processes at once, as two web workers would: on SQLite
+    # they share one write lock, so this shows what a second worker adds.
+    ModuleBench("cases-workers", "办件环节吞吐量,两个进程 / case steps per second, two worker processes",
+                ("bench/bench_cases.py", "--cases", "20000", "--processes", "2"),
+                ("bench/bench_cases.py", "--cases", "1000", "--processes", "2"),
+                "bench_cases-latest.json"),
     ModuleBench("supervision", "电子监察巡检 / supervision sweep over 1,000,000 steps (goal ≤ 2 s on SQLite)",
                 ("bench/bench_supervision.py", "1000000"), ("bench/bench_supervision.py", "100000"),
                 "bench_supervision-latest.json", on_postgres=True),
