@@ -5,13 +5,37 @@ Every error is JSON ``{"code", "message", "details"}`` with a Chinese ``message`
 from an unknown route.
 """
 
+import datetime as dt
+
 from django.http import Http404
+from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 
 from zhengwu.core.api_auth import staff_auth
 from zhengwu.core.errors import DomainError
+
+
+class _LocalTimeEncoder(NinjaJSONEncoder):
+    """Times in Beijing time (``+08:00``), as the pages show them, not in UTC (``Z``).
+
+    The database hands back aware UTC datetimes; the conventions give every time the
+    project shows in Asia/Shanghai. Both forms name the same instant; this one reads
+    the same as the page beside it.
+    """
+
+    def default(self, o):
+        if isinstance(o, dt.datetime) and timezone.is_aware(o):
+            o = timezone.localtime(o)
+        return super().default(o)
+
+
+class _Renderer(JSONRenderer):
+    encoder_class = _LocalTimeEncoder
+
 
 # Deny by default: an operation that declares nothing is for verified staff only; open
 # ones say ``auth=public_auth`` (zhengwu.core.api_auth).
@@ -22,6 +46,7 @@ api = NinjaAPI(
     description="zhengwu 政务信息平台开放接口。所有错误返回 {code, message, details},message 为中文说明。",
     urls_namespace="api",
     docs_url="/docs",
+    renderer=_Renderer(),
 )
 
 _FIELD_NAMES = {

@@ -54,6 +54,10 @@ class _SessionAuth(APIKeyCookie):
         super().__init__(csrf=True)
 
     def _get_key(self, request):
+        if not request.user.is_authenticated:
+            # No session: say 401 "请先登录" before asking about a CSRF token that an
+            # anonymous caller could not have (ninja checks CSRF first, which gave 403).
+            return None
         try:
             return super()._get_key(request)
         except HttpError:

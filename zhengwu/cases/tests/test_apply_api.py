@@ -1,5 +1,7 @@
 """/api/v1/cases/: items open for application, multipart submit, my cases, public status."""
 
+from datetime import datetime
+
 import pytest
 from django.core.cache import cache
 
@@ -111,6 +113,12 @@ def test_api_mine_pages_only_my_cases(client, citizen, item, required, django_as
     assert first["count"] == 3 and len(first["items"]) == 2 and set(got) == mine
     assert first["items"][0]["status_label"] == STATUS_LABELS[RUNNING] and first["items"][0]["current_step"] == "受理"
     assert all(c["due_on"] for c in first["items"])
+    # Times in Beijing time, as the pages show them: the same instant as stored, "+08:00".
+    stored = Case.objects.get(receipt_no=first["items"][0]["receipt_no"]).submitted_at
+    shown = first["items"][0]["submitted_at"]
+    assert shown.endswith("+08:00")
+    # (JSON times carry milliseconds, as Django's encoder writes them.)
+    assert datetime.fromisoformat(shown) == stored.replace(microsecond=stored.microsecond // 1000 * 1000)
 
 
 def test_api_public_status_without_login_and_same_404_for_wrong_tail_or_unknown_number(client, citizen, item, required):

@@ -290,6 +290,17 @@ def test_api_session_post_without_csrf_token_is_refused_in_chinese(db):
     assert "安全校验失败" in response.json()["message"]
 
 
+def test_api_anonymous_post_is_asked_to_log_in_before_any_csrf_question(db):
+    # An anonymous caller has no session and so no CSRF token to send: the answer is
+    # 401 "请先登录", not a 403 about a token it could never have had.
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post("/api/t/staff")
+
+    assert response.status_code == 401
+    assert "请先登录" in response.json()["message"]
+
+
 def test_api_session_post_with_csrf_token_passes(db):
     client = Client(enforce_csrf_checks=True)
     login_verified(client, StaffFactory())
