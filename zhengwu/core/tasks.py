@@ -1,12 +1,14 @@
-"""Background work of the core app: the WAL checkpointer of the task worker.
+"""Background work of the core app: the WAL checkpointer and the rate-counter purge.
 
 ``run_huey`` imports every installed app's ``tasks`` module; the hooks below run only in
 the consumer (once per worker thread, hence the guard in ``start_checkpointer``), never in
 the web processes or the test runner.
 """
 
-from huey.contrib.djhuey import on_shutdown, on_startup
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, on_shutdown, on_startup
 
+from .ratelimit import ratelimit_purge
 from .wal import start_checkpointer, stop_checkpointer
 
 
@@ -20,3 +22,13 @@ def wal_checkpointer_start():
 @on_shutdown()
 def wal_checkpointer_stop():
     stop_checkpointer()
+
+
+# Purged here rather than inside ratelimit_hit: the hit sits on the request path of public
+# pages and stays one statement (on SQLite every write holds the database's one write
+# lock), and ended windows are never read again, so leaving them a few minutes only costs
+# rows. Should the worker be down, the table grows by one row per key and window and
+# shrinks at the first run after it is back.
+@db_periodic_task(crontab(minute="*/10"))
+def ratelimit_purge_task():
+    return ratelimit_purge()

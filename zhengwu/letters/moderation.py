@@ -10,8 +10,8 @@ Contract (participation imports these too):
 * ``rate_limit_check(*, key, limit, window_seconds)``: count one attempt under ``key``
   (e.g. ``"letters:user:42"``, ``"letters:ip:10.0.0.1"``) in a fixed window and raise
   ``ValidationFailed`` (code ``rate_limited``, Chinese message) once more than ``limit``
-  attempts fall in the window. Uses the Django cache (shared through Redis in the scale
-  deployment; per process in the embedded one, which then limits per worker).
+  attempts fall in the window. Counts in the database (``zhengwu.core.ratelimit``), which
+  every web worker shares; a per-process cache would have given each worker its own allowance.
 
 The word list is the ``SensitiveWord`` table (edited by the letters office and the
 system administrator through ``services``); each process keeps it for
@@ -20,13 +20,11 @@ system administrator through ``services``); each process keeps it for
 
 from __future__ import annotations
 
-import hashlib
 import time
 import unicodedata
 
-from django.core.cache import cache
-
 from zhengwu.core.errors import ValidationFailed
+from zhengwu.core.ratelimit import ratelimit_hit
 
 WORDS_CACHE_SECONDS = 30
 _words: tuple[float, list[tuple[str, str]]] | None = None
@@ -95,17 +93,7 @@ def rate_limit_check(*, key: str, limit: int, window_seconds: int) -> None:
     """Count one attempt under ``key``; raise ValidationFailed when the window holds more than ``limit``."""
     if not key or limit < 1 or window_seconds < 1:
         raise ValueError("rate_limit_check needs a key, a positive limit and a positive window")
-    # Fixed windows aligned on the clock: the key of the current window expires with it.
-    window = int(time.time() // window_seconds)
-    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
-    cache_key = f"zw:rl:{digest}:{window_seconds}:{window}"
-    cache.add(cache_key, 0, timeout=window_seconds + 5)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:
-        # Expired between add and incr: this attempt starts a fresh window.
-        cache.set(cache_key, 1, timeout=window_seconds + 5)
-        count = 1
+    count = ratelimit_hit(key=key, window_seconds=window_seconds)
     if count > limit:
         raise ValidationFailed(
             f"操作过于频繁:每 {_window_text(window_seconds)}最多 {limit} 次,请稍后再试",

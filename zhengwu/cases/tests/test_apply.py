@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 
 from zhengwu.accounts.tests.factories import CitizenFactory, StaffFactory, _resident_id
 from zhengwu.accounts.tests.mfa_helpers import login_verified
@@ -22,12 +23,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def uploads_and_clean_cache(settings, tmp_path):
+def uploads_in_tmp(settings, tmp_path):
+    # The status-query limit used to count in the cache, cleared here between tests; it
+    # now counts in database rows, which each test's rollback removes.
     settings.ZHENGWU_UPLOAD_ROOT = tmp_path / "uploads"
-    # The status-query limit counts in the shared cache; keep other tests' counts apart.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -307,11 +306,17 @@ def test_status_query_gives_the_same_404_for_a_wrong_tail_and_an_unknown_number(
     assert submitted.item.name not in wrong.content.decode()
 
 
+def _pin_now_inside_one_minute(monkeypatch):
+    # All queries inside one fixed window: run across a minute boundary, the count would
+    # restart and a query over the limit pass (a flake CI once hit). The window follows
+    # timezone.now(), so that is the clock to hold still.
+    pinned = timezone.now().replace(second=1, microsecond=0)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: pinned)
+
+
 def test_status_query_is_rate_limited_per_ip(client, citizen, submitted, settings, monkeypatch):
     settings.ZHENGWU_STATUS_QUERY_PER_MINUTE = 3
-    # All five queries inside one fixed window: run across a minute boundary, the count
-    # would restart and the fourth query pass (a flake CI once hit).
-    monkeypatch.setattr("zhengwu.cases.status_limit.time.time", lambda: 1_800_000_000.0)
+    _pin_now_inside_one_minute(monkeypatch)
     data = {"receipt_no": submitted.receipt_no, "id_tail": "0000"}
 
     statuses = [client.post(reverse("cases:status"), data).status_code for _ in range(3)]
@@ -321,6 +326,33 @@ def test_status_query_is_rate_limited_per_ip(client, citizen, submitted, setting
     assert statuses == [404, 404, 404]
     assert limited.status_code == 429 and "查询过于频繁" in limited.content.decode()
     assert other_ip.status_code == 200
+
+
+def test_status_query_limit_holds_across_worker_processes(client, citizen, submitted, settings, monkeypatch):
+    # Each gunicorn worker has its own LocMem cache; emptying the cache between queries is
+    # what a query landing on the other worker looked like to a cache-held counter.
+    settings.ZHENGWU_STATUS_QUERY_PER_MINUTE = 3
+    _pin_now_inside_one_minute(monkeypatch)
+    data = {"receipt_no": submitted.receipt_no, "id_tail": "0000"}
+
+    statuses = []
+    for _ in range(4):
+        statuses.append(client.post(reverse("cases:status"), data).status_code)
+        cache.clear()
+
+    assert statuses == [404, 404, 404, 429]
+
+
+def test_status_query_from_an_overlong_forwarded_address_is_counted_not_a_500(client, submitted, settings, monkeypatch):
+    settings.ZHENGWU_STATUS_QUERY_PER_MINUTE = 1
+    _pin_now_inside_one_minute(monkeypatch)
+    data = {"receipt_no": submitted.receipt_no, "id_tail": "0000"}
+    address = "1" * 5000
+
+    first = client.post(reverse("cases:status"), data, HTTP_X_REAL_IP=address)
+    second = client.post(reverse("cases:status"), data, HTTP_X_REAL_IP=address)
+
+    assert (first.status_code, second.status_code) == (404, 429)
 
 
 def test_my_case_page_shows_the_contact_phone_masked(client, citizen, item, materials):

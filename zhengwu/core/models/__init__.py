@@ -4,6 +4,7 @@ from .clock import Clock, ClockEvent
 from .content import ContentVersion
 from .calendar import CalendarDay, CalendarVersion, CalendarYear
 from .files import StoredFile
+from .ratelimit import RateCounter
 from .seal import SealCertificate
 from .site import SiteIdentity
 
@@ -14,6 +15,7 @@ __all__ = [
     "AuditPurge",
     "CalendarDay",
     "ContentVersion",
+    "RateCounter",
     "CalendarVersion",
     "CalendarYear",
     "Clock",

@@ -1,4 +1,6 @@
 import pytest
+from django.core.cache import cache
+from django.utils import timezone
 
 from zhengwu.core.errors import Conflict, ValidationFailed
 from zhengwu.letters import services
@@ -75,6 +77,20 @@ def test_rate_limit_refuses_above_the_limit_in_the_window():
         rate_limit_check(key="test:a", limit=3, window_seconds=60)
     assert exc.value.code == "rate_limited" and "1 分钟" in exc.value.message
     rate_limit_check(key="test:b", limit=3, window_seconds=60)  # another key is untouched
+
+
+def test_rate_limit_holds_across_worker_processes(monkeypatch):
+    # Each gunicorn worker has its own LocMem cache; emptying the cache between attempts is
+    # what an attempt landing on the other worker looked like to a cache-held counter.
+    pinned = timezone.now().replace(minute=0, second=1, microsecond=0)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: pinned)
+    for _ in range(2):
+        rate_limit_check(key="test:workers", limit=2, window_seconds=3600)
+        cache.clear()
+
+    with pytest.raises(ValidationFailed) as exc:
+        rate_limit_check(key="test:workers", limit=2, window_seconds=3600)
+    assert exc.value.code == "rate_limited" and "1 小时" in exc.value.message
 
 
 def test_submission_is_limited_per_user(citizen, staff, settings):
