@@ -88,9 +88,9 @@ def letters_office_unit():
 
 
 def hop_open(*, actor, letter: Letter, kind: str, unit, limit_days: int, warn_days: int, reason: str = "",
-             is_rehandling: bool = False) -> Hop:
-    """Create a hop at ``unit`` with its own clock started today."""
-    today = timezone.localdate()
+             is_rehandling: bool = False, start_on=None) -> Hop:
+    """Create a hop at ``unit`` with its own clock, counted from ``start_on`` (default: today)."""
+    today = start_on or timezone.localdate()
     now = timezone.now()
     hop = Hop(letter=letter, kind=kind, unit=unit, reason=reason, is_rehandling=is_rehandling,
               started_at=now, created_by=actor if getattr(actor, "pk", None) else None)

@@ -18,7 +18,7 @@ from zhengwu.org.roles import Role
 
 from .. import posts
 from ..hooks import letter_hooks_run_later
-from ..models import Hop, Letter, Reply, Satisfaction
+from ..models import Channel, Hop, Letter, Reply, Satisfaction
 from .common import (
     clean_text,
     event_add,
@@ -72,11 +72,13 @@ def _department(value):
     return unit
 
 
-def _open_handle_hop(*, actor, letter: Letter, unit, reason: str, is_rehandling: bool = False) -> Hop:
+def _open_handle_hop(*, actor, letter: Letter, unit, reason: str, is_rehandling: bool = False,
+                     start_on=None) -> Hop:
     policy = policy_for(letter.channel)
     hop = hop_open(
         actor=actor, letter=letter, kind=Hop.Kind.HANDLE, unit=unit, reason=reason,
         limit_days=policy.handle_days, warn_days=policy.warn_days, is_rehandling=is_rehandling,
+        start_on=start_on,
     )
     _notify(
         posts.unit_members(unit.pk, posts.DEPARTMENT_ROLES),
@@ -140,6 +142,19 @@ def _route_record(*, actor, letter: Letter, chosen, suggested_codes) -> None:
     )
 
 
+def _handling_starts_on(letter: Letter):
+    """The day a letter's first handling clock counts from: acceptance for a petition, else today.
+
+    《信访工作条例》 gives a petition its handling limit from the day it is accepted (受理),
+    so days spent between acceptance and the hand-over to a department count against it.
+    The mailboxes' limits are the county's own rules for the department's reply and run
+    from the hand-over. A transfer or a re-handling starts a new clock on its own day.
+    """
+    if letter.channel == Channel.PETITION and letter.accepted_at is not None:
+        return timezone.localdate(letter.accepted_at)
+    return None
+
+
 def letter_assign(*, actor, letter: Letter, department, reason="", co_departments=(), suggested_codes=None) -> Letter:
     """Hand a received letter to a department (acceptance implied), with optional co-departments (会办).
 
@@ -169,7 +184,8 @@ def letter_assign(*, actor, letter: Letter, department, reason="", co_department
         letter.status = Letter.Status.HANDLING
         letter.department = department
         letter.save(update_fields=["status", "accepted_at", "department", "updated_at"])
-        hop = _open_handle_hop(actor=actor, letter=letter, unit=department, reason=reason)
+        hop = _open_handle_hop(actor=actor, letter=letter, unit=department, reason=reason,
+                               start_on=_handling_starts_on(letter))
         policy = policy_for(letter.channel)
         for unit in co_units:
             hop_open(actor=actor, letter=letter, kind=Hop.Kind.JOINT, unit=unit, reason=reason,

@@ -194,6 +194,33 @@ def test_assign_starts_a_handling_hop_with_its_own_clock_and_notifies_the_depart
     assert not Message.objects.filter(recipient=staff["labour_handler"]).exists()
 
 
+def test_a_petitions_handling_limit_counts_from_acceptance_a_mailbox_letters_from_the_hand_over(citizen, staff, calendar_2026):
+    from zhengwu.core.workdays import add_working_days
+
+    # Both accepted on Mon 28 Sep and handed to the department two weeks later, Mon 12 Oct.
+    with at(moment(2026, 9, 24)):
+        petition = submit(citizen, channel="petition", category="labour")
+        mailbox = submit(citizen, title="小区门口路灯坏了一个月", body="城关镇幸福小区门口的路灯坏了一个多月,晚上出行很不方便,请尽快修理。")
+    with at(moment(2026, 9, 28)):
+        for letter in (petition, mailbox):
+            services.letter_accept(actor=staff["clerk"], letter=letter)
+    with at(moment(2026, 10, 12)):
+        for letter in (petition, mailbox):
+            assign(letter, staff)
+
+    petition_clock = petition.hops.get(kind=Hop.Kind.HANDLE).clock
+    mailbox_clock = mailbox.hops.get(kind=Hop.Kind.HANDLE).clock
+    # 《信访工作条例》: a petition's 60 days run from acceptance, so the fortnight before the
+    # hand-over (Sep 29, 30, Oct 8, 9, 10 make-up Saturday, 12: six working days) counts.
+    assert petition_clock.started_on == date(2026, 9, 28) and petition_clock.limit_days == 60
+    assert petition_clock.due_on == add_working_days(date(2026, 9, 28), 60).due
+    assert petition_clock.due_on < add_working_days(date(2026, 10, 12), 60).due
+    # The county head's mailbox: the department's 15 days run from the hand-over.
+    assert mailbox_clock.started_on == date(2026, 10, 12)
+    # Oct 13–16, 19–23, 26–30, Nov 2 → Nov 2.
+    assert mailbox_clock.due_on == date(2026, 11, 2)
+
+
 def test_consultation_has_five_working_days(citizen, staff, on_2026_09_24):
     letter = submit(citizen, channel="consultation", category="education")
     assign(letter, staff)
