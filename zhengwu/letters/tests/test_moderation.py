@@ -69,7 +69,11 @@ def test_only_the_letters_office_or_the_system_admin_edits_the_list(staff):
         services.sensitive_word_add(actor=staff["env_handler"], word="随便")
 
 
-def test_rate_limit_refuses_above_the_limit_in_the_window():
+def test_rate_limit_refuses_above_the_limit_in_the_window(monkeypatch):
+    # Inside one fixed window whatever the wall clock says (a minute boundary mid-test
+    # would start a fresh count).
+    pinned = timezone.now().replace(second=1, microsecond=0)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: pinned)
     for _ in range(3):
         rate_limit_check(key="test:a", limit=3, window_seconds=60)
 
