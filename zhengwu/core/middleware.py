@@ -1,14 +1,34 @@
+import ipaddress
 import logging
+from functools import lru_cache
 
+from django.conf import settings
 from django.core.exceptions import BadRequest
 
 from . import request_context
 
 
 def client_ip(request) -> str | None:
-    # Behind nginx the real address arrives in X-Real-IP (set by our nginx config, not
-    # by the client); directly exposed we trust only REMOTE_ADDR.
-    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR")
+    """The client's address: X-Real-IP when a trusted proxy sent the request, else the peer.
+
+    Behind nginx the real address arrives in X-Real-IP (set by our nginx config). The
+    header is believed only from ``ZHENGWU_TRUSTED_PROXIES``: from anyone else it is the
+    client's own claim, and per-IP limits and the audit trail would record what it chose.
+    """
+    remote = request.META.get("REMOTE_ADDR")
+    forwarded = (request.META.get("HTTP_X_REAL_IP") or "").strip()
+    if forwarded and _trusted(remote, tuple(settings.ZHENGWU_TRUSTED_PROXIES)):
+        return forwarded
+    return remote
+
+
+@lru_cache(maxsize=256)
+def _trusted(remote: str | None, proxies: tuple[str, ...]) -> bool:
+    try:
+        address = ipaddress.ip_address(remote or "")
+    except ValueError:
+        return False
+    return any(address in ipaddress.ip_network(p.strip(), strict=False) for p in proxies)
 
 
 class RequestContextMiddleware:
@@ -103,8 +123,9 @@ def _carries_nul(request) -> bool:
     if "\x00" in request.path or _any_nul(request.GET):
         return True
     content_type = request.META.get("CONTENT_TYPE", "")
-    # Only bodies that are cheap to read here: parsing a multipart body now would run
-    # before the upload views install their own upload handlers.
+    # Multipart forms (applications, letters, disclosure requests: they carry files) check
+    # their own text fields and say which field holds a control character on the form
+    # itself, keeping what was typed; a bare 400 page here would be the worse answer.
     if content_type.startswith("application/x-www-form-urlencoded"):
         return _any_nul(request.POST)
     if content_type.startswith("application/json"):

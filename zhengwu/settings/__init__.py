@@ -289,6 +289,29 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
+# Which peers may tell us the client's address in X-Real-IP: the reverse proxy (nginx on
+# this host by default; list the proxies' addresses or networks when it runs elsewhere).
+# Anyone else's X-Real-IP is ignored, or a client could pick the address that per-IP
+# limits, the login slow-down and the audit trail see.
+ZHENGWU_TRUSTED_PROXIES = env.list("ZHENGWU_TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
+
+
+def _check_proxies(values):
+    import ipaddress
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    for value in values:
+        try:
+            ipaddress.ip_network(value.strip(), strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"ZHENGWU_TRUSTED_PROXIES 中的“{value}”不是 IP 地址或网段(例如 10.0.0.5 或 10.0.0.0/24)"
+            ) from None
+
+
+_check_proxies(ZHENGWU_TRUSTED_PROXIES)
+
 # Production (ZHENGWU_PRODUCTION=true): behind nginx with TLS. Refuses to start when a
 # demo shortcut is still in place; passes `manage.py check --deploy` without warnings.
 ZHENGWU_PRODUCTION = env.bool("ZHENGWU_PRODUCTION", default=False)
