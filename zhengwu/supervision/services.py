@@ -57,6 +57,9 @@ MATERIAL_PURPOSE_PREFIX = "case_material:"
 CASE_CLOCK, STEP_CLOCK = "cases.case", "cases.step"
 ORDER_MAX_DAYS = 30
 SQLITE_CACHE_KIB = 256 * 1024
+# PostgreSQL advisory lock taken by a sweep for its transaction (any constant unique in
+# the project): "zhengwu sweep" in ASCII, folded into a bigint.
+SWEEP_LOCK_KEY = int.from_bytes(b"zwsweep", "big")
 ORDER_TEXT_MAX = 2000
 
 
@@ -365,6 +368,13 @@ def supervision_sweep(*, today: date | None = None, actor=None, full: bool = Fal
         tick = now_t
 
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # One sweep at a time: the periodic task and an operator's `supervision_sweep`
+            # may meet, and a second sweep's NOT EXISTS on the event faults cannot see the
+            # first's uncommitted rows (it would then fail on their unique index). On SQLite
+            # the transaction's IMMEDIATE write lock already runs them one after the other.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SWEEP_LOCK_KEY])
         last = SweepRun.objects.order_by("-pk").first()
         since = None if full or last is None or last.today > today else last
         high_clock, high_event, high_case_event = _max_id(Clock), _max_id(ClockEvent), _max_id(CaseEvent)

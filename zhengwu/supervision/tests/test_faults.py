@@ -139,3 +139,45 @@ def test_conclusion_with_every_required_material_is_no_fault(case, item, citizen
     _conclude(case, staff)
     supervision_sweep(today=date(2026, 9, 24))
     assert _faults(Fault.Rule.MISSING_MATERIALS) == []
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("today, new_faults", [
+    (date(2026, 9, 24), [0, 1]),  # no alert to raise: the two sweeps reach the event faults together
+    (date(2026, 10, 20), [0, 2]),  # the overdue step as well
+])
+def test_two_sweeps_at_once_record_each_fault_and_alert_once(case, staff, today, new_faults):
+    # The periodic task and an operator's `supervision_sweep` can meet. On PostgreSQL the
+    # second sweep's NOT EXISTS could not see the first's uncommitted event faults and
+    # failed on their unique index; the sweeps now take turns.
+    import threading
+
+    from django.db import connection
+
+    from zhengwu.supervision.models import Alert, SweepRun
+
+    act(case, staff["clerk"], "accept")
+    act(case, staff["reviewer"], "return", reason="退回")  # a return without a real reason
+    start, errors, results = threading.Barrier(2), [], []
+
+    def sweep():
+        try:
+            start.wait()
+            results.append(supervision_sweep(today=today))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    assert sorted(r.new_faults for r in results) == new_faults
+    assert Fault.objects.filter(rule=Fault.Rule.RETURN_WITHOUT_REASON).count() == 1
+    assert Fault.objects.filter(rule=Fault.Rule.OVERDUE_STEP).count() == new_faults[1] - 1
+    assert sum(r.new_red + r.new_yellow for r in results) == Alert.objects.count()
+    assert SweepRun.objects.count() == 2
