@@ -72,12 +72,15 @@ def test_approved_case_gets_a_sealed_notice_that_verifies_with_pyhanko_and_pdfsi
     assert AuditEvent.objects.filter(action="seal.sign").count() == 1
 
 
-def test_a_convenience_item_gets_a_conclusion_notice_title(item, citizen, staff, seal, on_2026_09_24, tmp_path):
+def test_a_convenience_item_gets_a_conclusion_notice_title(
+    item, citizen, staff, seal, on_2026_09_24, tmp_path, django_capture_on_commit_callbacks,
+):
     item.category = Category.CONVENIENCE
     item.save(update_fields=["category"])
-    case = concluded_case(item, citizen, staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        case = concluded_case(item, citizen, staff)
 
-    # Issued by the after-conclusion hook (the department holds a seal certificate).
+    # Issued after the conclusion commits (the department holds a seal certificate).
     from zhengwu.results.selectors import case_result_get
 
     path = tmp_path / "n.pdf"
@@ -143,13 +146,43 @@ def test_the_rating_page_links_the_sealed_result_for_the_applicant(client, appro
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
 
 
-def test_concluding_an_approval_issues_the_sealed_notice_automatically(item, citizen, staff, seal, on_2026_09_24):
+def test_concluding_an_approval_issues_the_sealed_notice_automatically(
+    item, citizen, staff, seal, on_2026_09_24, django_capture_on_commit_callbacks,
+):
     from zhengwu.results.selectors import case_result_get
 
-    case = concluded_case(item, citizen, staff)
+    with django_capture_on_commit_callbacks() as pending:
+        case = concluded_case(item, citizen, staff)
+        # Not inside the conclusion's transaction: signing would hold the write lock.
+        assert case_result_get(case=case) is None
+    for callback in pending:
+        callback()
 
     stored = case_result_get(case=case)
     assert stored is not None and stored.kind == "pdf"
+
+
+def test_a_notice_that_cannot_be_issued_leaves_the_conclusion_standing(
+    item, citizen, staff, seal, on_2026_09_24, django_capture_on_commit_callbacks, monkeypatch, caplog,
+):
+    from zhengwu.cases import engine
+    from zhengwu.results import services
+    from zhengwu.results.selectors import case_result_get
+
+    def broken(**kwargs):
+        raise OSError("磁盘已满")
+
+    monkeypatch.setattr(services, "case_result_issue", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        case = concluded_case(item, citizen, staff)
+
+    case.refresh_from_db()
+    assert case.status == engine.CONCLUDED
+    assert case_result_get(case=case) is None
+    assert "could not be issued" in caplog.text
+    # Issued again once the cause is gone.
+    monkeypatch.undo()
+    assert services.case_conclusion_finish(actor=None, case=case) is not None
 
 
 def test_concluding_without_a_seal_certificate_still_concludes(item, citizen, staff, on_2026_09_24, caplog):
