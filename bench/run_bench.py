@@ -256,6 +256,15 @@ def run_render_bench() -> dict:
     return importlib.import_module("bench.bench_render").run()
 
 
+def _figures(label: str, bench) -> dict:
+    """Run one in-process bench; a failure becomes its figures' ``error`` (the report is still worth saving)."""
+    log(label)
+    try:
+        return bench()
+    except Exception as exc:  # noqa: BLE001 - any failure is reported, the run goes on
+        return {"error": f"{type(exc).__name__}: {exc}"}
+
+
 # --- reporting -----------------------------------------------------------------------
 
 def evaluate(pages: list[dict]) -> None:
@@ -460,19 +469,9 @@ def main(argv: list[str] | None = None) -> int:
     # Both read var/bench/, which only the page test builds: with --skip-pages it may be
     # missing or left by an older checkout (a stale static manifest made the render a 500).
     if not args.skip_pages:
-        try:
-            log("add_working_days 吞吐量 / throughput (bench/bench_calendar.py)")
-            calendar = run_calendar_bench()
-        except Exception as exc:  # the report is still worth saving
-            calendar = {"error": f"{type(exc).__name__}: {exc}"}
-            ok = False
-
-        try:
-            log("未缓存时的页面渲染 / uncached render cost (bench/bench_render.py)")
-            render = run_render_bench()
-        except Exception as exc:  # the report is still worth saving
-            render = {"error": f"{type(exc).__name__}: {exc}"}
-            ok = False
+        calendar = _figures("add_working_days 吞吐量 / throughput (bench/bench_calendar.py)", run_calendar_bench)
+        render = _figures("未缓存时的页面渲染 / uncached render cost (bench/bench_render.py)", run_render_bench)
+        ok = ok and "error" not in calendar and "error" not in render
 
     modules = []
     if args.modules != "none":
