@@ -1,4 +1,5 @@
-"""Background work of the core app: the WAL checkpointer and the rate-counter purge.
+"""Background work of the core app: the WAL checkpointer, the rate-counter purge and
+SQLite's planner statistics.
 
 ``run_huey`` imports every installed app's ``tasks`` module; the hooks below run only in
 the consumer (once per worker thread, hence the guard in ``start_checkpointer``), never in
@@ -8,6 +9,7 @@ the web processes or the test runner.
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, on_shutdown, on_startup
 
+from .dbstats import sqlite_statistics_refresh
 from .ratelimit import ratelimit_purge
 from .wal import start_checkpointer, stop_checkpointer
 
@@ -32,3 +34,9 @@ def wal_checkpointer_stop():
 @db_periodic_task(crontab(minute="*/10"))
 def ratelimit_purge_task():
     return ratelimit_purge()
+
+
+# Nightly, when the county's offices are closed; a sampled ANALYZE takes milliseconds.
+@db_periodic_task(crontab(hour="3", minute="17"))
+def sqlite_statistics_task():
+    return sqlite_statistics_refresh()

@@ -129,6 +129,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+
+
+def _check_sqlite_version(version_info: tuple, version: str) -> None:
+    """Refuse an SQLite older than 3.35: the append-only writes and the rate counter use
+    ``RETURNING`` and ``ON CONFLICT … DO UPDATE``, and would fail on the first request."""
+    if tuple(version_info) < (3, 35, 0):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            f"SQLite 版本过低({version}):本平台需要 SQLite 3.35 或更高版本。"
+            "请升级操作系统的 SQLite,或改用 PostgreSQL(设置 DATABASE_URL)"
+        )
+
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    import sqlite3 as _sqlite3
+
+    _check_sqlite_version(_sqlite3.sqlite_version_info, _sqlite3.sqlite_version)
+
 # The task worker checkpoints the SQLite WAL on a background thread (zhengwu.core.wal).
 SQLITE_WAL_CHECKPOINTER = env.bool("ZHENGWU_WAL_CHECKPOINTER", default=True)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False

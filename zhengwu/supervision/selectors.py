@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.apps import apps
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Subquery
-from django.db.models.functions import TruncMonth
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models import Case as DbCase
+from django.utils import timezone
 
 from zhengwu.cases.models import Case
 from zhengwu.core.models import CalendarDay, Clock
@@ -174,35 +186,46 @@ def department_statistics(*, today: date) -> list[dict]:
     return sorted(rows.values(), key=lambda r: (r["name"], r["unit_id"]))
 
 
+def _month_starts(today: date, months: int) -> list[datetime]:
+    """Midnight, Beijing time, of the first day of each of the last ``months`` months
+    (today's month last) and of the month after: the buckets' half-open boundaries."""
+    index = today.year * 12 + today.month - 1 - (months - 1)  # months since year 0 of the first bucket
+    zone = timezone.get_current_timezone()
+    return [datetime((index + k) // 12, (index + k) % 12 + 1, 1, tzinfo=zone) for k in range(months + 1)]
+
+
+def _month_bucket(field: str, starts: list[datetime]) -> DbCase:
+    """The bucket (0 = oldest month) a timestamp falls in, from plain comparisons."""
+    return DbCase(
+        *(When(**{f"{field}__lt": hi}, then=Value(i)) for i, hi in enumerate(starts[1:])),
+        default=Value(None), output_field=IntegerField(),
+    )
+
+
 def county_trend(*, today: date, months: int = 12) -> list[dict]:
-    """County-wide per month: cases submitted, concluded and concluded on time."""
-    first = date(today.year, today.month, 1)
-    for _ in range(months - 1):
-        first = date(first.year - (first.month == 1), (first.month - 2) % 12 + 1, 1)
+    """County-wide per month (Beijing time): cases submitted, concluded and concluded on time.
+
+    Each month is a half-open range of stored timestamps and the bucket comes from plain
+    comparisons, so no per-row date function runs: on SQLite ``__date`` and ``TruncMonth``
+    call back into Python for every row (24 s over 1,000,000 cases).
+    """
+    starts = _month_starts(today, months)
+    out = [{"month": f"{lo:%Y-%m}", "submitted": 0, "concluded": 0, "on_time": 0} for lo in starts[:-1]]
     submitted = (
-        Case.objects.filter(submitted_at__date__gte=first).annotate(m=TruncMonth("submitted_at"))
-        .values("m").annotate(n=Count("pk")).order_by()
+        Case.objects.filter(submitted_at__gte=starts[0], submitted_at__lt=starts[-1])
+        .annotate(bucket=_month_bucket("submitted_at", starts)).values("bucket")
+        .annotate(n=Count("pk")).order_by()
     )
     concluded = (
-        Case.objects.filter(status=Case.Status.CONCLUDED, concluded_at__date__gte=first)
-        .annotate(m=TruncMonth("concluded_at")).values("m")
+        Case.objects.filter(status=Case.Status.CONCLUDED, concluded_at__gte=starts[0], concluded_at__lt=starts[-1])
+        .annotate(bucket=_month_bucket("concluded_at", starts)).values("bucket")
         .annotate(n=Count("pk"), on_time=Count("pk", filter=Q(clock__stopped_on__lte=F("clock__due_on")))).order_by()
     )
-    out: dict[str, dict] = {}
-    month = first
-    for _ in range(months):
-        key = f"{month:%Y-%m}"
-        out[key] = {"month": key, "submitted": 0, "concluded": 0, "on_time": 0}
-        month = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
     for r in submitted:
-        key = f"{r['m']:%Y-%m}"
-        if key in out:
-            out[key]["submitted"] = r["n"]
+        out[r["bucket"]]["submitted"] = r["n"]
     for r in concluded:
-        key = f"{r['m']:%Y-%m}"
-        if key in out:
-            out[key].update(concluded=r["n"], on_time=r["on_time"])
-    return list(out.values())
+        out[r["bucket"]].update(concluded=r["n"], on_time=r["on_time"])
+    return out
 
 
 def rating_summary() -> list[dict] | None:

@@ -1,6 +1,7 @@
 """Dashboards, alert pages and the API: numbers from a small fixture, access, query counts."""
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -11,6 +12,7 @@ from zhengwu.accounts.tests.timetravel import at
 from zhengwu.cases.models import Case
 from zhengwu.cases.services import case_act, case_submit
 from zhengwu.catalog.tests.factories import ItemFactory
+from zhengwu.core.models import Clock
 from zhengwu.org.models import Unit
 from zhengwu.org.tests.factories import UnitFactory
 from zhengwu.supervision.models import SupervisionOrder
@@ -62,6 +64,34 @@ def test_county_trend_counts_per_month(fixture_cases):
     trend = {t["month"]: t for t in county_trend(today=date(2026, 10, 20), months=2)}
     assert trend["2026-09"] == {"month": "2026-09", "submitted": 3, "concluded": 1, "on_time": 1}
     assert trend["2026-10"] == {"month": "2026-10", "submitted": 0, "concluded": 1, "on_time": 0}
+
+
+def test_county_trend_buckets_by_beijing_month_across_a_year_end(item, citizen, calendar_2026):
+    """Months are Beijing months: 00:00 on 1 Nov in Beijing is still 31 Oct in UTC."""
+    def case(submitted, concluded=None, stopped_on=None, due_on=None):
+        with at(moment(2026, 9, 24)):
+            made = case_submit(actor=citizen, item=item, applicant=citizen, channel="online")
+        Case.objects.filter(pk=made.pk).update(
+            submitted_at=submitted, concluded_at=concluded,
+            status=Case.Status.CONCLUDED if concluded else Case.Status.RUNNING,
+        )
+        if concluded:
+            Clock.objects.filter(pk=made.clock_id).update(state=Clock.State.STOPPED, stopped_on=stopped_on, due_on=due_on)
+
+    bj = lambda *a: datetime(*a, tzinfo=ZoneInfo("Asia/Shanghai"))
+    case(bj(2026, 10, 31, 23, 59, 59))  # October: before the window
+    case(bj(2026, 11, 1, 0, 0, 0))  # November (31 Oct 16:00 UTC)
+    case(bj(2026, 12, 31, 23, 30), concluded=bj(2027, 1, 1, 0, 10), stopped_on=date(2027, 1, 1), due_on=date(2027, 1, 4))
+    case(bj(2026, 9, 10), concluded=bj(2026, 12, 1, 8, 0), stopped_on=date(2026, 12, 1), due_on=date(2026, 11, 30))
+    case(bj(2027, 1, 5, 9, 0))
+
+    trend = county_trend(today=date(2027, 1, 5), months=3)
+
+    assert trend == [
+        {"month": "2026-11", "submitted": 1, "concluded": 0, "on_time": 0},
+        {"month": "2026-12", "submitted": 1, "concluded": 1, "on_time": 0},
+        {"month": "2027-01", "submitted": 1, "concluded": 1, "on_time": 1},
+    ]
 
 
 def test_dashboard_shows_the_numbers_and_feeds_the_chart_as_json(client, supervisor, fixture_cases):
