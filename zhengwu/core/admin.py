@@ -19,10 +19,13 @@ from zhengwu.core.models import AuditEvent, CalendarDay, CalendarYear, SiteIdent
 from zhengwu.core.workdays import (
     MAX_YEAR,
     MIN_YEAR,
+    PROVISIONAL_READING,
     calendar_coverage,
     calendar_day_set,
     calendar_import_year,
     calendar_missing_years,
+    calendar_provisional_years,
+    moved_clock_lines,
     parse_arrangement_text,
 )
 
@@ -36,7 +39,12 @@ EXAMPLE_TEXT = """# 每行一条:日期(或日期范围) 类型 名称;# 之后�
 
 
 def _calendar_context() -> dict:
-    return {"calendar_missing_years": calendar_missing_years(), "calendar_coverage": calendar_coverage()}
+    return {
+        "calendar_missing_years": calendar_missing_years(),
+        "calendar_provisional_years": calendar_provisional_years(),
+        "calendar_provisional_reading": PROVISIONAL_READING,
+        "calendar_coverage": calendar_coverage(),
+    }
 
 
 class CalendarImportForm(forms.Form):
@@ -114,7 +122,7 @@ class CalendarYearAdmin(admin.ModelAdmin):
             data = form.cleaned_data
             try:
                 parsed = parse_arrangement_text(data["arrangement_text"], year=data["year"])
-                calendar_import_year(
+                result = calendar_import_year(
                     actor=request.user,
                     year=data["year"],
                     holidays=parsed.holidays,
@@ -131,6 +139,14 @@ class CalendarYearAdmin(admin.ModelAdmin):
                     f"已导入 {data['year']} 年节假日安排:假日 {len(parsed.holidays)} 天,"
                     f"调休上班 {len(parsed.makeup_workdays)} 天。",
                 )
+                if result.moved_clocks:
+                    messages.warning(
+                        request,
+                        f"{len(result.moved_clocks)} 个在办时限的到期日随之变动(已重新计算):"
+                        + ";".join(moved_clock_lines(result.moved_clocks, limit=20)),
+                    )
+                else:
+                    messages.info(request, "没有在办时限的到期日因此变动。")
                 return redirect(reverse("admin:core_calendaryear_changelist"))
         context = {
             **self.admin_site.each_context(request),

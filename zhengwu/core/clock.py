@@ -24,9 +24,11 @@ Definitions, all in working days of the loaded calendar (``zhengwu.core.workdays
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Q
 
 from zhengwu.core.audit import audit_record
 from zhengwu.core.errors import Conflict, ValidationFailed
@@ -271,3 +273,96 @@ def clock_colour(clock: Clock, today: date) -> str:
 def clock_remaining_days(clock: Clock, today: date) -> int:
     """Working days left after ``today`` up to the due date (negative when overdue)."""
     return working_days_between(today, clock.due_on).days
+
+
+@dataclass(frozen=True)
+class MovedClock:
+    """An open clock whose dates a calendar change moved (reported to the admin)."""
+
+    clock_id: int
+    owner_type: str
+    owner_id: str
+    old_due: date
+    new_due: date
+
+
+def _replay(clock: Clock, events: list[ClockEvent]):
+    """Recompute a clock's dates from its own history under the calendar as it is now.
+
+    The history holds every input (start day and limit, suspension and resume days,
+    extensions), so replaying it is the same arithmetic the services did, only against
+    the new calendar. Returns (due_on, warn_on, suspended_days, calendar_complete) or
+    None for a clock without a start event.
+    """
+    due = warn = suspended_on = None
+    suspended_days = 0
+    complete = True
+    for event in events:
+        kind = event.kind
+        if kind == ClockEvent.Kind.START:
+            d = add_working_days(event.on_date, event.days)
+            w = add_working_days(event.on_date, max(event.days - clock.warn_days, 0))
+            due, warn, complete = d.due, w.due, d.calendar_complete and w.calendar_complete
+        elif due is None:
+            continue
+        elif kind == ClockEvent.Kind.SUSPEND:
+            suspended_on = event.on_date
+        elif kind == ClockEvent.Kind.RESUME and suspended_on is not None:
+            stopped = working_days_between(suspended_on, event.on_date)
+            d, w = add_working_days(due, stopped.days), add_working_days(warn, stopped.days)
+            due, warn = d.due, w.due
+            suspended_days += stopped.days
+            complete = complete and stopped.calendar_complete and d.calendar_complete and w.calendar_complete
+            suspended_on = None
+        elif kind == ClockEvent.Kind.EXTEND:
+            d, w = add_working_days(due, event.days), add_working_days(warn, event.days)
+            due, warn = d.due, w.due
+            complete = complete and d.calendar_complete and w.calendar_complete
+    if due is None:
+        return None
+    return due, warn, suspended_days, complete
+
+
+def clock_recompute_for_calendar(*, actor, since: date, reason: str, chunk: int = 1000) -> list[MovedClock]:
+    """Replay every open clock that a calendar change from ``since`` on can move.
+
+    Called by the calendar services inside their transaction, after the new days are
+    written: an official arrangement replacing a provisional year, an admin's import
+    or a one-day correction. Each moved clock gets a ``calendar`` ClockEvent saying why;
+    the caller's audit row lists them. Clocks due before ``since`` and not suspended
+    cannot move (every date they depend on is earlier), so they are not read.
+    """
+    moved: list[MovedClock] = []
+    candidates = (
+        Clock.objects.exclude(state=Clock.State.STOPPED)
+        .filter(Q(due_on__gte=since) | Q(warn_on__gte=since) | Q(state=Clock.State.SUSPENDED))
+        .order_by("pk")
+    )
+    last_pk = 0
+    while True:
+        clocks = list(candidates.filter(pk__gt=last_pk)[:chunk])
+        if not clocks:
+            break
+        last_pk = clocks[-1].pk
+        history: dict[int, list[ClockEvent]] = {}
+        for event in ClockEvent.objects.filter(clock_id__in=[c.pk for c in clocks]).order_by("clock_id", "id"):
+            history.setdefault(event.clock_id, []).append(event)
+        for clock in clocks:
+            replayed = _replay(clock, history.get(clock.pk, []))
+            if replayed is None:
+                continue
+            due, warn, suspended_days, complete = replayed
+            if (due, warn, suspended_days, complete) == (
+                clock.due_on, clock.warn_on, clock.suspended_days, clock.calendar_complete
+            ):
+                continue
+            old_due = clock.due_on
+            update_rows(Clock, where={"id": clock.pk}, values={
+                "due_on": due, "warn_on": warn, "suspended_days": suspended_days, "calendar_complete": complete,
+            })
+            clock.due_on = due
+            if due != old_due:
+                _event(clock, actor=actor, kind=ClockEvent.Kind.CALENDAR, on=since,
+                       reason=f"{reason}:到期日 {old_due.isoformat()} → {due.isoformat()}"[:300])
+                moved.append(MovedClock(clock.pk, clock.owner_type, clock.owner_id, old_due, due))
+    return moved

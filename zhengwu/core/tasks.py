@@ -1,17 +1,19 @@
-"""Background work of the core app: the WAL checkpointer, the rate-counter purge and
-SQLite's planner statistics.
+"""Background work of the core app: the WAL checkpointer, the rate-counter purge,
+SQLite's planner statistics and the provisional calendar of unpublished years.
 
 ``run_huey`` imports every installed app's ``tasks`` module; the hooks below run only in
 the consumer (once per worker thread, hence the guard in ``start_checkpointer``), never in
 the web processes or the test runner.
 """
 
+from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, on_shutdown, on_startup
 
 from .dbstats import sqlite_statistics_refresh
 from .ratelimit import ratelimit_purge
 from .wal import start_checkpointer, stop_checkpointer
+from .workdays import PROVISIONAL_YEARS_AHEAD, calendar_fill_provisional
 
 
 @on_startup()
@@ -40,3 +42,11 @@ def ratelimit_purge_task():
 @db_periodic_task(crontab(hour="3", minute="17"))
 def sqlite_statistics_task():
     return sqlite_statistics_refresh()
+
+
+# Nightly: keep the calendar running two years ahead on the statutory holiday rules, so
+# a clock started in December never counts 元旦 as a working day while the State
+# Council's notice for next year is still out. Idempotent; official years are untouched.
+@db_periodic_task(crontab(hour="2", minute="41"))
+def calendar_provisional_task():
+    return calendar_fill_provisional(actor=None, through_year=timezone.localdate().year + PROVISIONAL_YEARS_AHEAD)

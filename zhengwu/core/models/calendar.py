@@ -12,6 +12,9 @@ class CalendarYear(models.Model):
         PACKAGE = "chinesecalendar", "chinesecalendar 数据包"
         FILE = "file", "文件导入"
         FORM = "form", "管理员录入"
+        # Derived from the national holiday rules until the State Council's notice is
+        # imported (zhengwu.core.workdays.statutory); never an official arrangement.
+        PROVISIONAL = "provisional", "按法定节假日规则推算(暂定)"
 
     year = models.PositiveSmallIntegerField("年份", primary_key=True)
     source = models.CharField("来源", max_length=32, choices=Source.choices)

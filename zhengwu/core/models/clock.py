@@ -35,8 +35,9 @@ class Clock(Accountable):
     stopped_on = models.DateField("停止日", null=True, blank=True)
     suspended_days = models.PositiveIntegerField("累计暂停(工作日)", default=0)
     extended_days = models.PositiveIntegerField("累计延长(工作日)", default=0)
-    # False once any computation of this clock touched a year with no loaded holiday
-    # arrangement: its dates are then a Monday-to-Friday guess and the UI says so.
+    # False once any computation of this clock touched a year with no official holiday
+    # arrangement: its dates then come from the statutory holiday rules (a provisional
+    # year) or, beyond those, Monday to Friday, and the UI says they are an estimate.
     calendar_complete = models.BooleanField("日历完整", default=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
@@ -73,6 +74,9 @@ class ClockEvent(models.Model):
         RESUME = "resume", "恢复计时"
         EXTEND = "extend", "延长时限"
         STOP = "stop", "停止计时"
+        # The calendar changed under a running clock (an official holiday arrangement
+        # replaced a provisional year): the dates were replayed, nothing else changed.
+        CALENDAR = "calendar", "日历调整"
 
     clock = models.ForeignKey(Clock, on_delete=models.CASCADE, related_name="events", verbose_name="时限")
     kind = models.CharField("类型", max_length=16, choices=Kind.choices)

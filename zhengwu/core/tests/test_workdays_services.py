@@ -116,7 +116,7 @@ def test_seed_refuses_a_year_that_leaves_a_hole(calendar_2025_2026):
 def test_importing_2027_from_text_clears_the_flag_and_honours_make_up_days(calendar_2025_2026):
     assert add_working_days(D(2026, 12, 31), 1) == (D(2027, 1, 1), False)
 
-    year = _import_2027()
+    year = _import_2027().calendar_year
 
     assert (year.year, year.source, year.notice) == (2027, "file", "测试通知")
     # New Year's Day 2027 is Friday; with the arrangement, Monday 01-04 is day 1.
@@ -264,7 +264,16 @@ def test_calendar_seed_command_prints_summary_and_missing_year(capsys):
     call_command("calendar_seed", "--years", "2025", "2026")
     out = capsys.readouterr().out
     assert "已从数据包载入 2 个年度:2025–2026 年" in out
+    assert CalendarYear.objects.filter(source="chinesecalendar").count() == 2
+    # The years after the run are estimated from the statutory rules, never left blank.
+    assert CalendarYear.objects.exclude(source="chinesecalendar").filter(source="provisional").count() >= 1
+
+
+def test_calendar_seed_command_without_estimates_leaves_later_years_missing(capsys):
+    call_command("calendar_seed", "--years", "2025", "2026", "--no-provisional")
+    out = capsys.readouterr().out
     assert CalendarYear.objects.count() == 2
+    assert "尚未载入" in out and "按周一至周五计算" in out
 
 
 def test_calendar_import_command_loads_a_file(calendar_2025_2026, tmp_path, capsys):

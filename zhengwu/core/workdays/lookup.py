@@ -12,7 +12,9 @@ Every question then reduces to one cumulative count ``_cum(o)`` = working days f
 fixed origin up to and including ordinal ``o`` and its inverse. Outside the loaded years
 the count continues with the plain Monday-to-Friday rule in closed form, and the result
 is flagged ``calendar_complete=False`` with a WARNING log line, because a silent weekday
-guess would miss that year's holidays.
+guess would miss that year's holidays. Years loaded *provisionally* (the statutory
+holidays, before the State Council's notice) are counted from their rows but flagged
+the same way: their dates are an estimate until the notice is imported.
 
 Cache invalidation: the process that changes the calendar marks its copy stale at once
 (and again on commit); other processes re-read one token row
@@ -82,6 +84,8 @@ class _Table:
     cum: array  # cumulative workday count per date, offset from `first`
     workdays: array  # ordinals of the working days, ascending
     base: int  # _weekdays_upto(first - 1): the count carried into the table
+    provisional: frozenset = frozenset()  # years estimated from the statutory rules
+    provisional_from: int = 0  # ordinal of 1 January of the first provisional year (0: none)
 
     @property
     def empty(self) -> bool:
@@ -111,9 +115,13 @@ class _Table:
         return (o - 1) % 7 < 5
 
     def missing_years(self, y0: int, y1: int) -> list[int]:
+        """Years in [y0, y1] without an official arrangement (absent or provisional)."""
         if self.empty:
             return list(range(y0, y1 + 1))
-        return [y for y in range(y0, y1 + 1) if y < self.first_year or y > self.last_year]
+        return [
+            y for y in range(y0, y1 + 1)
+            if y < self.first_year or y > self.last_year or y in self.provisional
+        ]
 
 
 class _Cache:
@@ -135,7 +143,8 @@ def _recheck_seconds() -> float:
 def _load(token: str) -> _Table:
     from zhengwu.core.models import CalendarDay, CalendarYear
 
-    years = list(CalendarYear.objects.order_by("year").values_list("year", flat=True))
+    years = list(CalendarYear.objects.order_by("year").values_list("year", "source"))
+    provisional = frozenset(y for y, source in years if source == CalendarYear.Source.PROVISIONAL)
     rows = list(
         CalendarDay.objects.order_by("date").values_list("date", "is_workday", "workday_ordinal")
     )
@@ -158,6 +167,8 @@ def _load(token: str) -> _Table:
         cum=cum,
         workdays=workdays,
         base=_weekdays_upto(first - 1),
+        provisional=provisional,
+        provisional_from=date(min(provisional), 1, 1).toordinal() if provisional else 0,
     )
 
 
@@ -209,7 +220,8 @@ def mark_calendar_changed() -> None:
 
 def _flag(table: _Table, a: int, b: int) -> bool:
     lo, hi = (a, b) if a <= b else (b, a)
-    if table.first <= lo and hi <= table.last:  # the common case: no dates built
+    # The common case: inside the loaded run and before any provisional year.
+    if table.first <= lo and hi <= table.last and (not table.provisional_from or hi < table.provisional_from):
         return True
     missing = table.missing_years(date.fromordinal(lo).year, date.fromordinal(hi).year)
     if missing:
@@ -218,12 +230,25 @@ def _flag(table: _Table, a: int, b: int) -> bool:
         if now - _warned_at.get(key, float("-inf")) < WARN_INTERVAL_SECONDS:
             return False
         _warned_at[key] = now
-        logger.warning(
-            "工作日计算涉及未载入节假日安排的年份: %s(已按周一至周五计算,结果可能不准确)",
-            ", ".join(str(y) for y in missing),
-        )
+        estimated = [y for y in missing if y in table.provisional]
+        guessed = [y for y in missing if y not in table.provisional]
+        if estimated:
+            logger.warning(
+                "工作日计算涉及尚未公布节假日安排的年份: %s(已按法定节假日规则暂定推算,不含调休,结果为预计)",
+                ", ".join(str(y) for y in estimated),
+            )
+        if guessed:
+            logger.warning(
+                "工作日计算涉及未载入节假日安排的年份: %s(已按周一至周五计算,结果可能不准确)",
+                ", ".join(str(y) for y in guessed),
+            )
         return False
     return True
+
+
+def calendar_provisional_years() -> list[int]:
+    """Years loaded from the statutory rules only (their dates are estimates)."""
+    return sorted(_table().provisional)
 
 
 def is_workday(d: date) -> bool:

@@ -9,6 +9,10 @@ Rules kept here:
   overwritten by the package seed unless forced: the admin's data is the newer word.
 * After any change every ordinal is recomputed in one pass and the in-process cache
   is marked stale, so the next deadline uses the new calendar.
+* Years after the loaded run may be filled *provisionally* from the statutory holiday
+  rules (``statutory.py``) until the State Council's notice is out. Any later change
+  (the notice imported, a package seed, a corrected day) replays the open clocks it can
+  move and reports those whose due date moved.
 """
 
 from __future__ import annotations
@@ -24,13 +28,18 @@ from django.db import transaction
 from django.db.models import F
 
 from zhengwu.core.audit import audit_record
+from zhengwu.core.clock import MovedClock, clock_recompute_for_calendar
 from zhengwu.core.errors import ValidationFailed
 from zhengwu.core.models import CalendarDay, CalendarVersion, CalendarYear
 
 from .lookup import mark_calendar_changed
+from .statutory import statutory_holidays
 
 MIN_YEAR = 1900
 MAX_YEAR = 2199
+# How far past the current year the statutory estimate reaches (calendar_seed and the
+# nightly task): a letter's 60 + 30 working days started in December end the next year.
+PROVISIONAL_YEARS_AHEAD = 2
 BATCH_SIZE = 500
 MAX_RUN_UPDATES = 64
 
@@ -48,6 +57,39 @@ def package_years() -> list[int]:
 class SeedResult:
     loaded: list[int] = field(default_factory=list)
     skipped: list[int] = field(default_factory=list)  # kept because an admin loaded them
+    moved_clocks: list[MovedClock] = field(default_factory=list)
+
+
+@dataclass
+class YearImport:
+    calendar_year: CalendarYear
+    replaced_source: str  # "" when the year was not loaded before
+    moved_clocks: list[MovedClock] = field(default_factory=list)
+
+
+# The audit row names at most this many moved clocks; the count is always complete.
+AUDIT_MOVED_LIMIT = 200
+
+
+def moved_clock_lines(moved: list[MovedClock], *, limit: int = 50) -> list[str]:
+    """Chinese report lines for an admin: which open clocks a calendar change moved."""
+    lines = [
+        f"{m.owner_type}#{m.owner_id}:到期日 {m.old_due.isoformat()} → {m.new_due.isoformat()}"
+        for m in moved[:limit]
+    ]
+    if len(moved) > limit:
+        lines.append(f"……另有 {len(moved) - limit} 个(完整清单见审计记录)")
+    return lines
+
+
+def _moved_details(moved: list[MovedClock]) -> dict:
+    return {
+        "moved_clocks": len(moved),
+        "moved": [
+            {"owner": f"{m.owner_type}#{m.owner_id}", "from": m.old_due.isoformat(), "to": m.new_due.isoformat()}
+            for m in moved[:AUDIT_MOVED_LIMIT]
+        ],
+    }
 
 
 def _days_of(year: int) -> Iterable[date]:
@@ -178,6 +220,10 @@ def calendar_seed_from_package(*, actor, years: Iterable[int] | None = None, for
         admin_years = set(
             CalendarYear.objects.filter(year__in=wanted, source__in=_ADMIN_SOURCES).values_list("year", flat=True)
         )
+        provisional = set(
+            CalendarYear.objects.filter(year__in=wanted, source=CalendarYear.Source.PROVISIONAL)
+            .values_list("year", flat=True)
+        )
         to_load = [y for y in wanted if force or y not in admin_years]
         result.skipped = [y for y in wanted if y not in to_load]
         if to_load:
@@ -188,12 +234,21 @@ def calendar_seed_from_package(*, actor, years: Iterable[int] | None = None, for
         changed = _recompute_ordinals() if to_load else 0
         if to_load:
             _bump_version()
+        replaced = sorted(provisional & set(to_load))
+        if replaced:
+            # A newer package brought the notice for a year we had only estimated.
+            result.moved_clocks = clock_recompute_for_calendar(
+                actor=actor, since=date(replaced[0], 1, 1), reason=f"{replaced[0]}年节假日安排正式载入"
+            )
         audit_record(
             actor=actor,
             action="core.calendar.seed",
             object_type="core.calendaryear",
             object_id=f"{to_load[0]}-{to_load[-1]}" if to_load else "",
-            details={"loaded": to_load, "skipped": result.skipped, "forced": force, "ordinals_changed": changed},
+            details={
+                "loaded": to_load, "skipped": result.skipped, "forced": force, "ordinals_changed": changed,
+                "replaced_provisional": replaced, **_moved_details(result.moved_clocks),
+            },
         )
     return result
 
@@ -206,12 +261,14 @@ def calendar_import_year(
     makeup_workdays: list[tuple[date, str]],
     notice: str = "",
     source: str = CalendarYear.Source.FILE,
-) -> CalendarYear:
+) -> YearImport:
     """Build one whole year from a State Council arrangement, replacing what was loaded.
 
     Weekends rest, listed holidays rest (a listed holiday on a weekend is fine), listed
     make-up days work and must fall on a weekend. Refuses dates outside the year, a
-    date in both lists, and a year not adjacent to the loaded run.
+    date in both lists, and a year not adjacent to the loaded run. Open clocks are
+    replayed on the new days; the result lists those whose due date moved (typically
+    clocks that ran on the provisional estimate of this year).
     """
     _check_year(year)
     if source not in _ADMIN_SOURCES:
@@ -258,6 +315,9 @@ def calendar_import_year(
         _replace_year(year, rows, source=source, notice=notice)
         changed = _recompute_ordinals()
         _bump_version()
+        moved = clock_recompute_for_calendar(
+            actor=actor, since=date(year, 1, 1), reason=f"导入{year}年节假日安排{notice and f'({notice})'}"
+        )
         audit_record(
             actor=actor,
             action="core.calendar.import_year",
@@ -270,9 +330,10 @@ def calendar_import_year(
                 "makeup_workdays": len(work),
                 "replaced_source": previous or "",
                 "ordinals_changed": changed,
+                **_moved_details(moved),
             },
         )
-    return CalendarYear.objects.get(year=year)
+    return YearImport(CalendarYear.objects.get(year=year), previous or "", moved)
 
 
 def calendar_day_set(*, actor, date: date, is_workday: bool, note: str = "") -> CalendarDay:
@@ -305,6 +366,7 @@ def calendar_day_set(*, actor, date: date, is_workday: bool, note: str = "") -> 
         year.save()
         changed = _recompute_ordinals()
         _bump_version()
+        moved = clock_recompute_for_calendar(actor=actor, since=date, reason=f"修改日历 {date.isoformat()}")
         audit_record(
             actor=actor,
             action="core.calendar.day_set",
@@ -314,7 +376,57 @@ def calendar_day_set(*, actor, date: date, is_workday: bool, note: str = "") -> 
                 "before": before,
                 "after": {"kind": kind, "is_workday": bool(is_workday), "note": note},
                 "ordinals_changed": changed,
+                **_moved_details(moved),
             },
         )
     day.refresh_from_db()
     return day
+
+
+def _provisional_rows(year: int) -> list[CalendarDay]:
+    rest = dict(statutory_holidays(year))
+    rows = []
+    for day in _days_of(year):
+        if day in rest:
+            rows.append(CalendarDay(date=day, kind=CalendarDay.Kind.HOLIDAY, is_workday=False, note=rest[day]))
+        elif day.weekday() >= 5:
+            rows.append(CalendarDay(date=day, kind=CalendarDay.Kind.WEEKEND, is_workday=False, note=""))
+        else:
+            rows.append(CalendarDay(date=day, kind=CalendarDay.Kind.WORKDAY, is_workday=True, note=""))
+    return rows
+
+
+def calendar_fill_provisional(*, actor, through_year: int) -> list[int]:
+    """Estimate every year after the loaded run up to ``through_year`` from the statutory rules.
+
+    Idempotent: years already loaded (officially or provisionally) are left alone, so
+    the nightly task and ``calendar_seed`` may both call it. Nothing is loaded before
+    an official year exists: an estimate must continue a real calendar, not replace one.
+    """
+    _check_year(through_year)
+    with transaction.atomic():
+        loaded = sorted(CalendarYear.objects.values_list("year", flat=True))
+        if not loaded:
+            raise ValidationFailed("尚未载入任何年度的节假日安排,不能推算后续年度;请先运行 calendar_seed。",
+                                   code="calendar_empty")
+        years = list(range(loaded[-1] + 1, through_year + 1))
+        if not years:
+            return []
+        for year in years:
+            _replace_year(year, _provisional_rows(year), source=CalendarYear.Source.PROVISIONAL,
+                          notice="")
+        changed = _recompute_ordinals()
+        _bump_version()
+        # Clocks that ran into these years on the Monday-to-Friday guess now see the
+        # statutory holidays: replay them so the stored dates and the calendar agree.
+        moved = clock_recompute_for_calendar(
+            actor=actor, since=date(years[0], 1, 1), reason=f"按法定节假日规则推算{years[0]}年起的日历"
+        )
+        audit_record(
+            actor=actor,
+            action="core.calendar.provisional",
+            object_type="core.calendaryear",
+            object_id=f"{years[0]}-{years[-1]}",
+            details={"years": years, "ordinals_changed": changed, **_moved_details(moved)},
+        )
+    return years

@@ -322,7 +322,7 @@ def test_office_warns_about_missing_calendar_years(client, staff_user, monkeypat
 
     html = _text(client.get(reverse("portal:office")))
 
-    assert "2027年节假日安排尚未载入,涉及该年度的时限计算已标记为不完整,请系统管理员导入" in html
+    assert "2027年国务院节假日安排尚未载入,涉及该年度的时限暂按法定节假日规则推算(预计,不含调休)" in html
 
 
 def test_header_links_office_only_for_staff(client, staff_user, citizen_user):

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from zhengwu.core.errors import DomainError
-from zhengwu.core.workdays import calendar_import_year, parse_arrangement_text
+from zhengwu.core.workdays import calendar_import_year, moved_clock_lines, parse_arrangement_text
 
 
 class Command(BaseCommand):
@@ -24,7 +24,7 @@ class Command(BaseCommand):
             raise CommandError("文件不是 UTF-8 编码的文本,请转换后重试") from exc
         try:
             parsed = parse_arrangement_text(text, year=year)
-            calendar_import_year(
+            result = calendar_import_year(
                 actor=None, year=year, holidays=parsed.holidays, makeup_workdays=parsed.makeup_workdays,
                 notice=notice, source="file",
             )
@@ -34,3 +34,11 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"已导入 {year} 年节假日安排:假日 {len(parsed.holidays)} 天,调休上班 {len(parsed.makeup_workdays)} 天。"
         ))
+        if result.moved_clocks:
+            self.stdout.write(self.style.WARNING(
+                f"以下 {len(result.moved_clocks)} 个在办时限的到期日随之变动(已重新计算):"
+            ))
+            for line in moved_clock_lines(result.moved_clocks):
+                self.stdout.write(f"  {line}")
+        else:
+            self.stdout.write("没有在办时限的到期日因此变动。")
