@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "zhengwu.webstats",
     "zhengwu.sitegroup",
     "zhengwu.portal",
+    "zhengwu.operations",
     "zhengwu.demo",
 ]
 
@@ -256,6 +257,11 @@ ZHENGWU_SEAL_KEY_PASSPHRASE = env("ZHENGWU_SEAL_KEY_PASSPHRASE", default="")
 
 # Uploads: kept outside STATIC_ROOT/MEDIA_ROOT and served only through the checked view
 # (zhengwu.core.uploads). Limits are per file and per request.
+# Backups (zhengwu.operations): nightly at 01:23 by the task consumer, the newest N kept.
+ZHENGWU_BACKUP_DIR = Path(env("ZHENGWU_BACKUP_DIR", default=str(VAR_DIR / "backups")))
+ZHENGWU_BACKUP_KEEP = env.int("ZHENGWU_BACKUP_KEEP", default=7)
+ZHENGWU_BACKUP_NIGHTLY = env.bool("ZHENGWU_BACKUP_NIGHTLY", default=True)
+
 ZHENGWU_UPLOAD_ROOT = Path(env("ZHENGWU_UPLOAD_ROOT", default=str(VAR_DIR / "uploads")))
 ZHENGWU_UPLOAD_MAX_BYTES = env.int("ZHENGWU_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 ZHENGWU_UPLOAD_MAX_FILES = env.int("ZHENGWU_UPLOAD_MAX_FILES", default=10)
