@@ -20,6 +20,7 @@ from zhengwu.core.uploads import files_store
 
 from . import engine
 from .models import Case
+from .owners import CASE
 from .selectors_apply import EVIDENCE_PURPOSE, MATERIAL_OBJECT_TYPE
 from .selectors_staff import (
     case_get_for_staff,
@@ -38,7 +39,7 @@ def _audit_refusal(*, actor, action: str, receipt_no: str, case: Case | None, ex
         # Only known action names reach the trail's action column; anything else is "act".
         action=f"cases.case.{action if action in engine.ACTION_LABELS else 'act'}",
         obj=case,
-        object_type="" if case is not None else "cases.case",
+        object_type="" if case is not None else CASE.name,
         object_id="" if case is not None else (receipt_no or "")[:64],
         details={"receipt_no": (receipt_no or "")[:32], "code": exc.code, "status": exc.status, "message": exc.message},
     )

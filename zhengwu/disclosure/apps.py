@@ -8,12 +8,12 @@ class DisclosureConfig(AppConfig):
 
     def ready(self):
         from zhengwu.core.uploads import register_download_rule
-        from zhengwu.demo.services import register_demo_loader
-        from zhengwu.portal.extensions import (
+        from zhengwu.core.registries.demo import register_demo_loader
+        from zhengwu.core.registries.portal import (
             register_office_link,
             register_section_panel,
         )
-        from zhengwu.search.sources import register_search_source
+        from zhengwu.core.registries.search import register_search_source
 
         from . import panels, selectors
         from .demo import disclosure_demo_load
@@ -34,3 +34,16 @@ class DisclosureConfig(AppConfig):
             visible=lambda user: panels.holds(user, SITE_HEALTH_ROLES),
         )
         register_demo_loader("disclosure", disclosure_demo_load, order=50)
+        # The disclosure annual report (disclosure_requests) counts rules and normative documents.
+        from zhengwu.core.registries.annual_report import PROACTIVE_COUNTS, register_report_figure
+
+        register_report_figure(PROACTIVE_COUNTS, selectors.proactive_disclosure_counts)
+        # What changes published information (zhengwu.core.page_cache); drafts, submission
+        # and rejection stay inside the office.
+        from zhengwu.core.registries.public_content import register_public_actions
+
+        register_public_actions(
+            "disclosure.attachment.", "disclosure.disclosure.publish", "disclosure.disclosure.withdraw",
+            "disclosure.disclosure.update", "disclosure.disclosure.schedule", "disclosure.disclosure.import",
+            "disclosure.disclosure.validity", "disclosure.disclosure.first_published_change",
+        )

@@ -43,8 +43,9 @@ from zhengwu.org.roles import Role
 
 from .codes import AFTER_CORRECTION_CODES, RequesterSubtype, RequesterType, outcome_get
 from .models import DisclosureRequest, RequestCounter, RequestEvent
+from .owners import REQUEST
 
-OWNER_TYPE = "disclosure_requests.request"
+OWNER_TYPE = REQUEST.name
 REPLY_LIMIT_DAYS = 20
 EXTENSION_DAYS = 20
 CORRECTION_WINDOW_DAYS = 7
@@ -245,7 +246,7 @@ def request_submit(
     with transaction.atomic():
         receipt_no = _next_receipt_no(today)
         clock = clock_start(
-            actor=actor, owner_type=OWNER_TYPE, owner_id=receipt_no,
+            actor=actor, owner=REQUEST.ref(receipt_no),
             limit_days=REPLY_LIMIT_DAYS, warn_days=WARN_DAYS, start_on=today,
         )
         request = DisclosureRequest.objects.create(
@@ -346,7 +347,7 @@ def request_correction_supply(
         _lock(request)
         _require_status(request, {DisclosureRequest.Status.CORRECTION}, "提交补正")
         clock = clock_start(
-            actor=actor, owner_type=OWNER_TYPE, owner_id=request.receipt_no,
+            actor=actor, owner=REQUEST.ref(request.receipt_no),
             limit_days=REPLY_LIMIT_DAYS, warn_days=WARN_DAYS, start_on=today,
         )
         request.clock = clock

@@ -21,12 +21,13 @@ from .models import (
     Rectification,
     RectificationStage,
 )
+from .owners import RECTIFICATION
 
 DEFAULT_RECTIFICATION_DAYS = 15
 RECTIFICATION_WARN_DAYS = 3
 COMMENT_MAX = 500
 NOTE_MAX = 2000
-RECTIFICATION_OWNER = "ratings.rectification"
+RECTIFICATION_OWNER = RECTIFICATION.name
 
 
 def rectification_days() -> int:
@@ -101,7 +102,7 @@ def _rectification_open(*, rating: Rating, case, department_id) -> Rectification
     rectification = Rectification.objects.create(
         rating=rating, case=case, department_id=department_id,
         clock=clock_start(
-            actor=None, owner_type=RECTIFICATION_OWNER, owner_id=f"rating/{rating.pk}",
+            actor=None, owner=RECTIFICATION.ref(rating.pk),
             limit_days=days, warn_days=min(RECTIFICATION_WARN_DAYS, days), start_on=today,
         ),
     )

@@ -1,7 +1,7 @@
 """Writes of 网站群: register, enable and disable feed sources; pull them and store their entries.
 
 Audit actions that change what the public sees start with ``search.sitegroup.`` so the
-cached public pages are refreshed (zhengwu.core.page_cache.PUBLIC_ACTION_PREFIXES).
+cached public pages are refreshed (declared in apps.py for zhengwu.core.page_cache).
 A failed pull is audited as ``sitegroup.source.pull_failed`` (nothing public changed, so
 the page cache is left alone), once per distinct failure rather than every half hour.
 A pull that finds nothing new only updates the source's bookkeeping (fetch time and
@@ -21,7 +21,7 @@ from zhengwu.core.audit import audit_record
 from zhengwu.core.errors import Conflict, PermissionDenied, ValidationFailed
 from zhengwu.org.roles import Role
 from zhengwu.org.selectors import user_holds_any_role
-from zhengwu.search.sources import search_index_later
+from zhengwu.core.registries.search import search_index_later
 
 from .fetch import FetchError, FetchResult, check_url, fetch_feed
 from .models import FeedEntry, FeedSource, url_hash

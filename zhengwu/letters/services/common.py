@@ -14,8 +14,9 @@ from zhengwu.core.errors import Conflict, ValidationFailed
 from zhengwu.core.models import Clock
 
 from ..models import ChannelPolicy, Event, Hop, Letter
+from ..owners import HOP
 
-HOP_OWNER = "letters.hop"
+HOP_OWNER = HOP.name
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _BLANK_LINES = re.compile(r"\n{3,}")
@@ -97,7 +98,7 @@ def hop_open(*, actor, letter: Letter, kind: str, unit, limit_days: int, warn_da
     # The clock exists before the hop row, so it names the letter; supervision finds the
     # hop through Hop.clock (see apps.py's alert enricher).
     hop.clock = clock_start(
-        actor=actor, owner_type=HOP_OWNER, owner_id=f"letter/{letter.pk}",
+        actor=actor, owner=HOP.ref(letter.pk),
         limit_days=limit_days, warn_days=min(warn_days, limit_days), start_on=today,
     )
     hop.save()

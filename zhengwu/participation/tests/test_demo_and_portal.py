@@ -54,7 +54,7 @@ def test_the_participation_section_and_home_show_what_is_open(client, demo):
 
 def test_the_office_link_shows_for_editors_only(demo):
     from zhengwu.accounts.models import User
-    from zhengwu.portal.extensions import office_links
+    from zhengwu.core.registries.portal import office_links
 
     editor, handler = User.objects.get(username="zfb_bianji"), User.objects.get(username="gaj_banli")
 
