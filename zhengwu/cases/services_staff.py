@@ -16,6 +16,7 @@ from django.db import transaction
 
 from zhengwu.core.audit import audit_record_failure
 from zhengwu.core.errors import Conflict, DomainError, NotFound, ValidationFailed
+from zhengwu.core.sanitise import has_unsafe_chars
 from zhengwu.core.uploads import files_store
 
 from . import engine
@@ -28,7 +29,7 @@ from .selectors_staff import (
     transfer_targets,
 )
 from .services import STALE_MESSAGE, case_act
-from .services_apply import discard_stored_files, has_control_chars
+from .services_apply import discard_stored_files
 
 EVIDENCE_REQUIRED = "特别程序须上传证明材料(如听证通知书、专家评审委托书、检验检测委托单)"
 
@@ -102,7 +103,7 @@ def case_act_as_staff(
         if isinstance(payload, dict) and "evidence" in payload:
             # File ids come only from this upload, never from the caller.
             raise ValidationFailed("证明材料须随办理动作一并上传", code="evidence_ids_unexpected")
-        if has_control_chars(reason or ""):
+        if has_unsafe_chars(reason or ""):
             raise ValidationFailed("理由含有不可见的控制字符", code="text_invalid")
         _check_evidence(action, evidence)
         if evidence:

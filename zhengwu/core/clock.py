@@ -1,4 +1,4 @@
-"""The one clock service: time limits in working days for cases, disclosure requests and letters.
+"""The one clock service: time limits in working days for cases, disclosure requests, letters and rectifications.
 
 Dates are computed here and stored on ``Clock``; nothing else recomputes them
 (CONVENTIONS rule 7). Every change appends a ``ClockEvent`` and an audit row in the

@@ -18,7 +18,6 @@ audit row, in one transaction.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from django.db import transaction
@@ -36,6 +35,7 @@ from zhengwu.core.clock import (
     clock_suspend,
 )
 from zhengwu.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from zhengwu.core.sanitise import strip_unsafe_chars
 from zhengwu.core.uploads import files_store
 from zhengwu.core.workdays import add_working_days
 from zhengwu.org.models import Assignment, Unit
@@ -67,16 +67,14 @@ FILE_OBJECT_TYPE = "disclosure_requests.request"
 # Units that are 行政机关 answering requests themselves.
 HANDLING_UNIT_KINDS = (Unit.Kind.DEPARTMENT, Unit.Kind.TOWNSHIP, Unit.Kind.STREET, Unit.Kind.COUNTY)
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
 
 def clean_text(value, *, label: str, max_len: int, required: bool = False, field: str = "") -> str:
-    """Plain text as typed, without control characters; refuse empty (if required) or too long."""
+    """Plain text as typed, without control or bidi characters; refuse empty (if required) or too long."""
     if value is None:
         value = ""
     if not isinstance(value, str):
         raise ValidationFailed(f"{label}格式不正确", code="text_invalid", details={"field": field})
-    text = _CONTROL.sub("", value).replace("\r\n", "\n").strip()
+    text = strip_unsafe_chars(value).replace("\r\n", "\n").strip()
     if required and not text:
         raise ValidationFailed(f"请填写{label}", code="text_required", details={"field": field})
     if len(text) > max_len:

@@ -1,4 +1,4 @@
-"""Moderation shared by every place the public writes: sensitive words and rate limits.
+"""The sensitive-word list every place the public writes is checked against (kept by the letters office).
 
 Contract:
 

@@ -40,6 +40,7 @@ from zhengwu.core.audit import audit_record
 from zhengwu.core.errors import Conflict, PermissionDenied, ValidationFailed
 from zhengwu.core.models import Clock, ClockEvent, StoredFile
 from zhengwu.core.owners import KEY_SEPARATOR
+from zhengwu.core.sanitise import strip_unsafe_chars
 from zhengwu.core.workdays import add_working_days
 from zhengwu.org.models import Assignment
 from zhengwu.org.roles import Role
@@ -429,7 +430,7 @@ def supervision_order_issue(*, actor, case: Case, text: str, days: int) -> Super
     """Issue a 督办 on ``case``: the department must respond within ``days`` working days."""
     if not _is_supervisor(actor):
         raise PermissionDenied("只有监察人员可以督办", code="not_supervisor")
-    text = (text or "").strip()
+    text = strip_unsafe_chars(text).strip()
     if not text:
         raise ValidationFailed("请填写督办内容", code="order_text_required", details={"field": "text"})
     if len(text) > ORDER_TEXT_MAX:
@@ -453,7 +454,7 @@ def supervision_order_respond(*, actor, order: SupervisionOrder, text: str) -> S
     case = order.case
     if not _in_department(actor, case):
         raise PermissionDenied("只有该办件实施部门的工作人员可以反馈督办", code="not_department_staff")
-    text = (text or "").strip()
+    text = strip_unsafe_chars(text).strip()
     if not text:
         raise ValidationFailed("请填写反馈内容", code="response_required", details={"field": "text"})
     if len(text) > ORDER_TEXT_MAX:

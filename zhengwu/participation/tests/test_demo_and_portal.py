@@ -13,7 +13,7 @@ from zhengwu.participation.demo import (
     participation_demo_load,
 )
 from zhengwu.participation.models import Comment, Phase, Questionnaire, Solicitation
-from zhengwu.participation.portal_hooks import search_get_one
+from zhengwu.participation.registrations import search_get_one
 from zhengwu.participation.selectors import adoption_counts, questionnaire_results
 
 pytestmark = pytest.mark.django_db
