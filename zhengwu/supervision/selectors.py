@@ -62,7 +62,7 @@ def _alert_subjects(alerts: list[Alert]) -> None:
     """Set ``subject`` on each alert: what it is about, as staff name it (the case's receipt
     number and step rather than "cases.step#12/1"). One query for the cases of the page."""
     # What a clock's owner is, in words: the label its app declared (zhengwu.core.owners).
-    refs = {a.pk: owner_ref_parse(a.owner_type, a.owner_id) for a in alerts}
+    refs = [owner_ref_parse(a.owner_type, a.owner_id) for a in alerts]
 
     def case_id(ref):
         if ref is None or ref.type not in (CASE, STEP):
@@ -70,10 +70,9 @@ def _alert_subjects(alerts: list[Alert]) -> None:
         key = ref.parts[0]
         return int(key) if key.isdigit() else None
 
-    ids = {case_id(ref) for ref in refs.values()} - {None}
+    ids = {case_id(ref) for ref in refs} - {None}
     receipts = dict(Case.objects.filter(pk__in=ids).values_list("pk", "receipt_no")) if ids else {}
-    for a in alerts:
-        ref = refs[a.pk]
+    for a, ref in zip(alerts, refs, strict=True):
         label = owner_label(a.owner_type)
         key = a.owner_id
         if ref is not None and ref.type in (CASE, STEP):
