@@ -105,6 +105,14 @@ else
     overall=1
 fi
 
+# Layer contracts (import-linter): as cheap as bandit, and a broken layer fails the run too.
+if bash "$ROOT_DIR/scripts/lint-imports.sh"; then
+    layers_result="通过 / passed — contracts kept"
+else
+    layers_result="失败 / failed — 见上方 import-linter 输出 / see the import-linter output above"
+    overall=1
+fi
+
 run_pytest SQLite "sqlite:///$WORK_TMP/var-SQLite/zhengwu.sqlite3" "$@"
 
 if pg_url_given; then
@@ -125,6 +133,7 @@ stop_pg_cluster
 echo
 for note in "${notes[@]}"; do echo "$note"; done
 echo "bandit: $bandit_result"
+echo "import-linter: $layers_result"
 echo "SQLite: ${result[SQLite]}"
 echo "PostgreSQL: ${result[PostgreSQL]}"
 exit "$overall"

@@ -7,6 +7,18 @@ class CasesConfig(AppConfig):
     verbose_name = "办件"
 
     def ready(self):
+        from zhengwu.core.owners import register_owner_type
+
+        from . import owners
+
+        register_owner_type(owners.CASE)
+        register_owner_type(owners.STEP)
+
+        # A published flowchart shows on the item's public page (zhengwu.core.page_cache).
+        from zhengwu.core.registries.public_content import register_public_actions
+
+        register_public_actions("cases.process.")
+
         # Who may download an application's materials (zhengwu.core.uploads rules).
         from zhengwu.core.uploads import register_download_rule
 
@@ -14,10 +26,24 @@ class CasesConfig(AppConfig):
 
         register_download_rule(MATERIAL_PURPOSE, case_material_download_allowed)
 
+        # The applicant hears of every state change of their case (issue 4 item 7).
+        from zhengwu.core.registries.hooks import CASE_ACTED, register_hook
+
+        from .notices import notify_case_action
+
+        register_hook(CASE_ACTED, notify_case_action)
+
+        # The disclosure annual report counts the year's licensing decisions.
+        from zhengwu.core.registries.annual_report import LICENSING_DECISIONS, register_report_figure
+
+        from .selectors import licensing_decisions_count
+
+        register_report_figure(LICENSING_DECISIONS, licensing_decisions_count)
+
         # The flowchart editor on the staff work page, for system administrators only.
         from zhengwu.org.roles import Role
         from zhengwu.org.selectors import user_holds_any_role
-        from zhengwu.portal.extensions import register_office_link
+        from zhengwu.core.registries.portal import register_office_link
 
         register_office_link(
             "办理流程配置", "cases_staff:process_list", note="事项办理流程的环节、岗位、时限与版本",

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 
+from django.utils import timezone
+
+from zhengwu.catalog.models import Category
 from zhengwu.core.errors import NotFound
 
 from . import engine
@@ -93,10 +96,23 @@ def process_definition_published(*, item) -> ProcessDefinition | None:
     current = process_definition_current(item=item)
     if current is not None:
         return current
-    from zhengwu.catalog.models import Category
 
     if item.category != Category.POWER:
         return None
     from .services import default_steps_for
 
     return ProcessDefinition(item=item, version=0, is_current=False, steps=default_steps_for(item))
+
+
+def licensing_decisions_count(*, year: int) -> int:
+    """行政许可 本年处理决定数量: approval cases of power items decided (准予/不予) and concluded in the year."""
+    tz = timezone.get_current_timezone()
+    since = timezone.make_aware(datetime.combine(date(year, 1, 1), time.min), tz)
+    until = since.replace(year=year + 1)
+    return (
+        Case.objects.filter(
+            status=Case.Status.CONCLUDED, item__category=Category.POWER,
+            concluded_at__gte=since, concluded_at__lt=until,
+            flags__decision__in=["approved", "rejected"],
+        ).count()
+    )

@@ -10,13 +10,14 @@ from zhengwu.core.uploads import file_list
 from zhengwu.org.models import Assignment, Unit
 
 from .models import Case, CaseEvent
+from .owners import CASE
 
 # Only power (行政职权) and convenience (便民服务) items are handled as cases; disclosure
 # items go through the disclosure-request module.
 APPLICABLE_CATEGORIES = (Category.POWER, Category.CONVENIENCE)
 # Units whose staff may apply on behalf of residents (代办).
 AGENT_UNIT_KINDS = (Unit.Kind.SERVICE_POINT, Unit.Kind.TOWNSHIP, Unit.Kind.STREET)
-MATERIAL_OBJECT_TYPE = "cases.case"
+MATERIAL_OBJECT_TYPE = CASE.name
 ITEM_NOT_OPEN = "该事项不存在或暂不能申请"
 # Files of a case: the application's materials are "case_material" or "case_material:<seq>";
 # the evidence of a suspension (听证、专家评审、检验检测) shares the family, and so its

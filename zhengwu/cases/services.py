@@ -24,7 +24,7 @@ from zhengwu.org import selectors as org_selectors
 from zhengwu.org.models import Assignment, Unit
 from zhengwu.org.roles import Role
 
-from . import engine, hooks
+from . import engine, hooks, owners
 from .models import Case, CaseEvent, ProcessDefinition, ReceiptCounter
 
 # 行政许可法 art. 42: 20 working days when an item publishes no limit of its own.
@@ -228,7 +228,7 @@ def _step_clock(*, actor, case: Case, steps, index: int, on, handler_id: int | N
     own, else the item's), its post and, after a transfer, the colleague."""
     step = steps[index]
     return clock_start(
-        actor=actor, owner_type="cases.step", owner_id=f"{case.pk}/{index}",
+        actor=actor, owner=owners.STEP.ref(case.pk, index),
         limit_days=step["limit_days"], warn_days=step["warn_days"], start_on=on, audit=False,
         unit_id=step.get("department_id") or case.item.department_id, role=step.get("role", ""),
         handler_id=handler_id,
@@ -281,7 +281,7 @@ def case_submit(*, actor, item, applicant, channel: str, agent_unit=None, data: 
         steps = definition.steps
         # The clocks write no audit rows of their own: the submission's row below names them.
         case.clock = clock_start(
-            actor=actor, owner_type="cases.case", owner_id=case.pk, limit_days=definition.total_limit_days,
+            actor=actor, owner=owners.CASE.ref(case.pk), limit_days=definition.total_limit_days,
             warn_days=min(CASE_WARN_DAYS, definition.total_limit_days), start_on=today, audit=False,
             unit_id=item.department_id,
         )

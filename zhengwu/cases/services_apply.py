@@ -8,7 +8,6 @@ then submits the case and stores the files in one transaction.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping, Sequence
 
 from django.db import transaction
@@ -17,6 +16,7 @@ from zhengwu.accounts.services import normalise_phone
 from zhengwu.core import crypto
 from zhengwu.core.access import is_applicant
 from zhengwu.core.errors import Conflict, PermissionDenied, ValidationFailed
+from zhengwu.core.sanitise import has_unsafe_chars
 from zhengwu.core.uploads import files_store
 from zhengwu.org.models import Assignment
 from zhengwu.org.roles import Role
@@ -159,11 +159,6 @@ def case_material_download_allowed(user, stored_file) -> bool:
 # --- correction (补正) --------------------------------------------------------------
 
 
-def has_control_chars(text: str) -> bool:
-    """Control characters other than line breaks and tabs (PostgreSQL text cannot even hold NUL)."""
-    return any(unicodedata.category(ch) == "Cc" and ch not in "\n\r\t" for ch in text)
-
-
 def discard_stored_files(stored) -> None:
     """Remove files whose rows an outer rollback took away (the orphan sweep would, later)."""
     from zhengwu.core.uploads import storage
@@ -194,7 +189,7 @@ def case_resubmit(
     note = (note or "").strip()
     if len(note) > NOTE_MAX:
         raise ValidationFailed(f"补正说明不能超过{NOTE_MAX}个字", code="note_too_long", details={"field": "note"})
-    if has_control_chars(note):
+    if has_unsafe_chars(note):
         raise ValidationFailed("补正说明含有不可见的控制字符", code="note_invalid", details={"field": "note"})
     if case.status != Case.Status.CORRECTION:
         raise Conflict("办件不在待补正状态,无需补正", code="not_awaiting_correction")

@@ -16,10 +16,12 @@ from django.db import transaction
 
 from zhengwu.core.audit import audit_record_failure
 from zhengwu.core.errors import Conflict, DomainError, NotFound, ValidationFailed
+from zhengwu.core.sanitise import has_unsafe_chars
 from zhengwu.core.uploads import files_store
 
 from . import engine
 from .models import Case
+from .owners import CASE
 from .selectors_apply import EVIDENCE_PURPOSE, MATERIAL_OBJECT_TYPE
 from .selectors_staff import (
     case_get_for_staff,
@@ -27,7 +29,7 @@ from .selectors_staff import (
     transfer_targets,
 )
 from .services import STALE_MESSAGE, case_act
-from .services_apply import discard_stored_files, has_control_chars
+from .services_apply import discard_stored_files
 
 EVIDENCE_REQUIRED = "特别程序须上传证明材料(如听证通知书、专家评审委托书、检验检测委托单)"
 
@@ -38,7 +40,7 @@ def _audit_refusal(*, actor, action: str, receipt_no: str, case: Case | None, ex
         # Only known action names reach the trail's action column; anything else is "act".
         action=f"cases.case.{action if action in engine.ACTION_LABELS else 'act'}",
         obj=case,
-        object_type="" if case is not None else "cases.case",
+        object_type="" if case is not None else CASE.name,
         object_id="" if case is not None else (receipt_no or "")[:64],
         details={"receipt_no": (receipt_no or "")[:32], "code": exc.code, "status": exc.status, "message": exc.message},
     )
@@ -101,7 +103,7 @@ def case_act_as_staff(
         if isinstance(payload, dict) and "evidence" in payload:
             # File ids come only from this upload, never from the caller.
             raise ValidationFailed("证明材料须随办理动作一并上传", code="evidence_ids_unexpected")
-        if has_control_chars(reason or ""):
+        if has_unsafe_chars(reason or ""):
             raise ValidationFailed("理由含有不可见的控制字符", code="text_invalid")
         _check_evidence(action, evidence)
         if evidence:

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from zhengwu.core.access import STAFF, access
 from zhengwu.core.errors import Conflict, DomainError, NotFound, ValidationFailed
+from zhengwu.core.sanitise import has_unsafe_chars
 
 from . import engine
 from .selectors_staff import (
@@ -22,7 +23,6 @@ from .selectors_staff import (
     case_inbox_list,
     inbox_cursor_parse,
 )
-from .services_apply import has_control_chars
 from .services_staff import case_act_as_staff
 
 REASON_MAX = 1000
@@ -89,7 +89,7 @@ def action_input_parse(post) -> tuple[str, int, str, dict]:
     reason = (post.get("reason") or "").strip()
     if len(reason) > REASON_MAX:
         raise ValidationFailed(f"理由不能超过{REASON_MAX}个字", code="reason_too_long")
-    if has_control_chars(reason) or has_control_chars(post.get("missing_other") or ""):
+    if has_unsafe_chars(reason) or has_unsafe_chars(post.get("missing_other") or ""):
         raise ValidationFailed("填写的内容含有不可见的控制字符", code="text_invalid")
     payload: dict = {}
     if action == "request_correction":

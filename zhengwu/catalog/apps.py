@@ -5,3 +5,15 @@ class CatalogConfig(AppConfig):
     name = "zhengwu.catalog"
     label = "catalog"
     verbose_name = "事项目录"
+
+    def ready(self):
+        from zhengwu.core.registries.search import register_search_source
+
+        from .search_source import item_get_one, item_iter_all
+
+        register_search_source("item", "办事事项", item_iter_all, item_get_one)
+
+        # Items and work areas are the public service guide (zhengwu.core.page_cache).
+        from zhengwu.core.registries.public_content import register_public_actions
+
+        register_public_actions("catalog.")

@@ -18,7 +18,7 @@ from django.utils import timezone
 from zhengwu.core.audit import audit_record
 from zhengwu.core.errors import Conflict, ValidationFailed
 from zhengwu.org.models import Unit
-from zhengwu.search.sources import search_index_later
+from zhengwu.core.registries.search import search_index_later
 
 from .models import Category, Item, ItemMaterial, WorkArea
 

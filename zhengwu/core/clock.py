@@ -1,4 +1,4 @@
-"""The one clock service: time limits in working days for cases, disclosure requests and letters.
+"""The one clock service: time limits in working days for cases, disclosure requests, letters and rectifications.
 
 Dates are computed here and stored on ``Clock``; nothing else recomputes them
 (CONVENTIONS rule 7). Every change appends a ``ClockEvent`` and an audit row in the
@@ -34,6 +34,7 @@ from zhengwu.core.audit import audit_record
 from zhengwu.core.errors import Conflict, ValidationFailed
 from zhengwu.core.fastsql import insert_row, insert_values, update_rows
 from zhengwu.core.models import Clock, ClockEvent
+from zhengwu.core.owners import OwnerRef
 from zhengwu.core.workdays import add_working_days, working_days_between
 
 NORMAL = "normal"
@@ -110,16 +111,21 @@ def _audit(clock: Clock, *, actor, kind: str, details: dict, audit: bool = True)
 
 
 def clock_start(
-    *, actor, owner_type: str, owner_id, limit_days: int, warn_days: int, start_on: date, audit: bool = True,
-    unit_id: int | None = None, role: str = "", handler_id: int | None = None,
+    *, actor, owner: OwnerRef | None = None, owner_type: str = "", owner_id=None, limit_days: int, warn_days: int,
+    start_on: date, audit: bool = True, unit_id: int | None = None, role: str = "", handler_id: int | None = None,
 ) -> Clock:
     """Start a clock of ``limit_days`` working days counted from the day after ``start_on``.
+
+    ``owner`` is the typed reference of what the clock times (``zhengwu.core.owners``);
+    the bare ``owner_type``/``owner_id`` strings remain for owners without a declared type.
 
     ``unit_id``, ``role`` and ``handler_id`` say who answers for it (department, post,
     named person); supervision alerts carry them.
     """
     _check_days(limit_days, field="limit_days", label="时限")
     _check_days(warn_days, field="warn_days", label="预警阈值")
+    if owner is not None:
+        owner_type, owner_id = owner.type_name, owner.key
     if not owner_type or owner_id in (None, ""):
         raise ValidationFailed("时限必须指明所属对象", code="clock_owner_required")
     # No savepoint: every argument is checked above, nothing inside raises but the database.

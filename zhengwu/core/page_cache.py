@@ -6,6 +6,12 @@ under a key holding the public-content version; ``audit_record`` bumps that vers
 the same transaction as any change whose action belongs to public content (every write
 goes through an audited service, so no write path can forget to invalidate).
 
+Which actions are public is declared by the apps that own them
+(``zhengwu.core.registries.public_content.register_public_actions`` in their
+``AppConfig.ready``), not listed here. Most bump the site-wide version; a frequent action
+whose effect shows on a few pages (a survey answer) bumps a narrower scope that only
+those pages add to their key (``cached_public_page(scopes=("participation",))``).
+
 Each process re-reads the version at most every ``ZHENGWU_PAGE_CACHE_RECHECK_SECONDS``
 (default 2 s), and at once after a change it committed itself, so other app servers
 serve a changed page at most that long after the change. Cache storage is Django's
@@ -26,14 +32,9 @@ from django.db.models import F
 from django.http import HttpResponse
 
 from .models import ContentVersion
+from .registries.public_content import SITE, public_scope_of
 
-PUBLIC_SCOPE = "public"
-# Audit actions whose data appears on public pages. New modules add their prefix here.
-PUBLIC_ACTION_PREFIXES = (
-    "catalog.", "org.unit.", "core.site_identity.", "cases.process.",
-    # Public modules of issues 5 and 6: what they publish shows on cached anonymous pages.
-    "disclosure.", "disclosure_request.report.", "letters.publication.", "participation.", "search.sitegroup.",
-)
+PUBLIC_SCOPE = SITE
 
 _lock = threading.Lock()
 _versions: dict[str, tuple[int, float]] = {}
@@ -60,29 +61,38 @@ def forget_versions() -> None:
 
 
 def content_changed(action: str) -> None:
-    """Bump the public version when ``action`` touches public content (call in the transaction)."""
-    if not action.startswith(PUBLIC_ACTION_PREFIXES):
+    """Bump the version of the pages ``action`` changes, if any (call in the transaction)."""
+    scope = public_scope_of(action)
+    if scope is None:
         return
-    updated = ContentVersion.objects.filter(scope=PUBLIC_SCOPE).update(version=F("version") + 1)
+    updated = ContentVersion.objects.filter(scope=scope).update(version=F("version") + 1)
     if not updated:
-        ContentVersion.objects.get_or_create(scope=PUBLIC_SCOPE, defaults={"version": 1})
+        ContentVersion.objects.get_or_create(scope=scope, defaults={"version": 1})
     transaction.on_commit(forget_versions)
 
 
-def _cache_key(request, version: int) -> str:
+def _cache_key(request, version: str) -> str:
     elderly = request.COOKIES.get("zw_elderly") == "1"
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
     return f"zw:page:{version}:{int(elderly)}:{path}"
 
 
-def cached_public_page(view):
-    """Serve anonymous GETs of ``view`` from the page cache (200 responses only)."""
+def cached_public_page(view=None, *, scopes: tuple[str, ...] = ()):
+    """Serve anonymous GETs of ``view`` from the page cache (200 responses only).
+
+    Every cached page depends on the site-wide version; ``scopes`` adds narrower ones
+    (see ``zhengwu.core.registries.public_content``) for pages that show what frequent
+    actions change. Use as ``@cached_public_page`` or ``@cached_public_page(scopes=(...))``.
+    """
+    if view is None:
+        return lambda v: cached_public_page(v, scopes=scopes)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
             return view(request, *args, **kwargs)
-        key = _cache_key(request, content_version())
+        version = ".".join(str(content_version(s)) for s in (PUBLIC_SCOPE, *scopes))
+        key = _cache_key(request, version)
         hit = cache.get(key)
         if hit is not None:
             content, content_type = hit

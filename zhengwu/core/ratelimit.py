@@ -9,6 +9,10 @@ and one upsert statement counts atomically in it on SQLite (≥ 3.35) and Postgr
   and return the hits of the current window including this one (1 for a fresh window).
   Windows are aligned on the Unix epoch and follow ``django.utils.timezone.now()``, so
   tests that move the clock move the window too.
+* ``rate_limit_check(*, key, limit, window_seconds)``: count one attempt under ``key``
+  (e.g. ``"letters:user:42"``) and raise ``ValidationFailed`` (code ``rate_limited``,
+  Chinese message) once more than ``limit`` attempts fall in the window; the check every
+  public form (letters, comments, surveys) shares.
 * ``ratelimit_purge(*, now=None) -> int``: delete the rows of windows that have ended.
   The core task worker runs it periodically (``zhengwu.core.tasks``).
 
@@ -26,6 +30,7 @@ from functools import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
+from .errors import ValidationFailed
 from .models import RateCounter
 
 _DIGEST_PREFIX = "sha256:"
@@ -78,3 +83,24 @@ def ratelimit_purge(*, now: datetime | None = None) -> int:
     # again. The index on window_end keeps this a range delete however big the table is.
     deleted, _ = RateCounter.objects.filter(window_end__lte=_epoch_seconds(now)).delete()
     return deleted
+
+
+def _window_text(seconds: int) -> str:
+    if seconds % 3600 == 0:
+        return f"{seconds // 3600} 小时"
+    if seconds % 60 == 0:
+        return f"{seconds // 60} 分钟"
+    return f"{seconds} 秒"
+
+
+def rate_limit_check(*, key: str, limit: int, window_seconds: int) -> None:
+    """Count one attempt under ``key``; raise ValidationFailed when the window holds more than ``limit``."""
+    if not key or limit < 1 or window_seconds < 1:
+        raise ValueError("rate_limit_check needs a key, a positive limit and a positive window")
+    count = ratelimit_hit(key=key, window_seconds=window_seconds)
+    if count > limit:
+        raise ValidationFailed(
+            f"操作过于频繁:每 {_window_text(window_seconds)}最多 {limit} 次,请稍后再试",
+            code="rate_limited",
+            details={"limit": limit, "window_seconds": window_seconds},
+        )

@@ -22,6 +22,7 @@ from zhengwu.catalog.models import Category, Item, ItemMaterial, WorkArea
 from zhengwu.core.audit import audit_record
 from zhengwu.core.errors import ValidationFailed
 from zhengwu.core.models import SiteIdentity
+from zhengwu.core.registries.demo import demo_loaders
 from zhengwu.org import services as org_services
 from zhengwu.org.models import Assignment, Unit
 from zhengwu.org.roles import Role
@@ -224,20 +225,13 @@ def _load_accounts(spec: dict, units: dict[str, Unit], report: DemoReport) -> No
         report.accounts.append(DemoAccount(row["username"], "工作人员", row["real_name"], f"{unit.name} {Role(row['role']).label}"))
 
 
-# Modules built on the county (disclosure, letters, surveys ...) add their own demo content
-# here from ``AppConfig.ready``: ``loader() -> str`` runs after the county exists, must be
-# idempotent, and returns a one-line Chinese summary that load_demo_county prints.
-_EXTRA_LOADERS: list[tuple[int, str, object]] = []
-
-
-def register_demo_loader(name: str, loader, *, order: int = 100) -> None:
-    _EXTRA_LOADERS.append((order, name, loader))
-
-
 def demo_extras_load() -> list[str]:
-    """Run the registered demo loaders in order; each in its own transaction."""
+    """Run the demo loaders other apps registered (``zhengwu.core.registries.demo``) in order.
+
+    Each runs in its own transaction.
+    """
     lines = []
-    for _order, _name, loader in sorted(_EXTRA_LOADERS, key=lambda x: (x[0], x[1])):
+    for _name, loader in demo_loaders():
         with transaction.atomic():
             lines.append(loader())
     return lines

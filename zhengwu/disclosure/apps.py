@@ -8,14 +8,14 @@ class DisclosureConfig(AppConfig):
 
     def ready(self):
         from zhengwu.core.uploads import register_download_rule
-        from zhengwu.demo.services import register_demo_loader
-        from zhengwu.portal.extensions import (
+        from zhengwu.core.registries.demo import register_demo_loader
+        from zhengwu.core.registries.portal import (
             register_office_link,
             register_section_panel,
         )
-        from zhengwu.search.sources import register_search_source
+        from zhengwu.core.registries.search import register_search_source
 
-        from . import panels, selectors
+        from . import registrations, selectors
         from .demo import disclosure_demo_load
         from .posts import OFFICE_ROLES, SITE_HEALTH_ROLES
         from .rules import attachment_download_allowed
@@ -23,14 +23,27 @@ class DisclosureConfig(AppConfig):
 
         register_download_rule(ATTACHMENT_PURPOSE, attachment_download_allowed)
         register_search_source(SEARCH_DOC_TYPE, "政府信息", selectors.search_documents_all, selectors.search_document_get)
-        register_section_panel("disclosure", panels.disclosure_section_panel, order=10)
-        register_section_panel("home", panels.home_panel, order=10)
+        register_section_panel("disclosure", registrations.disclosure_section_panel, order=10)
+        register_section_panel("home", registrations.home_panel, order=10)
         register_office_link(
             "政务公开信息管理", "disclosure:office_list", note="撰写、提交、审核、发布和撤回公开信息", order=30,
-            visible=lambda user: panels.holds(user, OFFICE_ROLES),
+            visible=lambda user: registrations.holds(user, OFFICE_ROLES),
         )
         register_office_link(
             "网站健康检查", "disclosure:site_health", note="栏目更新、空白栏目、错误链接和附件", order=31,
-            visible=lambda user: panels.holds(user, SITE_HEALTH_ROLES),
+            visible=lambda user: registrations.holds(user, SITE_HEALTH_ROLES),
         )
         register_demo_loader("disclosure", disclosure_demo_load, order=50)
+        # The disclosure annual report (disclosure_requests) counts rules and normative documents.
+        from zhengwu.core.registries.annual_report import PROACTIVE_COUNTS, register_report_figure
+
+        register_report_figure(PROACTIVE_COUNTS, selectors.proactive_disclosure_counts)
+        # What changes published information (zhengwu.core.page_cache); drafts, submission
+        # and rejection stay inside the office.
+        from zhengwu.core.registries.public_content import register_public_actions
+
+        register_public_actions(
+            "disclosure.attachment.", "disclosure.disclosure.publish", "disclosure.disclosure.withdraw",
+            "disclosure.disclosure.update", "disclosure.disclosure.schedule", "disclosure.disclosure.import",
+            "disclosure.disclosure.validity", "disclosure.disclosure.first_published_change",
+        )

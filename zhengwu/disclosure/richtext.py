@@ -14,6 +14,8 @@ from html.parser import HTMLParser
 
 import nh3
 
+from zhengwu.core.sanitise import strip_unsafe_chars
+
 ALLOWED_TAGS = frozenset({
     "p", "br", "hr", "strong", "b", "em", "i", "u", "s", "sub", "sup", "span",
     "h2", "h3", "h4", "h5", "blockquote", "pre", "code",
@@ -33,14 +35,13 @@ URL_SCHEMES = frozenset({"http", "https", "mailto"})
 CONTENT_DROPPED = frozenset({"script", "style", "noscript", "iframe", "object", "embed", "template", "svg", "math"})
 
 BODY_MAX_CHARS = 200_000
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"[ \t\r\f\v\u3000]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 
 
 def strip_control(text: str) -> str:
-    """Remove NUL and other control characters (keep tab and newlines)."""
-    return _CONTROL.sub("", text or "")
+    """Remove control, zero-width and bidi characters (keep tab and newlines); see core.sanitise."""
+    return strip_unsafe_chars(text)
 
 
 def text_to_html(text: str) -> str:

@@ -259,7 +259,7 @@ def proactive_disclosure_counts(*, year: int) -> dict:
 
 
 def _search_document(row: Disclosure):
-    from zhengwu.search.sources import SearchDocument
+    from zhengwu.core.registries.search import SearchDocument
 
     parts = [row.body_text]
     if row.document_number:

@@ -6,9 +6,9 @@ publishes or rejects them, corrects published records, changes their validity an
 withdraws them. The platform itself (``actor=None``) publishes scheduled records and
 imports historical ones.
 
-Every action is audited under "disclosure.…", which also invalidates the anonymous page
-cache (``core.page_cache.PUBLIC_ACTION_PREFIXES``); every change of what is public asks
-search to reindex the record after commit.
+Every action is audited under "disclosure.…"; those that change what is public (declared
+in apps.py) also invalidate the anonymous page cache (``core.page_cache``), and every
+change of what is public asks search to reindex the record after commit.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from zhengwu.core.audit import audit_record, audit_record_failure
 from zhengwu.core.errors import Conflict, PermissionDenied, ValidationFailed
 from zhengwu.core.uploads import file_delete, files_store
 from zhengwu.org.models import Unit
-from zhengwu.search.sources import search_index_later
+from zhengwu.core.registries.search import search_index_later
 
 from . import posts
 from .models import (

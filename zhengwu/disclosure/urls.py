@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, views, views_office
+from . import feeds, views, views_staff
 
 app_name = "disclosure"
 
@@ -21,10 +21,10 @@ urlpatterns = [
     path("feeds/disclosure/departments/<str:code>/rss.xml", feeds.department_rss, name="feed_department_rss"),
     path("feeds/disclosure/departments/<str:code>/atom.xml", feeds.department_atom, name="feed_department_atom"),
     # Staff
-    path("office/disclosure/", views_office.office_list, name="office_list"),
-    path("office/disclosure/new/", views_office.office_create, name="office_create"),
-    path("office/disclosure/review/", views_office.office_review, name="office_review"),
-    path("office/disclosure/<int:pk>/", views_office.office_edit, name="office_edit"),
-    path("office/disclosure/<int:pk>/actions/", views_office.office_action, name="office_action"),
-    path("office/site-health/", views_office.site_health, name="site_health"),
+    path("office/disclosure/", views_staff.office_list, name="office_list"),
+    path("office/disclosure/new/", views_staff.office_create, name="office_create"),
+    path("office/disclosure/review/", views_staff.office_review, name="office_review"),
+    path("office/disclosure/<int:pk>/", views_staff.office_edit, name="office_edit"),
+    path("office/disclosure/<int:pk>/actions/", views_staff.office_action, name="office_action"),
+    path("office/site-health/", views_staff.site_health, name="site_health"),
 ]

@@ -9,8 +9,8 @@ class DisclosureRequestsConfig(AppConfig):
     def ready(self):
         # Explicit registrations with the lower layers and the portal (no signals).
         from zhengwu.core.uploads import register_download_rule
-        from zhengwu.demo.services import register_demo_loader
-        from zhengwu.portal.extensions import (
+        from zhengwu.core.registries.demo import register_demo_loader
+        from zhengwu.core.registries.portal import (
             register_office_link,
             register_section_panel,
         )
@@ -36,3 +36,12 @@ class DisclosureRequestsConfig(AppConfig):
             note="生成、填报、发布年度报告", order=42, visible=views.can_edit_reports,
         )
         register_demo_loader("disclosure_requests", demo.demo_load, order=60)
+        from zhengwu.core.owners import register_owner_type
+
+        from .owners import REQUEST
+
+        register_owner_type(REQUEST)
+        # A published annual report is a public page (zhengwu.core.page_cache).
+        from zhengwu.core.registries.public_content import register_public_actions
+
+        register_public_actions("disclosure_request.report.publish")

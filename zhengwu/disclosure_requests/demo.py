@@ -1,6 +1,6 @@
 """Demo content: disclosure officers, a department head, requests at different stages and a draft report.
 
-Registered with ``zhengwu.demo.services.register_demo_loader``; runs after the demo county
+Registered with ``zhengwu.core.registries.demo.register_demo_loader``; runs after the demo county
 exists, through the services only, and does nothing on a second run.
 """
 
@@ -28,10 +28,10 @@ DEMO_ENTERPRISE_CODE = "91110000MA01DEM005"
 def _staff(units: dict[str, Unit]) -> dict[str, User]:
     from zhengwu.accounts import mfa as account_mfa
     from zhengwu.accounts import services as account_services
-    from zhengwu.demo.services import demo_data_read
+    from zhengwu.core.registries.demo import demo_data
     from zhengwu.org import services as org_services
 
-    password = demo_data_read()["accounts"]["password"]
+    password = demo_data()["accounts"]["password"]
     out = {}
     for login, name, unit_code, role in DEMO_STAFF:
         user = User.objects.filter(username=login).first()

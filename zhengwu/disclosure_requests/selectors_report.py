@@ -25,6 +25,8 @@ from decimal import Decimal, InvalidOperation
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from zhengwu.core.registries.annual_report import LICENSING_DECISIONS, PROACTIVE_COUNTS, report_figure
+
 from .codes import CATEGORIES, COLUMNS, OUTCOMES, RequesterType
 from .models import AnnualReport, DisclosureRequest
 
@@ -160,29 +162,16 @@ def _column_of(requester_type: str, subtype: str) -> str | None:
 
 
 def licensing_decisions(*, year: int) -> int:
-    """行政许可 本年处理决定数量: approval cases of power items decided (准予/不予) and concluded in the year."""
-    from zhengwu.cases.models import Case
-    from zhengwu.catalog.models import Category
-
-    tz = timezone.get_current_timezone()
-    since = timezone.make_aware(datetime.combine(date(year, 1, 1), time.min), tz)
-    until = since.replace(year=year + 1)
-    return (
-        Case.objects.filter(
-            status=Case.Status.CONCLUDED, item__category=Category.POWER,
-            concluded_at__gte=since, concluded_at__lt=until,
-            flags__decision__in=["approved", "rejected"],
-        ).count()
-    )
+    """行政许可 本年处理决定数量, as the cases app counts them (0 without a cases app)."""
+    return report_figure(LICENSING_DECISIONS, year=year) or 0
 
 
 def proactive_counts(*, year: int) -> dict:
     """规章 and 行政规范性文件 counts from the disclosure module, if it provides them."""
-    try:
-        from zhengwu.disclosure.selectors import proactive_disclosure_counts
-    except ImportError:
+    counts = report_figure(PROACTIVE_COUNTS, year=year)
+    if counts is None:
         return {"available": False, "rules": None, "normative": None, "total": None}
-    counts = proactive_disclosure_counts(year=year) or {}
+    counts = counts or {}
     empty = {"made": 0, "repealed": 0, "current": 0}
     return {
         "available": True,

@@ -18,7 +18,6 @@ audit row, in one transaction.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from django.db import transaction
@@ -36,6 +35,7 @@ from zhengwu.core.clock import (
     clock_suspend,
 )
 from zhengwu.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from zhengwu.core.sanitise import strip_unsafe_chars
 from zhengwu.core.uploads import files_store
 from zhengwu.core.workdays import add_working_days
 from zhengwu.org.models import Assignment, Unit
@@ -43,8 +43,9 @@ from zhengwu.org.roles import Role
 
 from .codes import AFTER_CORRECTION_CODES, RequesterSubtype, RequesterType, outcome_get
 from .models import DisclosureRequest, RequestCounter, RequestEvent
+from .owners import REQUEST
 
-OWNER_TYPE = "disclosure_requests.request"
+OWNER_TYPE = REQUEST.name
 REPLY_LIMIT_DAYS = 20
 EXTENSION_DAYS = 20
 CORRECTION_WINDOW_DAYS = 7
@@ -66,16 +67,14 @@ FILE_OBJECT_TYPE = "disclosure_requests.request"
 # Units that are 行政机关 answering requests themselves.
 HANDLING_UNIT_KINDS = (Unit.Kind.DEPARTMENT, Unit.Kind.TOWNSHIP, Unit.Kind.STREET, Unit.Kind.COUNTY)
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
 
 def clean_text(value, *, label: str, max_len: int, required: bool = False, field: str = "") -> str:
-    """Plain text as typed, without control characters; refuse empty (if required) or too long."""
+    """Plain text as typed, without control or bidi characters; refuse empty (if required) or too long."""
     if value is None:
         value = ""
     if not isinstance(value, str):
         raise ValidationFailed(f"{label}格式不正确", code="text_invalid", details={"field": field})
-    text = _CONTROL.sub("", value).replace("\r\n", "\n").strip()
+    text = strip_unsafe_chars(value).replace("\r\n", "\n").strip()
     if required and not text:
         raise ValidationFailed(f"请填写{label}", code="text_required", details={"field": field})
     if len(text) > max_len:
@@ -245,7 +244,7 @@ def request_submit(
     with transaction.atomic():
         receipt_no = _next_receipt_no(today)
         clock = clock_start(
-            actor=actor, owner_type=OWNER_TYPE, owner_id=receipt_no,
+            actor=actor, owner=REQUEST.ref(receipt_no),
             limit_days=REPLY_LIMIT_DAYS, warn_days=WARN_DAYS, start_on=today,
         )
         request = DisclosureRequest.objects.create(
@@ -346,7 +345,7 @@ def request_correction_supply(
         _lock(request)
         _require_status(request, {DisclosureRequest.Status.CORRECTION}, "提交补正")
         clock = clock_start(
-            actor=actor, owner_type=OWNER_TYPE, owner_id=request.receipt_no,
+            actor=actor, owner=REQUEST.ref(request.receipt_no),
             limit_days=REPLY_LIMIT_DAYS, warn_days=WARN_DAYS, start_on=today,
         )
         request.clock = clock

@@ -1,7 +1,7 @@
 """Writes of insights: each letter's keywords, kept in step with the letter.
 
 Letters tell us about new letters and new departments through the letters hook registry
-(zhengwu.letters.hooks), after their own transaction committed; a failure here never
+(core's LETTER_CHANGED hooks), after their own transaction committed; a failure here never
 undoes a letter. ``keywords_backfill`` fills letters that arrived before insights was
 installed (manage.py insights_backfill).
 """

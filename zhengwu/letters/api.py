@@ -19,7 +19,7 @@ from zhengwu.core.errors import ValidationFailed
 
 from . import posts, selectors, services
 from .models import Letter
-from .moderation import rate_limit_check
+from zhengwu.core.ratelimit import rate_limit_check
 from .views import QUERY_RATE
 
 router = Router(tags=["信件与信访"])

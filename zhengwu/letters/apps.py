@@ -9,15 +9,17 @@ class LettersConfig(AppConfig):
     def ready(self):
         # Explicit wiring into the lower layers' registries (no signals).
         from zhengwu.core.uploads import register_download_rule
-        from zhengwu.demo.services import register_demo_loader
-        from zhengwu.portal.extensions import (
+        from zhengwu.core.registries.demo import register_demo_loader
+        from zhengwu.core.registries.portal import (
             register_office_link,
             register_section_panel,
         )
-        from zhengwu.search.sources import register_search_source
+        from zhengwu.core.registries.search import register_search_source
         from zhengwu.supervision.services import register_alert_enricher
 
-        from . import demo, registrations, search
+        from zhengwu.core.registries.moderation import register_word_filter
+
+        from . import demo, moderation, registrations, search
         from .posts import STAFF_ROLES
         from .services.common import HOP_OWNER
         from .services.submission import ATTACHMENT_PURPOSE
@@ -31,4 +33,14 @@ class LettersConfig(AppConfig):
                              order=30, visible=lambda user: registrations.holds_any(user, STAFF_ROLES))
         register_office_link("敏感词维护", "letters:staff_words", note="信件与公众参与的敏感词表",
                              order=31, visible=registrations.is_letter_clerk)
+        register_word_filter(moderation.moderation_check)
+        from zhengwu.core.owners import register_owner_type
+
+        from .owners import HOP
+
+        register_owner_type(HOP)
+        # Published replies are public pages (zhengwu.core.page_cache); preparing one is not.
+        from zhengwu.core.registries.public_content import register_public_actions
+
+        register_public_actions("letters.publication.publish", "letters.publication.withdraw")
         register_demo_loader("letters", demo.letters_demo_load, order=40)

@@ -1,35 +1,21 @@
-"""Other apps react to letters through this small registry (no Django signals).
+"""Run what other apps do after a letter changes (core's ``LETTER_CHANGED`` hooks; no signals).
 
-``register_letter_hook(fn)`` from the reacting app's ``AppConfig.ready``; the letters
-services call ``fn(letter=letter, event=...)`` after the transaction commits, with
-``event`` one of ``LETTER_EVENTS``. A failing hook is logged and never undoes or blocks
-the letter's own change (it has already committed).
+A reacting app registers ``register_hook(LETTER_CHANGED, fn)`` (``zhengwu.core.registries.hooks``)
+from its ``AppConfig.ready``; the letters services call ``fn(letter=letter, event=...)``
+after the transaction commits, with ``event`` one of ``LETTER_EVENTS``. A failing hook is
+logged and never undoes or blocks the letter's own change (it has already committed).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-
 from django.db import transaction
+
+from zhengwu.core.registries.hooks import LETTER_CHANGED, hooks_for
 
 logger = logging.getLogger(__name__)
 
 LETTER_EVENTS = frozenset({"submitted", "assigned", "replied", "rated", "published"})
-
-_hooks: list[Callable] = []
-
-
-def register_letter_hook(fn: Callable) -> None:
-    """Call ``fn(letter=, event=)`` after every committed letter event; registering twice is a no-op."""
-    if fn not in _hooks:
-        _hooks.append(fn)
-
-
-def unregister_letter_hook(fn: Callable) -> None:
-    if fn in _hooks:
-        _hooks.remove(fn)
-
 
 def letter_hooks_run_later(*, letter, event: str) -> None:
     """Schedule every hook for ``event`` once the current transaction commits."""
@@ -43,7 +29,7 @@ def letter_hooks_run_later(*, letter, event: str) -> None:
         fresh = Letter.objects.filter(pk=letter_id).first()
         if fresh is None:
             return
-        for hook in _hooks:
+        for hook in hooks_for(LETTER_CHANGED):
             try:
                 hook(letter=fresh, event=event)
             except Exception:

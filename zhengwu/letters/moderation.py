@@ -1,17 +1,16 @@
-"""Moderation shared by every place the public writes: sensitive words and rate limits.
+"""The sensitive-word list every place the public writes is checked against (kept by the letters office).
 
-Contract (participation imports these too):
+Contract:
 
 * ``moderation_check(*, text) -> list[str]``: the *blocking* sensitive words found in
   ``text`` (abuse, illegal advertising …), in list order. A caller refuses the text and
   names the words, so the writer can rephrase; nothing is ever dropped silently.
   Words of the *review* level (self-harm, threats of violence) are not returned here:
   such a letter must reach a person, not be refused; ``moderation_review_words`` finds them.
-* ``rate_limit_check(*, key, limit, window_seconds)``: count one attempt under ``key``
-  (e.g. ``"letters:user:42"``, ``"letters:ip:10.0.0.1"``) in a fixed window and raise
-  ``ValidationFailed`` (code ``rate_limited``, Chinese message) once more than ``limit``
-  attempts fall in the window. Counts in the database (``zhengwu.core.ratelimit``), which
-  every web worker shares; a per-process cache would have given each worker its own allowance.
+
+Other apps (participation) reach the word list through core's registry
+(``zhengwu.core.registries.moderation``), which ``LettersConfig.ready`` fills; the rate
+limit every public form shares is ``zhengwu.core.ratelimit.rate_limit_check``.
 
 The word list is the ``SensitiveWord`` table (edited by the letters office and the
 system administrator through ``services``); each process keeps it for
@@ -22,9 +21,6 @@ from __future__ import annotations
 
 import time
 import unicodedata
-
-from zhengwu.core.errors import ValidationFailed
-from zhengwu.core.ratelimit import ratelimit_hit
 
 WORDS_CACHE_SECONDS = 30
 _words: tuple[float, list[tuple[str, str]]] | None = None
@@ -79,24 +75,3 @@ def moderation_review_words(*, text: str) -> list[str]:
     from .models import SensitiveWord
 
     return _found(text if isinstance(text, str) else str(text or ""), SensitiveWord.Level.REVIEW)
-
-
-def _window_text(seconds: int) -> str:
-    if seconds % 3600 == 0:
-        return f"{seconds // 3600} 小时"
-    if seconds % 60 == 0:
-        return f"{seconds // 60} 分钟"
-    return f"{seconds} 秒"
-
-
-def rate_limit_check(*, key: str, limit: int, window_seconds: int) -> None:
-    """Count one attempt under ``key``; raise ValidationFailed when the window holds more than ``limit``."""
-    if not key or limit < 1 or window_seconds < 1:
-        raise ValueError("rate_limit_check needs a key, a positive limit and a positive window")
-    count = ratelimit_hit(key=key, window_seconds=window_seconds)
-    if count > limit:
-        raise ValidationFailed(
-            f"操作过于频繁:每 {_window_text(window_seconds)}最多 {limit} 次,请稍后再试",
-            code="rate_limited",
-            details={"limit": limit, "window_seconds": window_seconds},
-        )

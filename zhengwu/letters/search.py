@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from zhengwu.search.sources import SearchDocument
+from zhengwu.core.registries.search import SearchDocument
 
 from .models import Publication
 

@@ -15,6 +15,8 @@ from zhengwu.core.access import APPLICANT, PUBLIC, STAFF, access
 from zhengwu.core.clock import COLOUR_LABELS, clock_colour
 from zhengwu.core.errors import DomainError, NotFound
 from zhengwu.core.page_cache import cached_public_page
+from zhengwu.core.ratelimit import rate_limit_check
+from zhengwu.core.text_masking import KIND_LABELS
 from zhengwu.core.uploads import file_list
 from zhengwu.org.roles import Role
 
@@ -27,7 +29,6 @@ from .models import (
     Satisfaction,
     SensitiveWord,
 )
-from .moderation import rate_limit_check
 from .services.common import policy_for
 
 SESSION_LAST_CODE = "letters_last_code"
@@ -371,7 +372,6 @@ def staff_publication(request, letter_id):
             error, status = exc.message, exc.status
         else:
             return HttpResponseRedirect(reverse("letters:staff_publication", kwargs={"letter_id": letter.pk}))
-    from .masking import KIND_LABELS
 
     findings = [{"label": KIND_LABELS.get(f.get("kind"), f.get("kind")), "text": f.get("text")}
                 for f in (publication.findings if publication else [])]

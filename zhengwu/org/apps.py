@@ -5,3 +5,9 @@ class OrgConfig(AppConfig):
     name = "zhengwu.org"
     label = "org"
     verbose_name = "组织机构"
+
+    def ready(self):
+        # Unit names and responsibilities appear on public pages (zhengwu.core.page_cache).
+        from zhengwu.core.registries.public_content import register_public_actions
+
+        register_public_actions("org.unit.")

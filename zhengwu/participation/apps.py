@@ -7,19 +7,33 @@ class ParticipationConfig(AppConfig):
     verbose_name = "意见征集与网上调查"
 
     def ready(self):
-        from zhengwu.demo.services import register_demo_loader
-        from zhengwu.portal.extensions import (
+        from zhengwu.core.registries.demo import register_demo_loader
+        from zhengwu.core.registries.portal import (
             register_office_link,
             register_section_panel,
         )
-        from zhengwu.search.sources import register_search_source
+        from zhengwu.core.registries.search import register_search_source
 
-        from . import portal_hooks
+        from . import registrations
         from .demo import participation_demo_load
 
-        register_section_panel("participation", portal_hooks.section_panel, order=10)
-        register_section_panel("home", portal_hooks.home_panel, order=60)
+        register_section_panel("participation", registrations.section_panel, order=10)
+        register_section_panel("home", registrations.home_panel, order=60)
         register_office_link("意见征集与网上调查", "participation:office",
-                             note="发布征求意见稿、公布采纳情况;网上调查与评选", visible=portal_hooks.office_link_visible)
-        register_search_source("solicitation", "意见征集", portal_hooks.search_iter_all, portal_hooks.search_get_one)
+                             note="发布征求意见稿、公布采纳情况;网上调查与评选", visible=registrations.office_link_visible)
+        register_search_source("solicitation", "意见征集", registrations.search_iter_all, registrations.search_get_one)
         register_demo_loader("participation", participation_demo_load, order=60)
+        # What changes public participation pages (zhengwu.core.page_cache). Drafts and
+        # exports change nothing public. A comment or a survey answer only changes the
+        # counts on the participation pages, which add the PARTICIPATION_SCOPE to their key.
+        from zhengwu.core.registries.public_content import register_public_actions
+
+        from .views import PARTICIPATION_SCOPE
+
+        register_public_actions(
+            "participation.solicitation.publish", "participation.solicitation.summary_publish",
+            "participation.comment.publish", "participation.comment.unpublish", "participation.comment.decide",
+            "participation.adoption_group.create", "participation.questionnaire.publish", "participation.demo.load",
+        )
+        register_public_actions("participation.comment.create", "participation.response.create",
+                                scope=PARTICIPATION_SCOPE)

@@ -1,4 +1,4 @@
-"""Plain text from what a user typed: no markup, no control characters, bounded length.
+"""Plain text from what a user typed: no markup, no control or bidi characters (core.sanitise), bounded length.
 
 Comments and answers are shown as text (autoescaped), never as HTML, so markup is
 removed rather than kept: nh3 drops tags and the *content* of <script>/<style>; what is
@@ -13,9 +13,8 @@ import re
 import nh3
 
 from zhengwu.core.errors import ValidationFailed
+from zhengwu.core.sanitise import strip_unsafe_chars
 
-# C0 controls and DEL, except tab and newline; NUL included (PostgreSQL refuses it in text).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
@@ -30,7 +29,7 @@ def clean_plain_text(value, *, label: str, max_length: int, required: bool = Tru
     if not isinstance(value, str):
         raise ValidationFailed(f"{label}格式不正确", code=f"{code}_invalid")
     text = value.replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL.sub("", text)
+    text = strip_unsafe_chars(text)
     if "<" in text or "&" in text:
         text = html.unescape(nh3.clean(text, tags=set()))
     text = _BLANK_LINES.sub("\n\n", text).strip()

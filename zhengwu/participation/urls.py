@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_office
+from . import views, views_staff
 
 app_name = "participation"
 
@@ -13,31 +13,31 @@ urlpatterns = [
     path("canyu/diaocha/<int:questionnaire_id>/", views.questionnaire_detail, name="questionnaire_detail"),
     path("canyu/diaocha/<int:questionnaire_id>/results/", views.questionnaire_results, name="questionnaire_results"),
     # Staff.
-    path("office/participation/", views_office.office, name="office"),
-    path("office/participation/solicitations/new/", views_office.solicitation_new, name="office_solicitation_new"),
-    path("office/participation/solicitations/<int:solicitation_id>/", views_office.solicitation_manage,
+    path("office/participation/", views_staff.office, name="office"),
+    path("office/participation/solicitations/new/", views_staff.solicitation_new, name="office_solicitation_new"),
+    path("office/participation/solicitations/<int:solicitation_id>/", views_staff.solicitation_manage,
          name="office_solicitation"),
-    path("office/participation/solicitations/<int:solicitation_id>/articles/", views_office.solicitation_articles,
+    path("office/participation/solicitations/<int:solicitation_id>/articles/", views_staff.solicitation_articles,
          name="office_solicitation_articles"),
-    path("office/participation/solicitations/<int:solicitation_id>/publish/", views_office.solicitation_publish,
+    path("office/participation/solicitations/<int:solicitation_id>/publish/", views_staff.solicitation_publish,
          name="office_solicitation_publish"),
     path("office/participation/solicitations/<int:solicitation_id>/comments/<int:comment_id>/publish/",
-         views_office.comment_publish, name="office_comment_publish"),
+         views_staff.comment_publish, name="office_comment_publish"),
     path("office/participation/solicitations/<int:solicitation_id>/comments/<int:comment_id>/decide/",
-         views_office.comment_decide, name="office_comment_decide"),
-    path("office/participation/solicitations/<int:solicitation_id>/groups/", views_office.adoption_group,
+         views_staff.comment_decide, name="office_comment_decide"),
+    path("office/participation/solicitations/<int:solicitation_id>/groups/", views_staff.adoption_group,
          name="office_adoption_group"),
-    path("office/participation/solicitations/<int:solicitation_id>/summary/", views_office.summary_publish,
+    path("office/participation/solicitations/<int:solicitation_id>/summary/", views_staff.summary_publish,
          name="office_summary_publish"),
-    path("office/participation/questionnaires/new/", views_office.questionnaire_new, name="office_questionnaire_new"),
-    path("office/participation/questionnaires/<int:questionnaire_id>/", views_office.questionnaire_manage,
+    path("office/participation/questionnaires/new/", views_staff.questionnaire_new, name="office_questionnaire_new"),
+    path("office/participation/questionnaires/<int:questionnaire_id>/", views_staff.questionnaire_manage,
          name="office_questionnaire"),
-    path("office/participation/questionnaires/<int:questionnaire_id>/questions/", views_office.question_add,
+    path("office/participation/questionnaires/<int:questionnaire_id>/questions/", views_staff.question_add,
          name="office_question_add"),
     path("office/participation/questionnaires/<int:questionnaire_id>/questions/<int:question_id>/delete/",
-         views_office.question_delete, name="office_question_delete"),
-    path("office/participation/questionnaires/<int:questionnaire_id>/publish/", views_office.questionnaire_publish,
+         views_staff.question_delete, name="office_question_delete"),
+    path("office/participation/questionnaires/<int:questionnaire_id>/publish/", views_staff.questionnaire_publish,
          name="office_questionnaire_publish"),
-    path("office/participation/questionnaires/<int:questionnaire_id>/export.xlsx", views_office.questionnaire_export,
+    path("office/participation/questionnaires/<int:questionnaire_id>/export.xlsx", views_staff.questionnaire_export,
          name="office_questionnaire_export"),
 ]

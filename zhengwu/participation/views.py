@@ -23,6 +23,10 @@ from . import selectors, services
 from .models import Phase, Question, Questionnaire
 from .poll_cookie import browser_token_ensure, browser_token_read
 
+# Page-cache scope of the pages that show live comment and answer counts: a comment or an
+# answer refreshes these, not every cached public page (see apps.py).
+PARTICIPATION_SCOPE = "participation"
+
 SOLICITATION_TABS = [
     ("", "全部"), (Phase.OPEN, "正在征集"), (Phase.CLOSED, "已结束"), (Phase.SUMMARY, "已公布采纳情况"),
 ]
@@ -36,7 +40,7 @@ def _page(request) -> int:
 
 @access(PUBLIC)
 @require_safe
-@cached_public_page
+@cached_public_page(scopes=(PARTICIPATION_SCOPE,))
 def solicitation_list(request):
     phase = request.GET.get("phase", "")
     if phase not in dict(SOLICITATION_TABS):
@@ -76,7 +80,7 @@ def _solicitation_context(request, solicitation, *, form=None, error=None) -> di
 
 @access(PUBLIC)
 @require_safe
-@cached_public_page
+@cached_public_page(scopes=(PARTICIPATION_SCOPE,))
 def solicitation_detail(request, solicitation_id):
     solicitation = selectors.solicitation_get_public(solicitation_id=solicitation_id)
     if solicitation is None:
@@ -106,7 +110,7 @@ def comment_submit(request, solicitation_id):
 
 @access(PUBLIC)
 @require_safe
-@cached_public_page
+@cached_public_page(scopes=(PARTICIPATION_SCOPE,))
 def questionnaire_list(request):
     phase = request.GET.get("phase", "")
     if phase not in dict(QUESTIONNAIRE_TABS):
@@ -186,7 +190,7 @@ def questionnaire_detail(request, questionnaire_id):
 
 @access(PUBLIC)
 @require_safe
-@cached_public_page
+@cached_public_page(scopes=(PARTICIPATION_SCOPE,))
 def questionnaire_results(request, questionnaire_id):
     questionnaire = selectors.questionnaire_get_public(questionnaire_id=questionnaire_id)
     if questionnaire is None:

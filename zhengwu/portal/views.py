@@ -27,7 +27,7 @@ from zhengwu.core.selectors import AUDIT_PAGE_SIZE
 from zhengwu.org import selectors as org_selectors
 from zhengwu.org.roles import Role
 
-from . import extensions
+from zhengwu.core.registries import portal as extensions
 from . import selectors as portal_selectors
 
 ITEMS_PER_PAGE = 20

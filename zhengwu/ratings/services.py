@@ -10,6 +10,7 @@ from zhengwu.cases import engine
 from zhengwu.core.audit import audit_record
 from zhengwu.core.clock import clock_start, clock_stop
 from zhengwu.core.errors import Conflict, PermissionDenied, ValidationFailed
+from zhengwu.core.sanitise import strip_unsafe_chars
 from zhengwu.org.models import Assignment
 from zhengwu.org.roles import SEPARATED_ADMIN_ROLES
 
@@ -21,12 +22,13 @@ from .models import (
     Rectification,
     RectificationStage,
 )
+from .owners import RECTIFICATION
 
 DEFAULT_RECTIFICATION_DAYS = 15
 RECTIFICATION_WARN_DAYS = 3
 COMMENT_MAX = 500
 NOTE_MAX = 2000
-RECTIFICATION_OWNER = "ratings.rectification"
+RECTIFICATION_OWNER = RECTIFICATION.name
 
 
 def rectification_days() -> int:
@@ -69,7 +71,7 @@ def rating_submit(*, actor, case, level, comment: str = "") -> Rating:
     if case.status != engine.CONCLUDED:
         raise ValidationFailed("办件办结后才能评价", code="rating_not_concluded")
     value = _parse_level(level)
-    comment = (comment or "").strip()
+    comment = strip_unsafe_chars(comment).strip()
     if len(comment) > COMMENT_MAX:
         raise ValidationFailed(f"评价内容不能超过 {COMMENT_MAX} 个字", code="rating_comment_too_long")
     if value in BAD_LEVELS and not comment:
@@ -101,7 +103,7 @@ def _rectification_open(*, rating: Rating, case, department_id) -> Rectification
     rectification = Rectification.objects.create(
         rating=rating, case=case, department_id=department_id,
         clock=clock_start(
-            actor=None, owner_type=RECTIFICATION_OWNER, owner_id=f"rating/{rating.pk}",
+            actor=None, owner=RECTIFICATION.ref(rating.pk),
             limit_days=days, warn_days=min(RECTIFICATION_WARN_DAYS, days), start_on=today,
         ),
     )
@@ -121,7 +123,7 @@ def rectification_stage_record(*, actor, rectification: Rectification, stage: st
         raise PermissionDenied("只有该办件实施部门的工作人员可以办理整改", code="rectification_not_department")
     if stage not in STAGE_ORDER:
         raise ValidationFailed("整改阶段不正确", code="rectification_stage_invalid")
-    note = (note or "").strip()
+    note = strip_unsafe_chars(note).strip()
     label = RectificationStage.Stage(stage).label
     if not note:
         raise ValidationFailed(f"请填写“{label}”的情况说明", code="rectification_note_required")

@@ -7,7 +7,7 @@ class ResultsConfig(AppConfig):
     verbose_name = "办理结果"
 
     def ready(self):
-        from zhengwu.cases.hooks import register_after_action
+        from zhengwu.core.registries.hooks import CASE_ACTED, register_hook
         from zhengwu.core.uploads import register_download_rule
 
         from .rules import case_result_rule
@@ -15,4 +15,4 @@ class ResultsConfig(AppConfig):
 
         register_download_rule(RESULT_PURPOSE, case_result_rule)
         # A concluded approval gets its sealed notice in the same transaction (issue 4 item 6).
-        register_after_action(result_after_conclusion)
+        register_hook(CASE_ACTED, result_after_conclusion)

@@ -1,5 +1,6 @@
 """Who may download a case's sealed result: the applicant and the item department's staff."""
 
+from zhengwu.cases.owners import CASE
 from zhengwu.org.models import Assignment
 from zhengwu.org.roles import SEPARATED_ADMIN_ROLES
 
@@ -7,7 +8,7 @@ from zhengwu.org.roles import SEPARATED_ADMIN_ROLES
 def case_result_rule(user, stored_file) -> bool:
     if stored_file.owner_id is not None and stored_file.owner_id == user.pk:
         return True
-    if stored_file.object_type != "cases.case" or not str(stored_file.object_id).isdigit():
+    if stored_file.object_type != CASE.name or not str(stored_file.object_id).isdigit():
         return False
     from zhengwu.cases.models import Case
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from zhengwu.cases import engine
+from zhengwu.cases.owners import CASE
 from zhengwu.catalog.models import Category
 from zhengwu.core.audit import audit_record
 from zhengwu.core.errors import Conflict, ValidationFailed
@@ -84,7 +85,7 @@ def case_result_issue(*, actor, case) -> StoredFile:
     if department is None:
         raise ValidationFailed("该事项未设置实施部门,不能出具加盖电子印章的决定书", code="result_no_department")
     if StoredFile.objects.filter(
-        purpose=RESULT_PURPOSE, object_type="cases.case", object_id=str(case.pk), is_deleted=False
+        purpose=RESULT_PURPOSE, object_type=CASE.name, object_id=str(case.pk), is_deleted=False
     ).exists():
         raise Conflict("该办件已出具办理结果", code="result_exists")
     _ensure_certificate(department=department)
@@ -101,7 +102,7 @@ def case_result_issue(*, actor, case) -> StoredFile:
     with transaction.atomic():
         [stored] = files_store(
             actor=actor, uploads=[upload], purpose=RESULT_PURPOSE, owner=applicant,
-            object_type="cases.case", object_id=case.pk,
+            object_type=CASE.name, object_id=case.pk,
         )
         audit_record(
             actor=actor, action="results.case_result.issue", obj=case,
@@ -139,7 +140,7 @@ def case_conclusion_finish(*, actor, case) -> StoredFile | None:
 
 
 def result_after_conclusion(*, actor, case, action: str, event=None) -> None:
-    """Hook for zhengwu.cases.hooks: seal and store the result once a case is concluded.
+    """CASE_ACTED hook (zhengwu.core.registries.hooks): seal and store the result once a case is concluded.
 
     When the item's department holds a seal certificate (``manage.py seal_setup`` issues
     them; `make run` does so for the demo) the notice is rendered, signed and stored right

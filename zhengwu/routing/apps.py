@@ -8,7 +8,7 @@ class RoutingConfig(AppConfig):
 
     def ready(self):
         from zhengwu.org.selectors import user_holds_any_role
-        from zhengwu.portal.extensions import register_office_link
+        from zhengwu.core.registries.portal import register_office_link
 
         from .views import DASHBOARD_ROLES
 

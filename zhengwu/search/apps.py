@@ -7,7 +7,10 @@ class SearchConfig(AppConfig):
     verbose_name = "全文检索"
 
     def ready(self):
-        from .catalog_source import item_get_one, item_iter_all
-        from .sources import register_search_source
+        # Every app's services ask core's registry to index after commit; this app does it.
+        # The function is looked up at each call, so a replaced one (tests) is honoured.
+        from zhengwu.core.registries.search import register_search_indexer
 
-        register_search_source("item", "办事事项", item_iter_all, item_get_one)
+        from . import services
+
+        register_search_indexer(lambda doc_type, doc_id: services.search_index_enqueue(doc_type, doc_id))

@@ -16,7 +16,7 @@ from . import suggest
 from .backends import SearchFilters, search_backend
 from .models import SearchQueryDay
 from .snippets import highlight
-from .sources import search_sources
+from zhengwu.core.registries.search import search_sources
 from .text import _SYNTAX, query_parse
 
 SORTS = {"relevance": "相关度", "date": "发布时间"}

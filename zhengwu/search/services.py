@@ -23,7 +23,7 @@ def search_index_apply(doc_type: str, doc_id: str) -> str:
     Returns "indexed", "deleted" or "unknown-type" (for the task result and tests).
     """
     from .backends import search_backend
-    from .sources import search_sources
+    from zhengwu.core.registries.search import search_sources
 
     source = search_sources().get(doc_type)
     if source is None:
@@ -50,7 +50,7 @@ def search_rebuild(*, actor, doc_type: str | None = None, progress=None) -> dict
     from zhengwu.core.errors import ValidationFailed
 
     from .backends import search_backend
-    from .sources import search_sources
+    from zhengwu.core.registries.search import search_sources
 
     sources = search_sources()
     if doc_type is not None and doc_type not in sources:

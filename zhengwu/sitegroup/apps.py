@@ -7,13 +7,13 @@ class SitegroupConfig(AppConfig):
     verbose_name = "网站群"
 
     def ready(self):
-        from zhengwu.demo.services import register_demo_loader
+        from zhengwu.core.registries.demo import register_demo_loader
         from zhengwu.org.selectors import user_holds_any_role
-        from zhengwu.portal.extensions import (
+        from zhengwu.core.registries.portal import (
             register_office_link,
             register_section_panel,
         )
-        from zhengwu.search.sources import register_search_source
+        from zhengwu.core.registries.search import register_search_source
 
         from . import demo, selectors, views
         from .services import MANAGER_ROLES
@@ -26,3 +26,7 @@ class SitegroupConfig(AppConfig):
             order=70, visible=lambda user: user_holds_any_role(user, MANAGER_ROLES),
         )
         register_demo_loader("sitegroup", demo.demo_sitegroup_load, order=80)
+        # Feed entries and sources show in the portal panels (zhengwu.core.page_cache).
+        from zhengwu.core.registries.public_content import register_public_actions
+
+        register_public_actions("search.sitegroup.")

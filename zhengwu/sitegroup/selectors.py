@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
-from zhengwu.search.sources import SearchDocument
+from zhengwu.core.registries.search import SearchDocument
 
 from .models import FeedEntry, FeedSource
 

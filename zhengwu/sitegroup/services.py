@@ -1,7 +1,7 @@
 """Writes of 网站群: register, enable and disable feed sources; pull them and store their entries.
 
 Audit actions that change what the public sees start with ``search.sitegroup.`` so the
-cached public pages are refreshed (zhengwu.core.page_cache.PUBLIC_ACTION_PREFIXES).
+cached public pages are refreshed (declared in apps.py for zhengwu.core.page_cache).
 A failed pull is audited as ``sitegroup.source.pull_failed`` (nothing public changed, so
 the page cache is left alone), once per distinct failure rather than every half hour.
 A pull that finds nothing new only updates the source's bookkeeping (fetch time and
@@ -11,7 +11,6 @@ validators) without an audit row: it is the fetch robot's heartbeat, not a chang
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -19,9 +18,10 @@ from django.utils import timezone
 
 from zhengwu.core.audit import audit_record
 from zhengwu.core.errors import Conflict, PermissionDenied, ValidationFailed
+from zhengwu.core.registries.search import search_index_later
+from zhengwu.core.sanitise import strip_unsafe_chars
 from zhengwu.org.roles import Role
 from zhengwu.org.selectors import user_holds_any_role
-from zhengwu.search.sources import search_index_later
 
 from .fetch import FetchError, FetchResult, check_url, fetch_feed
 from .models import FeedEntry, FeedSource, url_hash
@@ -33,7 +33,6 @@ MANAGER_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.EDITOR, Role.PUBLISHER})
 SEARCH_DOC_TYPE = "feed"
 NAME_MAX = 100
 URL_MAX = 500
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _require_manager(actor) -> None:
@@ -47,7 +46,7 @@ def _clean_line(value, *, label: str, limit: int, required: bool) -> str:
         value = ""
     if not isinstance(value, str):
         raise ValidationFailed(f"{label}格式不正确", code="sitegroup_invalid_text")
-    value = _CONTROL.sub("", value).strip()
+    value = strip_unsafe_chars(value).strip()
     if required and not value:
         raise ValidationFailed(f"请填写{label}", code="sitegroup_required")
     if len(value) > limit:

@@ -21,7 +21,9 @@ from django.db.models import Case as DbCase
 from django.utils import timezone
 
 from zhengwu.cases.models import Case
+from zhengwu.cases.owners import CASE, STEP
 from zhengwu.core.models import CalendarDay, Clock
+from zhengwu.core.owners import KEY_SEPARATOR, owner_label, owner_ref_parse
 from zhengwu.org.models import Assignment, Unit
 from zhengwu.org.roles import Role
 
@@ -56,35 +58,32 @@ def _alerts_visible_to(user):
     )
 
 
-# What a clock's owner is, in words, for the alert list (owner ids are internal keys).
-OWNER_LABELS = {
-    "cases.case": "办件总时限",
-    "cases.step": "办件环节",
-    "letters.hop": "信件办理",
-    "disclosure_requests.request": "依申请公开",
-    "ratings.rectification": "差评整改",
-}
-
-
 def _alert_subjects(alerts: list[Alert]) -> None:
     """Set ``subject`` on each alert: what it is about, as staff name it (the case's receipt
     number and step rather than "cases.step#12/1"). One query for the cases of the page."""
-    def case_id(alert):
-        key = alert.owner_id.split("/", 1)[0]
+    # What a clock's owner is, in words: the label its app declared (zhengwu.core.owners).
+    refs = [owner_ref_parse(a.owner_type, a.owner_id) for a in alerts]
+
+    def case_id(ref):
+        if ref is None or ref.type not in (CASE, STEP):
+            return None
+        key = ref.parts[0]
         return int(key) if key.isdigit() else None
 
-    ids = {case_id(a) for a in alerts if a.owner_type in ("cases.case", "cases.step")} - {None}
+    ids = {case_id(ref) for ref in refs} - {None}
     receipts = dict(Case.objects.filter(pk__in=ids).values_list("pk", "receipt_no")) if ids else {}
-    for a in alerts:
-        label = OWNER_LABELS.get(a.owner_type, "其他时限")
+    for a, ref in zip(alerts, refs, strict=True):
+        label = owner_label(a.owner_type)
         key = a.owner_id
-        if a.owner_type in ("cases.case", "cases.step"):
-            key = receipts.get(case_id(a), key.split("/", 1)[0])
-            step = a.owner_id.split("/", 1)[1] if "/" in a.owner_id else ""
-            if a.owner_type == "cases.step" and step.isdigit():
+        if ref is not None and ref.type in (CASE, STEP):
+            key = receipts.get(case_id(ref), ref.parts[0])
+            step = ref.parts[1] if ref.type == STEP else ""
+            if step.isdigit():
                 key = f"{key} 第{int(step) + 1}环节"
-        elif "/" in key:
-            key = "#" + key.rsplit("/", 1)[1]
+        elif ref is not None and ref.type.prefix:
+            key = "#" + ref.parts[-1]
+        elif KEY_SEPARATOR in key:
+            key = "#" + key.rsplit(KEY_SEPARATOR, 1)[1]
         a.subject = f"{label} {key}"
 
 

@@ -34,10 +34,13 @@ from django.db.models.functions import Cast, Concat, Length, Trim, TruncDate
 from django.utils import timezone
 
 from zhengwu.cases.models import Case, CaseEvent, ProcessDefinition
+from zhengwu.cases.owners import CASE, STEP
 from zhengwu.catalog.models import ItemMaterial
 from zhengwu.core.audit import audit_record
 from zhengwu.core.errors import Conflict, PermissionDenied, ValidationFailed
 from zhengwu.core.models import Clock, ClockEvent, StoredFile
+from zhengwu.core.owners import KEY_SEPARATOR
+from zhengwu.core.sanitise import strip_unsafe_chars
 from zhengwu.core.workdays import add_working_days
 from zhengwu.org.models import Assignment
 from zhengwu.org.roles import Role
@@ -50,11 +53,11 @@ from .sql import insert_from
 RETURN_REASON_MIN_CHARS = 5
 RETURN_REASON_BLOCKLIST = ("无", "退回", "不符合", "不通过", "重新办理", "见附件", "同上", "略", "无理由", "其他")
 REPEATED_RETURNS = 2
-# A case's uploaded material for ItemMaterial ``seq`` is the StoredFile with
-# object_type="cases.case", object_id=str(case.pk) and purpose f"case_material:{seq}".
-CASE_FILE_OBJECT_TYPE = "cases.case"
+# A case's uploaded material for ItemMaterial ``seq`` is the StoredFile owned by
+# CASE.ref(case.pk) with purpose f"case_material:{seq}".
+CASE_FILE_OBJECT_TYPE = CASE.name
 MATERIAL_PURPOSE_PREFIX = "case_material:"
-CASE_CLOCK, STEP_CLOCK = "cases.case", "cases.step"
+CASE_CLOCK, STEP_CLOCK = CASE.name, STEP.name
 ORDER_MAX_DAYS = 30
 SQLITE_CACHE_KIB = 256 * 1024
 # PostgreSQL advisory lock taken by a sweep for its transaction (any constant unique in
@@ -132,10 +135,8 @@ def _step_json(key: str) -> str:
 
 
 def _case_of_step_clock(owner_id: str) -> str:
-    """SQL for the case id in a step clock's owner id ("<case>/<step>")."""
-    if connection.vendor == "postgresql":
-        return f"CAST(split_part({owner_id}, '/', 1) AS bigint)"
-    return f"CAST(substr({owner_id}, 1, instr({owner_id}, '/') - 1) AS INTEGER)"
+    """SQL for the case id in a step clock's owner id (``STEP``'s key, "<case>/<step>")."""
+    return STEP.sql_part(owner_id, 0)
 
 
 def _alert_insert_sql() -> str:
@@ -154,10 +155,9 @@ def _alert_insert_sql() -> str:
     case, definition = qn(Case._meta.db_table), qn(ProcessDefinition._meta.db_table)
     if connection.vendor == "postgresql":
         handler = "CAST(c.flags ->> 'assignee_id' AS bigint)"
-        case_id = "CAST(k.owner_id AS bigint)"
     else:
         handler = "CAST(json_extract(c.flags, '$.assignee_id') AS INTEGER)"
-        case_id = "CAST(k.owner_id AS INTEGER)"
+    case_id = CASE.sql_part("k.owner_id", 0)
     columns = ", ".join(qn(Alert._meta.get_field(name).column) for name in (
         "clock", "owner_type", "owner_id", "level", "raised_on", "due_on", "created_at", "unit", "role", "handler"))
     of_case = f"FROM {case} c WHERE c.id = {case_id} AND c.clock_id = k.id"
@@ -299,7 +299,7 @@ def _faults_detect(*, today: date, now, after_alert_id: int, after_event_id: int
     # 4. Acceptance after the acceptance step's clock had run out. The step clock that was
     #    running when the case was accepted is the last one started for that step before.
     accepts = events.filter(action="accept").annotate(
-        step_owner=Concat(Cast("case_id", CharField()), Value("/"), KT("payload__from__1"), output_field=CharField()),
+        step_owner=Concat(Cast("case_id", CharField()), Value(KEY_SEPARATOR), KT("payload__from__1"), output_field=CharField()),
     )
     step_due = Clock.objects.filter(
         owner_type=STEP_CLOCK, owner_id=OuterRef("step_owner"), created_at__lte=OuterRef("created_at"),
@@ -430,7 +430,7 @@ def supervision_order_issue(*, actor, case: Case, text: str, days: int) -> Super
     """Issue a 督办 on ``case``: the department must respond within ``days`` working days."""
     if not _is_supervisor(actor):
         raise PermissionDenied("只有监察人员可以督办", code="not_supervisor")
-    text = (text or "").strip()
+    text = strip_unsafe_chars(text).strip()
     if not text:
         raise ValidationFailed("请填写督办内容", code="order_text_required", details={"field": "text"})
     if len(text) > ORDER_TEXT_MAX:
@@ -454,7 +454,7 @@ def supervision_order_respond(*, actor, order: SupervisionOrder, text: str) -> S
     case = order.case
     if not _in_department(actor, case):
         raise PermissionDenied("只有该办件实施部门的工作人员可以反馈督办", code="not_department_staff")
-    text = (text or "").strip()
+    text = strip_unsafe_chars(text).strip()
     if not text:
         raise ValidationFailed("请填写反馈内容", code="response_required", details={"field": "text"})
     if len(text) > ORDER_TEXT_MAX:

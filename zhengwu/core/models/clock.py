@@ -1,7 +1,8 @@
-"""The one clock: a time limit in working days, owned by a case, a disclosure request or a letter.
+"""The one clock: a time limit in working days, owned by a case step, a disclosure request,
+a letter hop or a rectification.
 
-Core does not know its owners: ``owner_type``/``owner_id`` are plain strings the owning
-app chooses ("cases.case", "42"). The dates are stored and only ever changed by
+Core does not know its owners: ``owner_type``/``owner_id`` hold the typed owner
+reference the owning app declared (``zhengwu.core.owners``; "cases.step", "42/1"). The dates are stored and only ever changed by
 ``zhengwu.core.clock`` services, each change leaving a ``ClockEvent`` (CONVENTIONS rule 7).
 """
 

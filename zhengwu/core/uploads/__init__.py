@@ -1,4 +1,4 @@
-"""The one upload service every module uses (cases, disclosure, letters).
+"""The one upload service every module uses (cases, results, disclosure, disclosure requests, letters).
 
 Public API::
 

@@ -12,12 +12,13 @@ from django.utils import timezone
 from zhengwu.core.clock import clock_start, clock_stop
 from zhengwu.core.errors import Conflict, ValidationFailed
 from zhengwu.core.models import Clock
+from zhengwu.core.sanitise import strip_unsafe_chars
 
 from ..models import ChannelPolicy, Event, Hop, Letter
+from ..owners import HOP
 
-HOP_OWNER = "letters.hop"
+HOP_OWNER = HOP.name
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 
@@ -36,7 +37,7 @@ def clean_text(value, *, label: str, max_len: int, min_len: int = 1, field: str 
     if len(value) > max_len * 4 + 1000:
         raise ValidationFailed(f"{label}不能超过 {max_len} 个字", code="letter_text_too_long", details=details)
     text = html.unescape(nh3.clean(value, tags=set(), strip_comments=True))
-    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = strip_unsafe_chars(text.replace("\r\n", "\n").replace("\r", "\n"))
     if not multiline:
         text = " ".join(text.split())
     else:
@@ -97,7 +98,7 @@ def hop_open(*, actor, letter: Letter, kind: str, unit, limit_days: int, warn_da
     # The clock exists before the hop row, so it names the letter; supervision finds the
     # hop through Hop.clock (see apps.py's alert enricher).
     hop.clock = clock_start(
-        actor=actor, owner_type=HOP_OWNER, owner_id=f"letter/{letter.pk}",
+        actor=actor, owner=HOP.ref(letter.pk),
         limit_days=limit_days, warn_days=min(warn_days, limit_days), start_on=today,
     )
     hop.save()

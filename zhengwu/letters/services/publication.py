@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from zhengwu.core.audit import audit_record
 from zhengwu.core.errors import Conflict, ValidationFailed
-from zhengwu.search.sources import search_index_later
+from zhengwu.core.registries.search import search_index_later
 
 from ..hooks import letter_hooks_run_later
-from ..masking import KIND_LABELS, mask_personal_data
+from zhengwu.core.text_masking import KIND_LABELS, mask_personal_data
 from ..models import Channel, Letter, Publication, Reply
 from .common import clean_text, event_add, lock, policy_for, reason_text
 from .handling import _require_clerk

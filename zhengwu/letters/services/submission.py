@@ -18,7 +18,9 @@ from zhengwu.core.uploads import files_store
 
 from ..hooks import letter_hooks_run_later
 from ..models import Category, Channel, Hop, Letter
-from ..moderation import moderation_check, moderation_review_words, rate_limit_check
+from zhengwu.core.ratelimit import rate_limit_check
+
+from ..moderation import moderation_check, moderation_review_words
 from .common import clean_text, event_add, hop_open, letters_office_unit, policy_for
 
 TITLE_MAX = 100

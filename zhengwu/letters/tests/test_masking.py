@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from zhengwu.letters.masking import mask_personal_data
+from zhengwu.core.text_masking import mask_personal_data
 
 CASES = [
     # (text, writer's name, must disappear, must stay)

@@ -5,10 +5,10 @@ from django.utils import timezone
 from zhengwu.core.errors import Conflict, ValidationFailed
 from zhengwu.letters import services
 from zhengwu.letters.models import Letter, SensitiveWord
+from zhengwu.core.ratelimit import rate_limit_check
 from zhengwu.letters.moderation import (
     moderation_check,
     moderation_review_words,
-    rate_limit_check,
 )
 
 from .conftest import BODY, submit

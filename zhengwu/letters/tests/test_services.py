@@ -7,7 +7,7 @@ from zhengwu.accounts.tests.timetravel import at
 from zhengwu.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from zhengwu.core.models import AuditEvent, Clock
 from zhengwu.letters import services
-from zhengwu.letters.hooks import register_letter_hook, unregister_letter_hook
+from zhengwu.core.registries.hooks import LETTER_CHANGED, register_hook, unregister_hook
 from zhengwu.letters.models import ChannelPolicy, Hop, Letter, Reply
 from zhengwu.notifications.models import Message
 
@@ -122,14 +122,14 @@ def test_hooks_run_after_commit_with_the_event(citizen, staff, django_capture_on
     def hook(*, letter, event):
         seen.append((letter.pk, event))
 
-    register_letter_hook(hook)
+    register_hook(LETTER_CHANGED, hook)
     try:
         with django_capture_on_commit_callbacks(execute=True):
             letter = submit(citizen)
         with django_capture_on_commit_callbacks(execute=True):
             assign(letter, staff)
     finally:
-        unregister_letter_hook(hook)
+        unregister_hook(LETTER_CHANGED, hook)
 
     assert seen == [(letter.pk, "submitted"), (letter.pk, "assigned")]
 
@@ -138,12 +138,12 @@ def test_a_failing_hook_does_not_break_the_letter(citizen, staff, django_capture
     def broken(*, letter, event):
         raise RuntimeError("boom")
 
-    register_letter_hook(broken)
+    register_hook(LETTER_CHANGED, broken)
     try:
         with django_capture_on_commit_callbacks(execute=True):
             letter = submit(citizen)
     finally:
-        unregister_letter_hook(broken)
+        unregister_hook(LETTER_CHANGED, broken)
 
     assert Letter.objects.filter(pk=letter.pk).exists()
 

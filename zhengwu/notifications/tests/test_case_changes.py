@@ -4,14 +4,14 @@ import pytest
 
 from zhengwu.cases.services import case_submit
 from zhengwu.notifications.models import Message
-from zhengwu.notifications.services import notify_case_state_change
+from zhengwu.cases.notices import notify_case_state_change
 from zhengwu.ratings.tests.journey import act
 
 pytestmark = pytest.mark.django_db
 
 
 def test_each_action_sends_the_applicant_a_message_with_the_new_state(item, citizen, staff, on_2026_09_24):
-    # No explicit call: the cases after-action hook registered by this app sends them.
+    # No explicit call: the CASE_ACTED hook the cases app registers (cases/notices.py) sends them.
     case = case_submit(actor=citizen, item=item, applicant=citizen, channel="online")
     for actor, action in [("clerk", "accept"), ("reviewer", "review_pass"), ("approver", "approve"), ("handler", "conclude")]:
         act(case, staff[actor], action)

@@ -9,6 +9,8 @@ from datetime import date
 from django.conf import settings
 
 from zhengwu.core.errors import ValidationFailed
+from zhengwu.core.ratelimit import rate_limit_check
+from zhengwu.core.registries.moderation import moderation_check
 from zhengwu.org.models import Assignment, Unit
 from zhengwu.org.roles import Role
 
@@ -44,10 +46,6 @@ def department_choices(user) -> list[Unit]:
 
 def moderation_refuse(*, text: str, label: str) -> None:
     """Refuse text holding a blocking sensitive word (the letters office keeps the one word list)."""
-    from zhengwu.letters.moderation import (
-        moderation_check,  # lazily: letters owns the list
-    )
-
     words = moderation_check(text=text)
     if words:
         raise ValidationFailed(
@@ -57,8 +55,6 @@ def moderation_refuse(*, text: str, label: str) -> None:
 
 
 def rate_limit(*, key: str, limit: int, window_seconds: int) -> None:
-    from zhengwu.letters.moderation import rate_limit_check
-
     rate_limit_check(key=key, limit=limit, window_seconds=window_seconds)
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from zhengwu.core.access import is_applicant
 from zhengwu.core.audit import audit_record
 from zhengwu.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from zhengwu.search.sources import search_index_later
+from zhengwu.core.registries.search import search_index_later
 
 from ..articles import articles_split
 from ..models import AdoptionGroup, Article, Comment, Decision, Phase, Solicitation

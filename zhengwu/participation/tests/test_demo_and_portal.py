@@ -13,7 +13,7 @@ from zhengwu.participation.demo import (
     participation_demo_load,
 )
 from zhengwu.participation.models import Comment, Phase, Questionnaire, Solicitation
-from zhengwu.participation.portal_hooks import search_get_one
+from zhengwu.participation.registrations import search_get_one
 from zhengwu.participation.selectors import adoption_counts, questionnaire_results
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +54,7 @@ def test_the_participation_section_and_home_show_what_is_open(client, demo):
 
 def test_the_office_link_shows_for_editors_only(demo):
     from zhengwu.accounts.models import User
-    from zhengwu.portal.extensions import office_links
+    from zhengwu.core.registries.portal import office_links
 
     editor, handler = User.objects.get(username="zfb_bianji"), User.objects.get(username="gaj_banli")
 

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ..sources import SearchDocument
+from zhengwu.core.registries.search import SearchDocument
 from ..text import ParsedQuery
 
 # Stored body is cut here: enough to cut a snippet from, without doubling the index.

@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 
 from ..models import SearchEntry
-from ..sources import SearchDocument
+from zhengwu.core.registries.search import SearchDocument
 from ..text import ParsedQuery, index_terms
 from .base import (
     STORED_BODY_CHARS,

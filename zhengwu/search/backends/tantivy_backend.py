@@ -17,7 +17,7 @@ from pathlib import Path
 
 import tantivy
 
-from ..sources import SearchDocument
+from zhengwu.core.registries.search import SearchDocument
 from ..text import ParsedQuery, index_terms
 from .base import (
     STORED_BODY_CHARS,

@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 from django.db import connection
 
-from zhengwu.search import sources as sources_module
+from zhengwu.core.registries import search as sources_module
 from zhengwu.search import suggest
 from zhengwu.search.backends import search_backend, search_backend_reset
-from zhengwu.search.sources import SearchDocument
+from zhengwu.core.registries.search import SearchDocument
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 

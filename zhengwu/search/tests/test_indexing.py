@@ -17,7 +17,7 @@ from zhengwu.core.models import AuditEvent
 from zhengwu.search.backends import SearchIndexBusy, search_backend
 from zhengwu.search.selectors import search
 from zhengwu.search.services import search_index_apply
-from zhengwu.search.sources import search_index_later
+from zhengwu.core.registries.search import search_index_later
 
 from .conftest import note
 

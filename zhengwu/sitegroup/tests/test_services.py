@@ -117,7 +117,7 @@ def test_the_search_document_links_out_and_names_the_department(editor, departme
 
 
 def test_the_feed_search_source_is_registered():
-    from zhengwu.search.sources import search_sources
+    from zhengwu.core.registries.search import search_sources
 
     source = search_sources()["feed"]
     assert source.label == "网站群"

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from zhengwu.core.errors import ValidationFailed
 from zhengwu.search.backends import search_backend
 from zhengwu.search.services import search_rebuild
-from zhengwu.search.sources import search_sources
+from zhengwu.core.registries.search import search_sources
 
 
 class Command(BaseCommand):

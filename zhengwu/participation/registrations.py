@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from zhengwu.search.sources import SearchDocument
+from zhengwu.core.registries.search import SearchDocument
 
 from .models import Phase, Solicitation
 from .selectors import questionnaire_list_public, solicitation_list_public

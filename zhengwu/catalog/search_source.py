@@ -7,11 +7,11 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
-from .sources import SearchDocument
+from zhengwu.core.registries.search import SearchDocument
 
 
 def _queryset():
-    from zhengwu.catalog.models import Item
+    from .models import Item
 
     return (
         Item.objects.filter(status=Item.Status.ACTIVE)

@@ -10,6 +10,10 @@ This is the contract between the search app and the modules whose content it ind
 * ``search_index_later(doc_type, doc_id)`` from the module's service, inside its
   transaction, whenever a public document appears, changes or disappears. The index is
   updated after commit through the task queue, so a rolled-back write never reaches it.
+* ``register_search_indexer(enqueue)``: the search app plugs in the function that queues
+  the indexing (``search.services.search_index_enqueue``). The registry lives in core so
+  that the modules whose content is searched never import the search app, and the search
+  app never imports them.
 """
 
 from __future__ import annotations
@@ -52,9 +56,20 @@ def search_sources() -> dict[str, SearchSource]:
     return dict(_sources)
 
 
-def search_index_later(doc_type: str, doc_id) -> None:
-    """Ask for (re)indexing of one document once the current transaction commits."""
-    from zhengwu.search.services import search_index_enqueue  # the search app's own room
+_indexer: list[Callable[[str, str], None]] = []
 
+
+def register_search_indexer(enqueue: Callable[[str, str], None]) -> None:
+    _indexer[:] = [enqueue]
+
+
+def search_index_later(doc_type: str, doc_id) -> None:
+    """Ask for (re)indexing of one document once the current transaction commits.
+
+    Without a search app installed (no indexer registered) there is no index to update.
+    """
+    if not _indexer:
+        return
+    enqueue = _indexer[0]
     doc_id = str(doc_id)
-    transaction.on_commit(lambda: search_index_enqueue(doc_type, doc_id))
+    transaction.on_commit(lambda: enqueue(doc_type, doc_id))

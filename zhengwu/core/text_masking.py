@@ -1,4 +1,6 @@
-"""Find and mask personal data in a letter before it is published (PIPL; 信件公开).
+"""Find and mask personal data in public text before it is published (PIPL; 信件公开, comments).
+
+The platform's one masker: published letter replies and participation comments use it.
 
 ``mask_personal_data(text, known_names=...)`` returns the masked text and what it found,
 so the reviewing clerk sees each finding and can edit the result before publication:
