@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from zhengwu.core.audit import audit_record
 from zhengwu.core.errors import Conflict, NotFound, ValidationFailed
-from zhengwu.core.text import clean_text
+from zhengwu.core.sanitise import strip_unsafe_chars as clean_text
 
 from .models import FaultTicket, Heartbeat, OnCallShift, TicketEvent
 from .service_hours import add_service_hours
@@ -128,6 +128,7 @@ def ticket_resolve(*, actor, ticket: FaultTicket, note: str, at: datetime | None
     if not clean_text(note or "").strip():
         raise ValidationFailed("请说明故障原因和处理办法", code="ticket_note_required", details={"field": "note"})
     now = at or timezone.now()
+    ticket = FaultTicket.objects.get(pk=ticket.pk)  # the caller's copy may predate a response
     if ticket.state == FaultTicket.State.OPEN:  # fixed at once: the response happened too
         ticket = ticket_respond(actor=actor, ticket=ticket, note="直接修复", at=now)
     return _transition(actor=actor, ticket=ticket, allowed={FaultTicket.State.RESPONDED},
