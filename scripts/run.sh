@@ -41,6 +41,10 @@ trap 'stop_all; echo "已停止 / stopped"; exit 0' INT
 trap 'stop_all; echo "已停止 / stopped"; exit 0' TERM
 trap 'stop_all' EXIT
 
+# Request metrics of both gunicorn workers (and the consumer) add up in one /metrics scrape.
+export PROMETHEUS_MULTIPROC_DIR="$VAR_DIR/prometheus"
+rm -rf "$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
+
 "$VENV_DIR/bin/gunicorn" zhengwu.wsgi:application \
     --workers 2 --bind "127.0.0.1:$PORT" --graceful-timeout 5 --no-control-socket \
     --access-logfile - --error-logfile - &

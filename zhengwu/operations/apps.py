@@ -2,12 +2,25 @@ from django.apps import AppConfig
 
 
 class OperationsConfig(AppConfig):
-    """Running the platform: backup and restore (the operations desk of seed article 8 follows).
+    """Running the platform: backup and restore, health and metrics, the operations desk
+    (fault tickets A/B/C, on-call, service-level figures; seed article 8 五).
 
     Sits on top of the layers like ``demo``: a restore rebuilds derived data (the search
-    index) of every app, so it may call any app's services; no app imports it.
+    index) of every app and the metrics read supervision's sweep, so it may call any
+    app; no app imports it.
     """
 
     name = "zhengwu.operations"
     label = "operations"
     verbose_name = "运维"
+
+    def ready(self):
+        from zhengwu.core.registries.portal import register_office_link
+        from zhengwu.org.selectors import user_holds_any_role
+
+        from .views import OPS_ROLES
+
+        register_office_link(
+            "运维服务台", "operations:desk", note="故障工单(A/B/C 级)、健康检查、值班表、服务质量考核", order=90,
+            visible=lambda user: user_holds_any_role(user, OPS_ROLES),
+        )

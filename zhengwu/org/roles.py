@@ -15,6 +15,7 @@ class Role(models.TextChoices):
     LETTER_CLERK = "letter_clerk", "信件分办员"
     DEPARTMENT_HEAD = "department_head", "部门负责人"
     DISCLOSURE_OFFICER = "disclosure_officer", "依申请公开经办人"
+    OPERATOR = "operator", "运维人员"
     SYSTEM_ADMIN = "system_admin", "系统管理员"
     SECURITY_ADMIN = "security_admin", "安全管理员"
     AUDIT_ADMIN = "audit_admin", "审计管理员"

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so every response (redirects and refusals included) is counted and timed.
+    "zhengwu.operations.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # CSP, Permissions-Policy, COOP on every response, static files included.
     "zhengwu.core.middleware.SecurityHeadersMiddleware",
@@ -261,6 +263,15 @@ ZHENGWU_SEAL_KEY_PASSPHRASE = env("ZHENGWU_SEAL_KEY_PASSPHRASE", default="")
 ZHENGWU_BACKUP_DIR = Path(env("ZHENGWU_BACKUP_DIR", default=str(VAR_DIR / "backups")))
 ZHENGWU_BACKUP_KEEP = env.int("ZHENGWU_BACKUP_KEEP", default=7)
 ZHENGWU_BACKUP_NIGHTLY = env.bool("ZHENGWU_BACKUP_NIGHTLY", default=True)
+
+# Operations desk (zhengwu.operations): service hours of the A/B/C limits ("09:00-17:00"
+# is 5×8 on working days; "24x7"), health-check thresholds, who may read /metrics.
+ZHENGWU_OPS_SERVICE_HOURS = env("ZHENGWU_OPS_SERVICE_HOURS", default="09:00-17:00")
+ZHENGWU_OPS_DISK_MIN_FREE_PERCENT = env.float("ZHENGWU_OPS_DISK_MIN_FREE_PERCENT", default=10.0)
+ZHENGWU_OPS_QUEUE_MAX = env.int("ZHENGWU_OPS_QUEUE_MAX", default=1000)
+ZHENGWU_OPS_CONSUMER_SILENT_MINUTES = env.int("ZHENGWU_OPS_CONSUMER_SILENT_MINUTES", default=5)
+ZHENGWU_METRICS_ALLOWED = env.list("ZHENGWU_METRICS_ALLOWED", default=["127.0.0.1", "::1"])
+ZHENGWU_METRICS_TOKEN = env("ZHENGWU_METRICS_TOKEN", default="")
 
 ZHENGWU_UPLOAD_ROOT = Path(env("ZHENGWU_UPLOAD_ROOT", default=str(VAR_DIR / "uploads")))
 ZHENGWU_UPLOAD_MAX_BYTES = env.int("ZHENGWU_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
