@@ -16,6 +16,7 @@ from zhengwu.core.clock import COLOUR_LABELS, clock_colour
 from zhengwu.core.errors import DomainError, NotFound
 from zhengwu.core.page_cache import cached_public_page
 from zhengwu.core.uploads import file_list
+from zhengwu.org import responsibility
 from zhengwu.org.roles import Role
 
 from . import posts, selectors, services
@@ -301,9 +302,10 @@ def staff_detail(request, letter_id):
         hop.colour = clock_colour(hop.clock, today)
         hop.colour_label = COLOUR_LABELS.get(hop.colour, "")
     clerk = posts.is_letter_clerk(user)
-    my_units = posts.units_with_roles(user, posts.DEPARTMENT_ROLES)
-    handler = posts.works_for(user, letter.department_id, (Role.HANDLER,))
-    head = posts.works_for(user, letter.department_id, (Role.DEPARTMENT_HEAD,))
+    mine = responsibility.posts_for(user)
+    my_units = mine.units(posts.DEPARTMENT_ROLES)
+    handler = mine.covers(letter.department_id, Role.HANDLER)
+    head = mine.covers(letter.department_id, Role.DEPARTMENT_HEAD)
     current = next((h for h in reversed(hops) if h.kind == Hop.Kind.HANDLE and h.is_open), None)
     open_joint = [h for h in hops if h.kind == Hop.Kind.JOINT and h.is_open]
     triage = letter.status in (Letter.Status.SUBMITTED, Letter.Status.ACCEPTED)

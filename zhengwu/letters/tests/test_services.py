@@ -10,6 +10,7 @@ from zhengwu.letters import services
 from zhengwu.letters.hooks import register_letter_hook, unregister_letter_hook
 from zhengwu.letters.models import ChannelPolicy, Hop, Letter, Reply
 from zhengwu.notifications.models import Message
+from zhengwu.org.roles import Role
 
 from .conftest import BODY, moment, submit
 
@@ -192,6 +193,19 @@ def test_assign_starts_a_handling_hop_with_its_own_clock_and_notifies_the_depart
     assert Message.objects.filter(recipient=staff["env_handler"], title__contains="新交办信件").exists()
     assert Message.objects.filter(recipient=staff["env_head"]).exists()
     assert not Message.objects.filter(recipient=staff["labour_handler"]).exists()
+
+
+def test_each_hop_clock_names_its_unit_and_post_from_the_start(citizen, staff, units, calendar_2026):
+    # Supervision's alerts copy these as they are raised: nothing fills them in afterwards.
+    with at(moment(2026, 9, 24)):
+        letter = submit(citizen)
+    with at(moment(2026, 9, 28)):
+        services.letter_accept(actor=staff["clerk"], letter=letter)
+        assign(letter, staff, reason="油烟污染属环保职责")
+
+    triage, handle = letter.hops.order_by("pk").select_related("clock")
+    assert (triage.clock.unit_id, triage.clock.role) == (units["office"].pk, Role.LETTER_CLERK)
+    assert (handle.clock.unit_id, handle.clock.role) == (units["env"].pk, Role.HANDLER)
 
 
 def test_a_petitions_handling_limit_counts_from_acceptance_a_mailbox_letters_from_the_hand_over(citizen, staff, calendar_2026):
