@@ -109,8 +109,6 @@ class Posts:
         ``covers(unit, role)`` asked row by row."""
         q = Q(pk__in=[])
         for role in sorted(self.units_by_role):
-            if role in SEPARATED_ADMIN_ROLES:
-                continue
             where = Q(**{f"{unit_field}__in": sorted(self.units_by_role[role])})
             if unowned:
                 where |= Q(**{f"{unit_field}__isnull": True})

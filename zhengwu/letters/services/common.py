@@ -12,6 +12,7 @@ from django.utils import timezone
 from zhengwu.core.clock import clock_start, clock_stop
 from zhengwu.core.errors import Conflict, ValidationFailed
 from zhengwu.core.models import Clock
+from zhengwu.org import responsibility
 from zhengwu.org.roles import Role
 
 from ..models import ChannelPolicy, Event, Hop, Letter
@@ -70,14 +71,14 @@ def letters_office_unit():
     ``ZHENGWU_LETTERS_OFFICE_CODE`` names it; otherwise the unit of the first letter clerk;
     otherwise the county itself.
     """
-    from zhengwu.org.models import Assignment, Unit
+    from zhengwu.org.models import Unit
 
     code = getattr(settings, "ZHENGWU_LETTERS_OFFICE_CODE", "")
     unit = Unit.objects.filter(code=code, is_active=True).first() if code else None
     if unit is None:
         assignment = (
-            Assignment.objects.filter(role=Role.LETTER_CLERK, unit__is_active=True)
-            .select_related("unit").order_by("pk").first()
+            responsibility.post_holders(unit_id=None, roles=Role.LETTER_CLERK, active_only=False)
+            .filter(unit__is_active=True).order_by("pk").first()
         )
         unit = assignment.unit if assignment else None
     if unit is None:
