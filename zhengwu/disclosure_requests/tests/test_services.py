@@ -254,3 +254,20 @@ def test_registering_names_the_officer_on_the_clock(received, officer, dept):
     received.clock.refresh_from_db()
     assert (received.clock.unit_id, received.clock.role, received.clock.handler_id) == (
         dept.pk, "disclosure_officer", officer.pk)
+
+
+def test_migration_names_who_answers_for_clocks_started_before(received, officer, dept):
+    import importlib
+
+    from django.apps import apps
+
+    from zhengwu.core.models import Clock
+
+    fill = importlib.import_module("zhengwu.disclosure_requests.migrations.0002_clock_responsibility").fill
+    services.request_register(actor=officer, request=received)
+    Clock.objects.update(unit=None, role="", handler=None)  # as the enricher era left them
+
+    fill(apps, None)
+
+    assert Clock.objects.filter(pk=received.clock_id).values_list("unit_id", "role", "handler_id").get() == (
+        dept.pk, "disclosure_officer", officer.pk)

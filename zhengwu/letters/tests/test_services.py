@@ -519,3 +519,28 @@ def test_overdue_hops_raise_supervision_alerts_naming_the_department(citizen, st
     hop = letter.hops.get(kind=Hop.Kind.HANDLE)
     alert = Alert.objects.get(clock_id=hop.clock_id, level="red")
     assert alert.owner_type == "letters.hop" and alert.unit == units["env"] and alert.role == "handler"
+
+
+def test_migration_names_who_answers_for_open_hop_clocks_started_before(citizen, staff, units, calendar_2026):
+    import importlib
+
+    from django.apps import apps
+
+    fill = importlib.import_module("zhengwu.letters.migrations.0003_clock_responsibility").fill
+    with at(moment(2026, 9, 24)):
+        waiting = submit(citizen)
+        handled = submit(citizen, title="夜间施工噪音", body="工地每天晚上十一点以后还在打桩,严重影响周边居民休息,请有关部门处理。")
+    with at(moment(2026, 9, 28)):
+        services.letter_accept(actor=staff["clerk"], letter=handled)
+        assign(handled, staff)
+    Clock.objects.update(unit=None, role="", handler=None)  # as the enricher era left them
+
+    fill(apps, None)
+
+    def answers(hop):
+        return Clock.objects.filter(pk=hop.clock_id).values_list("unit_id", "role").get()
+
+    assert answers(waiting.hops.get()) == (units["office"].pk, Role.LETTER_CLERK)
+    triage, handle = handled.hops.order_by("pk")
+    assert answers(handle) == (units["env"].pk, Role.HANDLER)
+    assert answers(triage) == (None, "")  # closed hops are left alone
