@@ -303,7 +303,6 @@ def staff_detail(request, letter_id):
         hop.colour_label = COLOUR_LABELS.get(hop.colour, "")
     clerk = posts.is_letter_clerk(user)
     mine = responsibility.posts_for(user)
-    my_units = mine.units(posts.DEPARTMENT_ROLES)
     handler = mine.covers(letter.department_id, Role.HANDLER)
     head = mine.covers(letter.department_id, Role.DEPARTMENT_HEAD)
     current = next((h for h in reversed(hops) if h.kind == Hop.Kind.HANDLE and h.is_open), None)
@@ -324,9 +323,9 @@ def staff_detail(request, letter_id):
         "suggestions_shown": suggestions is not None,
         "suggested_codes": ",".join(s["code"] or "" for s in suggestions or []),
         "can_triage": clerk and triage,
-        "can_transfer": letter.status == Letter.Status.HANDLING and (clerk or letter.department_id in my_units),
+        "can_transfer": letter.status == Letter.Status.HANDLING and (clerk or mine.covers(letter.department_id, posts.DEPARTMENT_ROLES)),
         "can_opinion": letter.status in (Letter.Status.HANDLING, Letter.Status.REVIEWING)
-        and any(h.unit_id in my_units for h in open_joint),
+        and any(mine.covers(h.unit_id, posts.DEPARTMENT_ROLES) for h in open_joint),
         "can_draft": handler and letter.status == Letter.Status.HANDLING and not open_joint,
         "joint_pending": open_joint,
         "can_decide": head and letter.status == Letter.Status.REVIEWING,
