@@ -73,7 +73,7 @@ class SweepResult:
     new_yellow: int
     new_red: int
     new_faults: int
-    # Seconds per phase (counts, alerts, enrich, faults): shown to operators, kept in SweepRun.
+    # Seconds per phase (counts, alerts, faults): shown to operators, kept in SweepRun.
     seconds: dict | None = None
 
 
