@@ -90,21 +90,13 @@ class Office:
 
     def person(self, login: Login):
         from zhengwu.accounts.tests.factories import PASSWORD
-        from zhengwu.accounts.tests.mfa_helpers import totp_code
+        from zhengwu.core.tests.browser import staff_sign_in
 
         context = self.browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
         page = context.new_page()
         page.on("console", lambda m: "Content Security Policy" in m.text and self.problems.append(f"{page.url}: {m.text}"))
         page.on("pageerror", lambda exc: self.problems.append(f"{page.url}: {exc}"))
-        page.goto(self.base + "/accounts/login/")
-        page.fill("input[name=username]", login.username)
-        page.fill("input[name=password]", PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        page.wait_for_url("**/accounts/mfa/**")
-        page.fill("input[name=token]", totp_code(login.device))
-        page.get_by_role("button", name="验证").click()
-        page.wait_for_load_state()
-        assert "/accounts/mfa/" not in page.url, page.content()
+        staff_sign_in(page, self.base, username=login.username, password=PASSWORD, device=login.device)
         return page
 
     def inbox_receipts(self, page) -> list[str]:
