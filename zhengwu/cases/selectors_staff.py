@@ -18,7 +18,7 @@ stored clock dates against ``today`` (core.clock stores ``warn_on``/``due_on`` f
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Case as SqlCase

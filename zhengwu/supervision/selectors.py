@@ -8,7 +8,6 @@ from django.apps import apps
 from django.db.models import (
     Avg,
     Count,
-    Exists,
     F,
     IntegerField,
     OuterRef,

@@ -10,7 +10,6 @@ Why it reads only clocks and writes few indexes: docs/adr/0003-sweep-write-path.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date
 
