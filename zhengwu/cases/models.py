@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from zhengwu.core.models import TimeStampedModel
+from zhengwu.org.roles import Role
 
 from . import engine
 
@@ -111,6 +112,19 @@ class Case(TimeStampedModel):
     @property
     def state(self) -> engine.CaseState:
         return engine.CaseState(status=self.status, step_index=self.step_index, flags=dict(self.flags or {}))
+
+    def step_department_id(self, steps, index: int) -> int | None:
+        """The department that answers for step ``index``: the step's own (a joint review,
+        联合审查, by another department), else the item's. Its clock names it."""
+        return steps[index].get("department_id") or self.item.department_id
+
+    def step_unit_id(self, steps, index: int) -> int | None:
+        """The unit whose post-holders act on step ``index`` (``org.responsibility`` decides
+        who they are). None for the acceptance step: the service hall's window clerks take
+        it for every department. ``selectors_staff.step_unit_expr`` is the SQL twin."""
+        if steps[index].get("role") == Role.WINDOW_CLERK:
+            return None
+        return self.step_department_id(steps, index)
 
 
 class CaseEvent(models.Model):

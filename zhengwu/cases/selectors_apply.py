@@ -7,7 +7,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from zhengwu.catalog.models import Category, Item, ItemMaterial
 from zhengwu.core.errors import NotFound
 from zhengwu.core.uploads import file_list
-from zhengwu.org.models import Assignment, Unit
+from zhengwu.org import responsibility
+from zhengwu.org.models import Unit
 
 from .models import Case, CaseEvent
 from .owners import CASE
@@ -148,7 +149,5 @@ def case_events(*, case: Case) -> list[dict]:
 
 def agent_units_for(*, user) -> list[Unit]:
     """Township and service-point units where ``user`` holds any post (代办点)."""
-    if not getattr(user, "pk", None):
-        return []
-    unit_ids = Assignment.objects.filter(user=user, unit__kind__in=AGENT_UNIT_KINDS, unit__is_active=True).values("unit_id")
-    return list(Unit.objects.filter(pk__in=unit_ids).order_by("sort_order", "code"))
+    return [u for u in responsibility.units_named(responsibility.departments_for(user))
+            if u.kind in AGENT_UNIT_KINDS and u.is_active]

@@ -3,9 +3,11 @@
 Who sees a case is decided in SQL so the inbox is one query whatever its length:
 
 * the current step's post (``definition.steps[step_index].role``, read from the frozen
-  JSON with ``StepField``) is one the user holds in the item's department or a section
-  directly under it — the same rule ``services._acting_role`` applies before an action;
-* window clerks sit in the service hall and see every 受理 step, whatever the department;
+  JSON with ``StepField``) is one the user holds for the step's unit — the step's own
+  department (a joint review, 联合审查) or else the item's — as ``org.responsibility``
+  decides, the same rule ``services._step_post`` applies before an action;
+* window clerks sit in the service hall and see every 受理 step, whatever the department
+  (the acceptance step belongs to no unit: ``Case.step_unit_id``);
 * a step transferred (转办) to a colleague leaves the others' inboxes and enters theirs;
 * supervisors (监察人员) see every open case.
 
@@ -16,12 +18,13 @@ stored clock dates against ``today`` (core.clock stores ``warn_on``/``due_on`` f
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Case as SqlCase
-from django.db.models import CharField, Exists, F, OuterRef, Q, Value, When
+from django.db.models import CharField, Exists, F, IntegerField, OuterRef, Q, Value, When
 from django.db.models.expressions import Func
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from zhengwu.catalog.models import ItemMaterial
@@ -29,7 +32,7 @@ from zhengwu.core.clock import clock_colour, clock_remaining_days
 from zhengwu.core.errors import NotFound
 from zhengwu.core.models import Clock
 from zhengwu.core.uploads import file_list
-from zhengwu.org.models import Assignment
+from zhengwu.org import responsibility
 from zhengwu.org.roles import Role
 
 from . import engine
@@ -94,6 +97,16 @@ def step_role_expr():
     return StepField(F("definition__steps"), F("step_index"), key="role")
 
 
+def step_unit_expr():
+    """SQL twin of ``Case.step_unit_id`` for the current step; needs ``step_role`` annotated."""
+    own = Cast(StepField(F("definition__steps"), F("step_index"), key="department_id"), IntegerField())
+    return SqlCase(
+        When(step_role=Role.WINDOW_CLERK, then=Value(None, output_field=IntegerField())),
+        default=Coalesce(own, F("item__department_id")),
+        output_field=IntegerField(),
+    )
+
+
 def clock_colour_expr(prefix: str, today: date):
     """SQL twin of ``core.clock.clock_colour`` over the clock at ``prefix`` ("step_clock")."""
     return SqlCase(
@@ -112,53 +125,30 @@ def clock_colour_expr(prefix: str, today: date):
 
 @dataclass(frozen=True)
 class StaffScope:
-    """The posts a staff member holds, reduced to what case visibility needs (one query)."""
+    """What case visibility needs of a staff member's posts (one query, ``org.responsibility``)."""
 
-    user_id: int | None
-    supervisor: bool = False
-    clerk: bool = False
-    # role -> department ids where holding it counts (the unit itself and its parent).
-    departments: dict[str, frozenset[int]] = field(default_factory=dict)
+    posts: responsibility.Posts
 
     @property
-    def roles(self) -> frozenset[str]:
-        return frozenset(self.departments)
+    def user_id(self) -> int | None:
+        return self.posts.user_id
 
-    def qualifies(self, *, role: str, department_id: int | None) -> bool:
-        """Whether the user holds ``role`` where the item's department needs it."""
-        if role == Role.WINDOW_CLERK:
-            return self.clerk
-        if role not in self.departments:
-            return False
-        return department_id is None or department_id in self.departments[role]
+    @property
+    def supervisor(self) -> bool:
+        return self.posts.holds(Role.SUPERVISOR)
+
+    def qualifies(self, *, role: str, unit_id: int | None) -> bool:
+        """Whether the user holds ``role`` for a step of ``unit_id`` (``Case.step_unit_id``)."""
+        return self.posts.covers(unit_id, role, unowned=True)
 
 
 def staff_scope(user) -> StaffScope:
-    if not getattr(user, "pk", None) or not user.is_active:
-        return StaffScope(user_id=None)
-    rows = Assignment.objects.filter(user_id=user.pk).values_list("role", "unit_id", "unit__parent_id")
-    departments: dict[str, set[int]] = {}
-    for role, unit_id, parent_id in rows:
-        # A post in a section counts for the department directly above it.
-        departments.setdefault(role, set()).update(d for d in (unit_id, parent_id) if d is not None)
-    return StaffScope(
-        user_id=user.pk,
-        supervisor=Role.SUPERVISOR in departments,
-        clerk=Role.WINDOW_CLERK in departments,
-        departments={role: frozenset(ids) for role, ids in departments.items()},
-    )
+    return StaffScope(posts=responsibility.posts_for(user))
 
 
 def _post_q(scope: StaffScope) -> Q:
-    """Cases whose current step is one of the user's posts (annotation ``step_role``)."""
-    q = Q(pk__in=[])
-    if scope.clerk:
-        q |= Q(step_role=Role.WINDOW_CLERK)
-    for role, departments in scope.departments.items():
-        if role == Role.WINDOW_CLERK:
-            continue
-        q |= Q(step_role=role) & (Q(item__department_id__in=sorted(departments)) | Q(item__department__isnull=True))
-    return q
+    """Cases whose current step is one of the user's posts (annotations ``step_role``, ``step_unit``)."""
+    return scope.posts.post_q(unit_field="step_unit", role_field="step_role", unowned=True)
 
 
 def _inbox_q(scope: StaffScope) -> Q:
@@ -182,6 +172,7 @@ def _visible_q(scope: StaffScope) -> Q:
 def _annotated(today: date):
     return Case.objects.annotate(
         step_role=step_role_expr(),
+        step_unit=step_unit_expr(),
         step_colour=clock_colour_expr("step_clock", today),
         case_colour=clock_colour_expr("clock", today),
     )
@@ -360,7 +351,8 @@ def case_superseded_for_staff(*, user, receipt_no: str, version: int) -> bool:
         role = event.case.definition.steps[step_index]["role"]
     except (KeyError, IndexError, TypeError, ValueError):
         return False
-    return scope.supervisor or scope.qualifies(role=role, department_id=event.case.item.department_id)
+    steps = event.case.definition.steps
+    return scope.supervisor or scope.qualifies(role=role, unit_id=event.case.step_unit_id(steps, step_index))
 
 
 def _post_label(value: str) -> str:
@@ -404,7 +396,7 @@ def case_actions_available(*, case: Case, scope: StaffScope) -> list[str]:
     steps = case.definition.steps
     state = case.state
     step = steps[case.step_index]
-    holds = scope.qualifies(role=step["role"], department_id=case.item.department_id)
+    holds = scope.qualifies(role=step["role"], unit_id=case.step_unit_id(steps, case.step_index))
     assignee = (case.flags or {}).get("assignee_id")
     out = []
     for action in [*step.get("outcomes", []), "resume", "withdraw"]:
@@ -425,12 +417,9 @@ def case_actions_available(*, case: Case, scope: StaffScope) -> list[str]:
 
 
 def transfer_targets(*, case: Case, exclude_user_id: int | None) -> list[tuple[int, str]]:
-    """Colleagues who hold the current step's post where the case's department needs it."""
-    role = case.definition.steps[case.step_index]["role"]
-    qs = Assignment.objects.filter(role=role, user__is_active=True)
-    dept_id = case.item.department_id
-    if role != Role.WINDOW_CLERK and dept_id is not None:
-        qs = qs.filter(Q(unit_id=dept_id) | Q(unit__parent_id=dept_id))
+    """Colleagues who hold the current step's post for the step's unit (``Case.step_unit_id``)."""
+    steps = case.definition.steps
+    qs = responsibility.post_holders(unit_id=case.step_unit_id(steps, case.step_index), roles=steps[case.step_index]["role"])
     if exclude_user_id is not None:
         qs = qs.exclude(user_id=exclude_user_id)
     seen: dict[int, str] = {}
@@ -510,4 +499,7 @@ def case_detail_for_staff(*, user, receipt_no: str, today: date | None = None) -
 def case_staff_can_see(*, user, case_id) -> bool:
     """Whether ``user`` may see the case: for download rules of case materials."""
     scope = staff_scope(user)
-    return Case.objects.annotate(step_role=step_role_expr()).filter(_visible_q(scope), pk=case_id).exists()
+    return (
+        Case.objects.annotate(step_role=step_role_expr(), step_unit=step_unit_expr())
+        .filter(_visible_q(scope), pk=case_id).exists()
+    )

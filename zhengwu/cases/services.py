@@ -20,8 +20,8 @@ from zhengwu.core.clock import (
 from zhengwu.core.fastsql import Add, insert_row, insert_values, update_rows
 from zhengwu.core.errors import Conflict, PermissionDenied, ValidationFailed
 from zhengwu.core.models import Clock
-from zhengwu.org import selectors as org_selectors
-from zhengwu.org.models import Assignment, Unit
+from zhengwu.org import responsibility
+from zhengwu.org.models import Unit
 from zhengwu.org.roles import Role
 
 from . import engine, hooks, owners
@@ -230,7 +230,7 @@ def _step_clock(*, actor, case: Case, steps, index: int, on, handler_id: int | N
     return clock_start(
         actor=actor, owner=owners.STEP.ref(case.pk, index),
         limit_days=step["limit_days"], warn_days=step["warn_days"], start_on=on, audit=False,
-        unit_id=step.get("department_id") or case.item.department_id, role=step.get("role", ""),
+        unit_id=case.step_department_id(steps, index), role=step.get("role", ""),
         handler_id=handler_id,
     )
 
@@ -305,8 +305,8 @@ def case_submit(*, actor, item, applicant, channel: str, agent_unit=None, data: 
     return case
 
 
-def _acting_role(*, actor, case: Case, steps, action: str) -> str | None:
-    """Return the role the actor acts in, or raise PermissionDenied naming what is missing."""
+def _step_post(*, actor, case: Case, steps, action: str) -> str | None:
+    """Return the post the actor acts in, or raise PermissionDenied naming what is missing."""
     state = case.state
     needed = engine.required_role(steps, state, action)
     if needed is None:
@@ -314,23 +314,17 @@ def _acting_role(*, actor, case: Case, steps, action: str) -> str | None:
     if needed == engine.APPLICANT:
         if getattr(actor, "pk", None) == case.applicant_id:
             return engine.APPLICANT
-        if case.agent_unit_id and Assignment.objects.filter(
-            user_id=getattr(actor, "pk", None), unit_id=case.agent_unit_id, role=Role.WINDOW_CLERK
-        ).exists():
+        # The service point's own window clerks act for the applicant they represent.
+        if case.agent_unit_id and responsibility.acts_for(actor, unit_id=case.agent_unit_id, roles=Role.WINDOW_CLERK):
             return engine.APPLICANT
         raise PermissionDenied("只有申请人本人或其代办点可以补正材料", code="not_applicant")
     if not getattr(actor, "pk", None) or not actor.is_active:
         raise PermissionDenied("请先登录", code="not_staff")
-    # Window clerks sit in the service hall and accept for every department; the other
-    # posts must be held in the item's department or a section directly under it.
-    dept_id = steps[case.step_index].get("department_id") or case.item.department_id
-    in_unit = None if needed == Role.WINDOW_CLERK else dept_id
     step_name = steps[case.step_index]["name"]
-    if not org_selectors.user_holds_post(user_id=actor.pk, role=needed, unit_id=in_unit):
-        raise PermissionDenied(
-            f"您没有在本事项实施部门担任“{Role(needed).label}”岗位,不能办理“{step_name}”环节",
-            code="wrong_role",
-        )
+    responsibility.access_unit(
+        actor, unit_id=case.step_unit_id(steps, case.step_index), roles=needed, unowned=True,
+        message=f"您没有在本环节的实施部门担任“{Role(needed).label}”岗位,不能办理“{step_name}”环节",
+    )
     assignee = (case.flags or {}).get("assignee_id")
     if assignee is not None and action in engine.STEP_ACTIONS and assignee != actor.pk:
         raise PermissionDenied(f"“{step_name}”环节已转交其他人员办理", code="transferred")
@@ -350,7 +344,7 @@ def case_act(
     if case.version != expected_version:
         raise Conflict(STALE_MESSAGE, code="stale_version")
     steps = case.definition.steps
-    role = _acting_role(actor=actor, case=case, steps=steps, action=action)
+    role = _step_post(actor=actor, case=case, steps=steps, action=action)
     old = case.state
     new, effects = engine.transition(
         steps, old, action, actor_role=role, actor_id=getattr(actor, "pk", None), reason=reason, payload=payload,

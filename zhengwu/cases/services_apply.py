@@ -18,7 +18,7 @@ from zhengwu.core.access import is_applicant
 from zhengwu.core.errors import Conflict, PermissionDenied, ValidationFailed
 from zhengwu.core.sanitise import has_unsafe_chars
 from zhengwu.core.uploads import files_store
-from zhengwu.org.models import Assignment
+from zhengwu.org import responsibility
 from zhengwu.org.roles import Role
 
 from .models import Case
@@ -38,14 +38,13 @@ def _check_channel(*, actor, applicant, channel: str, agent_unit) -> None:
         if getattr(actor, "pk", None) is None or actor.pk != applicant.pk:
             raise PermissionDenied("网上申请只能由申请人本人提交", code="not_applicant")
     elif channel == Case.Channel.WINDOW:
-        if not Assignment.objects.filter(user_id=getattr(actor, "pk", None), role=Role.WINDOW_CLERK).exists():
+        # The service hall's window clerks enter applications for every department.
+        if not responsibility.acts_for(actor, unit_id=None, roles=Role.WINDOW_CLERK, unowned=True):
             raise PermissionDenied("只有窗口人员可以录入窗口申请", code="not_window_clerk")
     elif channel == Case.Channel.AGENT:
         if agent_unit is None:
             raise ValidationFailed("代办申请须注明代办点", code="agent_unit_required")
-        if agent_unit.kind not in AGENT_UNIT_KINDS or not Assignment.objects.filter(
-            user_id=getattr(actor, "pk", None), unit=agent_unit
-        ).exists():
+        if agent_unit.kind not in AGENT_UNIT_KINDS or not responsibility.acts_for(actor, unit_id=agent_unit.pk):
             raise PermissionDenied("您不在该乡镇(街道)或代办点任职,不能代办申请", code="not_agent")
     else:
         raise ValidationFailed("申请渠道不正确", code="channel_invalid")
@@ -132,8 +131,8 @@ def case_material_download_allowed(user, stored_file) -> bool:
 
     The applicant; whoever uploaded it; window clerks (they accept for every department);
     supervisors (监察 checks every case, including whether its materials were complete);
-    staff holding any post in the item's department or a section under it; staff of the
-    case's 代办点.
+    staff holding a business post for a department that answers for one of its steps
+    (``org.responsibility``); staff of the case's 代办点.
     """
     uid = getattr(user, "pk", None)
     if uid is None:
@@ -144,16 +143,17 @@ def case_material_download_allowed(user, stored_file) -> bool:
         return False
     if not str(stored_file.object_id).isdigit():
         return False
-    case = Case.objects.filter(pk=int(stored_file.object_id)).select_related("item").first()
+    case = Case.objects.filter(pk=int(stored_file.object_id)).select_related("item", "definition").first()
     if case is None:
         return False
-    posts = Assignment.objects.filter(user_id=uid)
-    if posts.filter(role__in=[Role.WINDOW_CLERK, Role.SUPERVISOR]).exists():
+    posts = responsibility.posts_for(user)
+    if posts.holds([Role.WINDOW_CLERK, Role.SUPERVISOR]):
         return True
-    dept_id = case.item.department_id
-    if dept_id is not None and (posts.filter(unit_id=dept_id) | posts.filter(unit__parent_id=dept_id)).exists():
-        return True
-    return bool(case.agent_unit_id and posts.filter(unit_id=case.agent_unit_id).exists())
+    # Staff of every department that answers for one of the case's steps (the item's,
+    # and a joint review's own), and of the service point that applied for it.
+    steps = case.definition.steps
+    units = {case.step_department_id(steps, i) for i in range(len(steps))} | {case.agent_unit_id}
+    return bool(posts.units() & (units - {None}))
 
 
 # --- correction (补正) --------------------------------------------------------------

@@ -99,7 +99,7 @@ def case_act_as_staff(
             target = (payload or {}).get("to_user_id")
             allowed = {uid for uid, _ in transfer_targets(case=case, exclude_user_id=actor.pk)}
             if target is not None and not isinstance(target, bool) and target not in allowed:
-                raise ValidationFailed("接收人员须在本事项实施部门担任本环节岗位", code="transfer_target_invalid")
+                raise ValidationFailed("接收人员须在本环节办理部门担任本环节岗位", code="transfer_target_invalid")
         if isinstance(payload, dict) and "evidence" in payload:
             # File ids come only from this upload, never from the caller.
             raise ValidationFailed("证明材料须随办理动作一并上传", code="evidence_ids_unexpected")

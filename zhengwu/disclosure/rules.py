@@ -7,7 +7,8 @@ Until publication (and after withdrawal) only staff of the record's department m
 
 from __future__ import annotations
 
-from . import posts
+from zhengwu.org import responsibility
+
 from .models import Attachment, Status
 
 
@@ -18,4 +19,4 @@ def attachment_download_allowed(user, stored_file) -> bool:
     disclosure = attachment.disclosure
     if disclosure.status == Status.PUBLISHED:
         return True
-    return disclosure.department_id in posts.staff_department_ids(user)
+    return responsibility.acts_for(user, unit_id=disclosure.department_id)

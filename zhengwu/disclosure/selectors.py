@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from zhengwu.catalog.models import Category, Item, WorkArea
 from zhengwu.core.errors import NotFound
+from zhengwu.org import responsibility
 from zhengwu.org.models import Unit
 
 from . import posts
@@ -161,21 +162,21 @@ def latest_public(*, columns=None, limit: int = 8) -> list[Disclosure]:
 
 def disclosure_list_office(*, user, status: str | None = None, limit: int = OFFICE_PAGE_SIZE) -> list[Disclosure]:
     """Records of the departments the person edits or publishes for, latest change first."""
-    departments = posts.office_department_ids(user)
-    if not departments:
+    mine = responsibility.posts_for(user)
+    if not mine.holds(posts.OFFICE_ROLES):
         return []
-    qs = Disclosure.objects.filter(department_id__in=departments).select_related("department", "created_by")
+    qs = Disclosure.objects.filter(mine.q("department_id", posts.OFFICE_ROLES)).select_related("department", "created_by")
     if status:
         qs = qs.filter(status=status)
     return list(qs.order_by("-updated_at", "-id")[:limit])
 
 
 def review_queue(*, user, limit: int = OFFICE_PAGE_SIZE) -> list[Disclosure]:
-    departments = posts.publisher_department_ids(user)
-    if not departments:
+    mine = responsibility.posts_for(user)
+    if not mine.holds(posts.PUBLISHER_ROLES):
         return []
     return list(
-        Disclosure.objects.filter(department_id__in=departments, status__in=[Status.PENDING, Status.SCHEDULED])
+        Disclosure.objects.filter(mine.q("department_id", posts.PUBLISHER_ROLES), status__in=[Status.PENDING, Status.SCHEDULED])
         .select_related("department", "created_by").order_by("status", "updated_at", "id")[:limit]
     )
 
@@ -186,7 +187,7 @@ def disclosure_get_office(*, user, pk) -> Disclosure:
     if pk is None:
         raise NotFound("未找到该公开信息", code="disclosure_not_found")
     row = (
-        Disclosure.objects.filter(pk=pk, department_id__in=posts.office_department_ids(user))
+        Disclosure.objects.filter(responsibility.acts_for_q(user, "department_id", posts.OFFICE_ROLES), pk=pk)
         .select_related("department", "catalog_item", "interprets", "created_by", "published_by")
         .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.select_related("file")))
         .first()

@@ -24,6 +24,7 @@ from zhengwu.catalog.models import Category, Item
 from zhengwu.core.audit import audit_record, audit_record_failure
 from zhengwu.core.errors import Conflict, PermissionDenied, ValidationFailed
 from zhengwu.core.uploads import file_delete, files_store
+from zhengwu.org import responsibility
 from zhengwu.org.models import Unit
 from zhengwu.core.registries.search import search_index_later
 
@@ -67,11 +68,11 @@ def _require_department(actor, department_id: int, *, roles: str) -> None:
     if posts.is_system(actor):
         return
     if roles == "editor":
-        allowed, message = posts.editor_department_ids(actor), "只有本部门的信息员可以撰写和修改草稿"
+        wanted, message = posts.EDITOR_ROLES, "只有本部门的信息员可以撰写和修改草稿"
     else:
-        allowed, message = posts.publisher_department_ids(actor), "只有本部门的审核员可以审核、发布或撤回信息"
-    if department_id not in allowed:
-        raise PermissionDenied(message, code="disclosure_not_department")
+        wanted, message = posts.PUBLISHER_ROLES, "只有本部门的审核员可以审核、发布或撤回信息"
+    responsibility.access_unit(actor, unit_id=department_id, roles=wanted, message=message,
+                               code="disclosure_not_department")
 
 
 def _clean_line(value, *, label: str, max_len: int, required: bool = False) -> str:

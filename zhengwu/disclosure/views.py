@@ -14,7 +14,8 @@ from zhengwu.core.errors import NotFound
 from zhengwu.core.page_cache import cached_public_page
 from zhengwu.core.uploads import storage
 from zhengwu.core.views_files import CONTENT_TYPES, content_disposition
-from zhengwu.org.models import Assignment, Unit
+from zhengwu.org import responsibility
+from zhengwu.org.models import Unit
 from zhengwu.org.roles import Role
 
 from . import selectors
@@ -105,7 +106,7 @@ def catalog(request):
 
 def _disclosure_offices() -> list[Unit]:
     """Units where someone handles 依申请公开 (the offices the guide names)."""
-    ids = Assignment.objects.filter(role=Role.DISCLOSURE_OFFICER).values_list("unit_id", flat=True)
+    ids = responsibility.post_holders(unit_id=None, roles=Role.DISCLOSURE_OFFICER).values("unit_id")
     return list(Unit.objects.filter(pk__in=ids, is_active=True).order_by("sort_order", "code"))
 
 

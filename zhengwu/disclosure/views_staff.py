@@ -18,6 +18,7 @@ from django.views.decorators.http import (
 
 from zhengwu.core.access import STAFF, access
 from zhengwu.core.errors import DomainError, NotFound, ValidationFailed
+from zhengwu.org import responsibility
 from zhengwu.org.models import Unit
 from zhengwu.org.roles import Role
 
@@ -44,7 +45,8 @@ def _form_values(post) -> dict:
 
 
 def _form_context(request, *, form: dict, disclosure=None, error: str | None = None) -> dict:
-    editor_units = Unit.objects.filter(pk__in=posts.editor_department_ids(request.user)).order_by("sort_order", "code")
+    editor_units = posts.department_choices(request.user, posts.EDITOR_ROLES)
+    mine = responsibility.posts_for(request.user)
     return {
         "form": form, "d": disclosure, "error": error,
         "columns": Column.choices, "kinds": DocumentKind.choices,
@@ -53,18 +55,17 @@ def _form_context(request, *, form: dict, disclosure=None, error: str | None = N
         "departments": list(editor_units),
         "validities": [(v, l) for v, l in Validity.choices if v != Validity.VALID],
         "can_edit": disclosure is None or _may_edit(request.user, disclosure),
-        "is_editor": disclosure is not None and disclosure.department_id in posts.editor_department_ids(request.user),
-        "is_publisher": disclosure is not None
-        and disclosure.department_id in posts.publisher_department_ids(request.user),
+        "is_editor": disclosure is not None and mine.covers(disclosure.department_id, posts.EDITOR_ROLES),
+        "is_publisher": disclosure is not None and mine.covers(disclosure.department_id, posts.PUBLISHER_ROLES),
         "today": timezone.localdate(),
     }
 
 
 def _may_edit(user, disclosure) -> bool:
     if disclosure.status == Status.DRAFT:
-        return disclosure.department_id in posts.editor_department_ids(user)
+        return responsibility.acts_for(user, unit_id=disclosure.department_id, roles=posts.EDITOR_ROLES)
     if disclosure.status == Status.PUBLISHED:
-        return disclosure.department_id in posts.publisher_department_ids(user)
+        return responsibility.acts_for(user, unit_id=disclosure.department_id, roles=posts.PUBLISHER_ROLES)
     return False
 
 
@@ -77,15 +78,15 @@ def office_list(request):
     rows = selectors.disclosure_list_office(user=request.user, status=status or None)
     return render(request, "disclosure/office_list.html", {
         "rows": rows, "status": status, "statuses": Status.choices,
-        "can_create": bool(posts.editor_department_ids(request.user)),
-        "can_review": bool(posts.publisher_department_ids(request.user)),
+        "can_create": responsibility.posts_for(request.user).holds(posts.EDITOR_ROLES),
+        "can_review": responsibility.posts_for(request.user).holds(posts.PUBLISHER_ROLES),
     })
 
 
 @access(STAFF, roles=OFFICE_ROLES)
 @require_http_methods(["GET", "HEAD", "POST"])
 def office_create(request):
-    departments = posts.editor_department_ids(request.user)
+    departments = [u.pk for u in posts.department_choices(request.user, posts.EDITOR_ROLES)]
     if not departments:
         return render(request, "core/forbidden.html", {"message": "只有信息员可以撰写公开信息。"}, status=403)
     form = {name: "" for name in FORM_FIELDS} | {"column": Column.NEWS, "department": ""}
@@ -154,7 +155,7 @@ def office_edit(request, pk):
 @access(STAFF, roles=OFFICE_ROLES)
 @require_safe
 def office_review(request):
-    if not posts.publisher_department_ids(request.user):
+    if not responsibility.posts_for(request.user).holds(posts.PUBLISHER_ROLES):
         return render(request, "core/forbidden.html", {"message": "只有审核员可以审核发布公开信息。"}, status=403)
     return render(request, "disclosure/office_review.html", {
         "rows": selectors.review_queue(user=request.user), "now": timezone.localtime(),

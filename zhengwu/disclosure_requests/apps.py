@@ -14,18 +14,18 @@ class DisclosureRequestsConfig(AppConfig):
             register_office_link,
             register_section_panel,
         )
-        from zhengwu.supervision.services import register_alert_enricher
 
-        from . import alerts, demo, services, views
+        from zhengwu.org import responsibility
+
+        from . import demo, services, views
 
         register_download_rule(services.REQUEST_FILE_PURPOSE, services.request_file_download_allowed)
         register_download_rule(services.REPLY_FILE_PURPOSE, services.request_file_download_allowed)
-        register_alert_enricher(services.OWNER_TYPE, alerts.alerts_enrich)
         register_section_panel("disclosure", views.disclosure_panel, order=50)
         register_office_link(
             "依申请公开办理", "disclosure_requests:inbox",
             note="政府信息公开申请的登记、补正、征求意见、延期和答复", order=40,
-            visible=lambda user: bool(services.staff_request_department_ids(user)),
+            visible=lambda user: responsibility.posts_for(user).holds(services.STAFF_ROLES),
         )
         register_office_link(
             "录入书面申请", "disclosure_requests:window_entry",

@@ -7,9 +7,10 @@ from django.db.models import QuerySet
 from zhengwu.core.clock import clock_colour
 from zhengwu.core.errors import NotFound
 from zhengwu.core.uploads import file_list
+from zhengwu.org import responsibility
 
 from .models import DisclosureRequest, RequestEvent
-from .services import FILE_OBJECT_TYPE, REPLY_FILE_PURPOSE, staff_request_department_ids
+from .services import FILE_OBJECT_TYPE, REPLY_FILE_PURPOSE, STAFF_ROLES
 
 PAGE_SIZE = 50
 NOT_FOUND = "未找到该申请"
@@ -39,10 +40,10 @@ def request_get_for_applicant(*, user, receipt_no) -> DisclosureRequest:
 
 def request_inbox(*, user, status: str | None = "open", today=None, limit: int = PAGE_SIZE) -> list[DisclosureRequest]:
     """Requests of the departments where the staff member is officer or head; oldest due first."""
-    departments = staff_request_department_ids(user)
-    if not departments:
+    mine = responsibility.posts_for(user)
+    if not mine.holds(STAFF_ROLES):
         return []
-    qs = _base().filter(department_id__in=departments)
+    qs = _base().filter(mine.q("department_id", STAFF_ROLES))
     if status == "open":
         qs = qs.exclude(status=DisclosureRequest.Status.REPLIED).order_by("clock__due_on", "id")
     elif status in DisclosureRequest.Status.values:
@@ -57,8 +58,9 @@ def request_inbox(*, user, status: str | None = "open", today=None, limit: int =
 
 
 def request_get_for_staff(*, user, receipt_no) -> DisclosureRequest:
-    found = _base().filter(receipt_no=_normalise(receipt_no)).first()
-    if found is None or found.department_id not in staff_request_department_ids(user):
+    found = _base().filter(responsibility.acts_for_q(user, "department_id", STAFF_ROLES),
+                           receipt_no=_normalise(receipt_no)).first()
+    if found is None:
         raise NotFound(NOT_FOUND, code="request_not_found")
     return found
 

@@ -29,6 +29,7 @@ from zhengwu.core.access import is_applicant
 from zhengwu.core.audit import audit_record
 from zhengwu.core.clock import (
     clock_extend,
+    clock_hand_over,
     clock_resume,
     clock_start,
     clock_stop,
@@ -38,7 +39,8 @@ from zhengwu.core.errors import Conflict, NotFound, PermissionDenied, Validation
 from zhengwu.core.sanitise import strip_unsafe_chars
 from zhengwu.core.uploads import files_store
 from zhengwu.core.workdays import add_working_days
-from zhengwu.org.models import Assignment, Unit
+from zhengwu.org import responsibility
+from zhengwu.org.models import Unit
 from zhengwu.org.roles import Role
 
 from .codes import AFTER_CORRECTION_CODES, RequesterSubtype, RequesterType, outcome_get
@@ -85,36 +87,17 @@ def clean_text(value, *, label: str, max_len: int, required: bool = False, field
 # ------------------------------------------------------------------ who may do what
 
 
-def _units_for_role(user, roles) -> set[int]:
-    """Departments where ``user`` holds one of ``roles``: the unit, or a section's parent department."""
-    if not getattr(user, "pk", None) or not user.is_active or getattr(user, "kind", None) != "staff":
-        return set()
-    rows = Assignment.objects.filter(user_id=user.pk, role__in=list(roles)).values_list("unit_id", "unit__kind", "unit__parent_id")
-    out: set[int] = set()
-    for unit_id, kind, parent_id in rows:
-        out.add(unit_id)
-        if kind == Unit.Kind.SECTION and parent_id:
-            out.add(parent_id)
-    return out
-
-
-def officer_department_ids(user) -> set[int]:
-    return _units_for_role(user, [Role.DISCLOSURE_OFFICER])
-
-
-def head_department_ids(user) -> set[int]:
-    return _units_for_role(user, [Role.DEPARTMENT_HEAD])
-
-
-def staff_request_department_ids(user) -> set[int]:
-    """Departments whose requests the staff member may see (officers and heads)."""
-    return _units_for_role(user, [Role.DISCLOSURE_OFFICER, Role.DEPARTMENT_HEAD])
+# Which departments a person acts for is ``zhengwu.org.responsibility``'s answer.
+OFFICER_ROLES = (Role.DISCLOSURE_OFFICER,)
+HEAD_ROLES = (Role.DEPARTMENT_HEAD,)
+# Who may see a department's requests (officers and heads).
+STAFF_ROLES = (Role.DISCLOSURE_OFFICER, Role.DEPARTMENT_HEAD)
 
 
 def _require_officer(actor, request: DisclosureRequest) -> None:
-    if request.department_id not in officer_department_ids(actor):
-        # Another department's request looks exactly like a missing one.
-        raise NotFound("未找到该申请", code="request_not_found")
+    # Another department's request looks exactly like a missing one.
+    responsibility.access_unit(actor, unit_id=request.department_id, roles=OFFICER_ROLES, hide=True,
+                               message="未找到该申请", code="request_not_found")
 
 
 def _lock(request: DisclosureRequest) -> DisclosureRequest:
@@ -226,8 +209,9 @@ def request_submit(
             or not department.is_active:
         raise ValidationFailed("请选择受理申请的行政机关", code="department_invalid", details={"field": "department"})
     if entered_by is not None:
-        clerk = Assignment.objects.filter(user_id=getattr(actor, "pk", None), role=Role.WINDOW_CLERK).exists()
-        if not clerk and department.pk not in officer_department_ids(actor):
+        # Window clerks enter paper requests for every department.
+        clerk = responsibility.acts_for(actor, unit_id=None, roles=Role.WINDOW_CLERK, unowned=True)
+        if not clerk and not responsibility.acts_for(actor, unit_id=department.pk, roles=OFFICER_ROLES):
             raise PermissionDenied("只有窗口人员或该机关的依申请公开经办人可以录入书面申请", code="not_window_clerk")
     description = clean_text(description, label="所需政府信息的描述", max_len=DESCRIPTION_MAX, required=True,
                              field="description")
@@ -243,9 +227,12 @@ def request_submit(
     today = timezone.localdate()
     with transaction.atomic():
         receipt_no = _next_receipt_no(today)
+        # The clock names who answers for it (supervision's alerts copy them): the
+        # department's disclosure officers until one registers the request.
         clock = clock_start(
             actor=actor, owner=REQUEST.ref(receipt_no),
             limit_days=REPLY_LIMIT_DAYS, warn_days=WARN_DAYS, start_on=today,
+            unit_id=department.pk, role=Role.DISCLOSURE_OFFICER,
         )
         request = DisclosureRequest.objects.create(
             receipt_no=receipt_no, applicant=applicant, channel=channel, entered_by=entered_by,
@@ -286,6 +273,8 @@ def request_register(*, actor, request: DisclosureRequest) -> DisclosureRequest:
         request.officer = actor
         request.registered_at = timezone.now()
         _save(request, ["status", "officer", "registered_at"])
+        # From now on the clock names this officer (the register audit row below says so).
+        clock_hand_over(actor=actor, clock=request.clock, handler_id=actor.pk, audit=False)
         _event(request, actor=actor, kind=RequestEvent.Kind.REGISTER)
         _audit(request, actor=actor, verb="register")
     return request
@@ -347,6 +336,7 @@ def request_correction_supply(
         clock = clock_start(
             actor=actor, owner=REQUEST.ref(request.receipt_no),
             limit_days=REPLY_LIMIT_DAYS, warn_days=WARN_DAYS, start_on=today,
+            unit_id=request.department_id, role=Role.DISCLOSURE_OFFICER, handler_id=request.officer_id,
         )
         request.clock = clock
         request.status = (
@@ -421,8 +411,8 @@ def request_extension_ask(*, actor, request: DisclosureRequest, reason: str) -> 
 
 def request_extension_decide(*, actor, request: DisclosureRequest, approve: bool, note: str = "") -> DisclosureRequest:
     """The department head approves (clock +20 working days) or refuses the extension."""
-    if request.department_id not in head_department_ids(actor):
-        if request.department_id in officer_department_ids(actor):
+    if not responsibility.acts_for(actor, unit_id=request.department_id, roles=HEAD_ROLES):
+        if responsibility.acts_for(actor, unit_id=request.department_id, roles=OFFICER_ROLES):
             raise PermissionDenied("延期须由部门负责人批准", code="extension_head_only")
         raise NotFound("未找到该申请", code="request_not_found")
     note = clean_text(note, label="审批意见", max_len=300, field="note")
@@ -542,4 +532,4 @@ def request_file_download_allowed(user, stored_file) -> bool:
     department_id = (
         DisclosureRequest.objects.filter(pk=int(stored_file.object_id)).values_list("department_id", flat=True).first()
     )
-    return department_id is not None and department_id in staff_request_department_ids(user)
+    return responsibility.acts_for(user, unit_id=department_id, roles=STAFF_ROLES)

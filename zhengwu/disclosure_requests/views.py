@@ -13,7 +13,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from zhengwu.core.access import APPLICANT, PUBLIC, access
 from zhengwu.core.clock import COLOUR_LABELS, clock_colour
 from zhengwu.core.errors import DomainError, NotFound, ValidationFailed
-from zhengwu.org.models import Assignment, Unit
+from zhengwu.org import responsibility
+from zhengwu.org.models import Unit
 from zhengwu.org.roles import Role
 
 from . import selectors, services
@@ -25,15 +26,11 @@ MAX_FILES = 5
 
 
 def can_enter_paper_requests(user) -> bool:
-    return Assignment.objects.filter(
-        user_id=getattr(user, "pk", None), role__in=[Role.WINDOW_CLERK, Role.DISCLOSURE_OFFICER],
-    ).exists()
+    return responsibility.posts_for(user).holds([Role.WINDOW_CLERK, Role.DISCLOSURE_OFFICER])
 
 
 def can_edit_reports(user) -> bool:
-    return Assignment.objects.filter(
-        user_id=getattr(user, "pk", None), role__in=[Role.DISCLOSURE_OFFICER, Role.PUBLISHER],
-    ).exists()
+    return responsibility.posts_for(user).holds([Role.DISCLOSURE_OFFICER, Role.PUBLISHER])
 
 
 def handling_units() -> list[Unit]:

@@ -16,6 +16,7 @@ from django.views.decorators.http import (
 from zhengwu.core.access import STAFF, access
 from zhengwu.core.clock import COLOUR_LABELS
 from zhengwu.core.errors import DomainError, NotFound
+from zhengwu.org import responsibility
 from zhengwu.org.roles import Role
 
 from . import selectors, services
@@ -66,8 +67,9 @@ def _staff_request(request, receipt_no) -> DisclosureRequest:
 @require_safe
 def staff_detail(request, receipt_no):
     req = _staff_request(request, receipt_no)
-    is_officer = req.department_id in services.officer_department_ids(request.user)
-    is_head = req.department_id in services.head_department_ids(request.user)
+    mine = responsibility.posts_for(request.user)
+    is_officer = mine.covers(req.department_id, services.OFFICER_ROLES)
+    is_head = mine.covers(req.department_id, services.HEAD_ROLES)
     context = request_context(req, for_requester=False)
     context.update({
         "is_officer": is_officer,

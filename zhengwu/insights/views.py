@@ -22,14 +22,12 @@ COUNTY_WIDE_ROLES = [Role.SUPERVISOR, Role.SYSTEM_ADMIN, Role.LETTER_CLERK]
 
 def scope_department_ids(user) -> list[int] | None:
     """None (whole county) for supervisors, admins and letter clerks; a department head sees their own."""
-    from zhengwu.org.models import Assignment
-    from zhengwu.org.selectors import user_holds_any_role
+    from zhengwu.org import responsibility
 
-    if user_holds_any_role(user, COUNTY_WIDE_ROLES):
+    mine = responsibility.posts_for(user)
+    if mine.holds(COUNTY_WIDE_ROLES):
         return None
-    return sorted(set(
-        Assignment.objects.filter(user_id=user.pk, role=Role.DEPARTMENT_HEAD).values_list("unit_id", flat=True)
-    ))
+    return sorted(mine.units(Role.DEPARTMENT_HEAD))
 
 
 def _choices(scope):

@@ -15,17 +15,14 @@ class LettersConfig(AppConfig):
             register_section_panel,
         )
         from zhengwu.core.registries.search import register_search_source
-        from zhengwu.supervision.services import register_alert_enricher
 
         from zhengwu.core.registries.moderation import register_word_filter
 
         from . import demo, moderation, registrations, search
         from .posts import STAFF_ROLES
-        from .services.common import HOP_OWNER
         from .services.submission import ATTACHMENT_PURPOSE
 
         register_download_rule(ATTACHMENT_PURPOSE.split(":")[0], registrations.attachment_download_rule)
-        register_alert_enricher(HOP_OWNER, registrations.alerts_enrich)
         register_search_source(search.DOC_TYPE, "信件答复", search.iter_all, search.get_one)
         register_section_panel("participation", registrations.participation_panel, order=10)
         register_section_panel("home", registrations.home_panel, order=50)

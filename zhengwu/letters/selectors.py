@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from zhengwu.core.clock import clock_colour
 from zhengwu.core.errors import NotFound
+from zhengwu.org import responsibility
 
 from . import posts
 from .models import Event, Hop, Letter, Publication, Reply, Satisfaction
@@ -77,10 +78,8 @@ def _visible_q(user) -> Q | None:
     """None: every letter; else the filter of letters that stopped at the user's departments."""
     if posts.sees_every_letter(user):
         return None
-    units = posts.units_with_roles(user, posts.DEPARTMENT_ROLES)
-    if not units:
-        return Q(pk__in=[])
-    return Q(Exists(Hop.objects.filter(letter_id=OuterRef("pk"), unit_id__in=units)))
+    mine = responsibility.acts_for_q(user, "unit_id", posts.DEPARTMENT_ROLES)
+    return Q(Exists(Hop.objects.filter(mine, letter_id=OuterRef("pk"))))
 
 
 INBOX_VIEWS = {
@@ -107,8 +106,8 @@ def staff_inbox(*, user, view: str = "todo", page: int = 1) -> tuple[list[InboxR
         qs = qs.filter(visible)
     open_statuses = [Letter.Status.SUBMITTED, Letter.Status.ACCEPTED, Letter.Status.HANDLING, Letter.Status.REVIEWING]
     if view == "todo":
-        units = posts.units_with_roles(user, posts.DEPARTMENT_ROLES)
-        todo = Q(Exists(Hop.objects.filter(letter_id=OuterRef("pk"), ended_at__isnull=True, unit_id__in=units)))
+        mine = responsibility.acts_for_q(user, "unit_id", posts.DEPARTMENT_ROLES)
+        todo = Q(Exists(Hop.objects.filter(mine, letter_id=OuterRef("pk"), ended_at__isnull=True)))
         if posts.is_letter_clerk(user):
             todo |= Q(status__in=[Letter.Status.SUBMITTED, Letter.Status.ACCEPTED])
         qs = qs.filter(todo)

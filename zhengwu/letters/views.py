@@ -18,6 +18,7 @@ from zhengwu.core.page_cache import cached_public_page
 from zhengwu.core.ratelimit import rate_limit_check
 from zhengwu.core.text_masking import KIND_LABELS
 from zhengwu.core.uploads import file_list
+from zhengwu.org import responsibility
 from zhengwu.org.roles import Role
 
 from . import posts, selectors, services
@@ -302,9 +303,9 @@ def staff_detail(request, letter_id):
         hop.colour = clock_colour(hop.clock, today)
         hop.colour_label = COLOUR_LABELS.get(hop.colour, "")
     clerk = posts.is_letter_clerk(user)
-    my_units = posts.units_with_roles(user, posts.DEPARTMENT_ROLES)
-    handler = posts.works_for(user, letter.department_id, (Role.HANDLER,))
-    head = posts.works_for(user, letter.department_id, (Role.DEPARTMENT_HEAD,))
+    mine = responsibility.posts_for(user)
+    handler = mine.covers(letter.department_id, Role.HANDLER)
+    head = mine.covers(letter.department_id, Role.DEPARTMENT_HEAD)
     current = next((h for h in reversed(hops) if h.kind == Hop.Kind.HANDLE and h.is_open), None)
     open_joint = [h for h in hops if h.kind == Hop.Kind.JOINT and h.is_open]
     triage = letter.status in (Letter.Status.SUBMITTED, Letter.Status.ACCEPTED)
@@ -323,9 +324,9 @@ def staff_detail(request, letter_id):
         "suggestions_shown": suggestions is not None,
         "suggested_codes": ",".join(s["code"] or "" for s in suggestions or []),
         "can_triage": clerk and triage,
-        "can_transfer": letter.status == Letter.Status.HANDLING and (clerk or letter.department_id in my_units),
+        "can_transfer": letter.status == Letter.Status.HANDLING and (clerk or mine.covers(letter.department_id, posts.DEPARTMENT_ROLES)),
         "can_opinion": letter.status in (Letter.Status.HANDLING, Letter.Status.REVIEWING)
-        and any(h.unit_id in my_units for h in open_joint),
+        and any(mine.covers(h.unit_id, posts.DEPARTMENT_ROLES) for h in open_joint),
         "can_draft": handler and letter.status == Letter.Status.HANDLING and not open_joint,
         "joint_pending": open_joint,
         "can_decide": head and letter.status == Letter.Status.REVIEWING,

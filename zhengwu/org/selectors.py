@@ -1,12 +1,9 @@
-"""Reads of the organisation tree and of who holds which post."""
+"""Reads of the organisation tree and of who holds which post (who acts for which unit: ``responsibility``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db import connection
-
-from zhengwu.core import fastsql
 from zhengwu.core.errors import NotFound
 
 from .models import Assignment, Unit
@@ -116,21 +113,3 @@ def user_role_labels(user) -> list[str]:
     if not getattr(user, "pk", None):
         return []
     return sorted(set(Assignment.objects.filter(user_id=user.pk).values_list("role", flat=True)))
-
-
-def user_holds_post(*, user_id, role: str, unit_id=None) -> bool:
-    """Does the user hold ``role`` in ``unit_id`` or a unit directly under it (any unit if None)?
-
-    Asked on every case action, so it is one prepared statement rather than an ORM
-    query with an OR across a join.
-    """
-    if not user_id:
-        return False
-    qn = connection.ops.quote_name
-    a, u = qn(Assignment._meta.db_table), qn(Unit._meta.db_table)
-    sql = f"SELECT 1 FROM {a} a WHERE a.user_id = %s AND a.role = %s"  # noqa: S608 - table names from the models
-    params = [user_id, role]
-    if unit_id is not None:
-        sql += f" AND (a.unit_id = %s OR a.unit_id IN (SELECT id FROM {u} WHERE parent_id = %s))"
-        params += [unit_id, unit_id]
-    return fastsql.fetch_one(sql + " LIMIT 1", params) is not None

@@ -7,10 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from zhengwu.core.registries.search import SearchDocument
+from zhengwu.org import responsibility
 
 from .models import Phase, Solicitation
 from .selectors import questionnaire_list_public, solicitation_list_public
-from .services.common import staff_department_ids
+from .services.common import DRAFT_ROLES
 
 PANEL_ROWS = 5
 
@@ -34,7 +35,7 @@ home_panel = _panel("home")
 
 
 def office_link_visible(user) -> bool:
-    return bool(staff_department_ids(user))
+    return responsibility.posts_for(user).holds(DRAFT_ROLES)
 
 
 def _document(s: Solicitation) -> SearchDocument:

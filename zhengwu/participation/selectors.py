@@ -7,6 +7,8 @@ from datetime import date
 from django.db.models import Count, F, Prefetch, Q, Value
 from django.db.models.functions import Coalesce, NullIf
 
+from zhengwu.org import responsibility
+
 from .models import (
     AdoptionGroup,
     Answer,
@@ -19,7 +21,7 @@ from .models import (
     Response,
     Solicitation,
 )
-from .services.common import staff_department_ids
+from .services.common import DRAFT_ROLES
 
 PAGE_SIZE = 20
 TEXT_ANSWERS_LIMIT = 200
@@ -113,9 +115,8 @@ def adoption_reasons(*, solicitation: Solicitation) -> list[dict]:
 
 
 def solicitation_list_for_staff(*, user) -> list[Solicitation]:
-    departments = staff_department_ids(user)
     return list(
-        Solicitation.objects.filter(department_id__in=departments).select_related("department")
+        Solicitation.objects.filter(responsibility.acts_for_q(user, "department_id", DRAFT_ROLES)).select_related("department")
         .annotate(comment_count=Count("comments")).order_by("-created_at", "-id")[:200]
     )
 
@@ -127,7 +128,7 @@ def solicitation_get_for_staff(*, user, solicitation_id) -> Solicitation | None:
     except (TypeError, ValueError):
         return None
     return (
-        Solicitation.objects.filter(pk=pk, department_id__in=staff_department_ids(user))
+        Solicitation.objects.filter(responsibility.acts_for_q(user, "department_id", DRAFT_ROLES), pk=pk)
         .select_related("department", "created_by", "published_by")
         .prefetch_related(Prefetch("articles", queryset=Article.objects.order_by("position")))
         .first()
@@ -168,7 +169,7 @@ def questionnaire_get_public(*, questionnaire_id) -> Questionnaire | None:
 
 def questionnaire_list_for_staff(*, user) -> list[Questionnaire]:
     return list(
-        Questionnaire.objects.filter(department_id__in=staff_department_ids(user)).select_related("department")
+        Questionnaire.objects.filter(responsibility.acts_for_q(user, "department_id", DRAFT_ROLES)).select_related("department")
         .annotate(response_count=Count("responses")).order_by("-created_at", "-id")[:200]
     )
 
@@ -179,14 +180,14 @@ def questionnaire_get_for_staff(*, user, questionnaire_id) -> Questionnaire | No
     except (TypeError, ValueError):
         return None
     return (
-        Questionnaire.objects.filter(pk=pk, department_id__in=staff_department_ids(user)).select_related("department")
+        Questionnaire.objects.filter(responsibility.acts_for_q(user, "department_id", DRAFT_ROLES), pk=pk).select_related("department")
         .prefetch_related(Prefetch("questions", queryset=Question.objects.order_by("position").prefetch_related("choices")))
         .first()
     )
 
 
 def user_is_questionnaire_staff(*, user, questionnaire: Questionnaire) -> bool:
-    return questionnaire.department_id in staff_department_ids(user)
+    return responsibility.acts_for(user, unit_id=questionnaire.department_id, roles=DRAFT_ROLES)
 
 
 def has_responded(*, questionnaire: Questionnaire, user=None, browser_token: str | None = None) -> bool:

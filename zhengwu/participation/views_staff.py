@@ -19,6 +19,7 @@ from django.views.decorators.http import (
 
 from zhengwu.core.access import STAFF, access
 from zhengwu.core.errors import DomainError
+from zhengwu.org import responsibility
 from zhengwu.org.roles import Role
 
 from . import selectors, services
@@ -42,7 +43,7 @@ def _questionnaire(request, questionnaire_id):
 
 
 def _is_publisher(request, department_id) -> bool:
-    return department_id in services.staff_department_ids(request.user, services.PUBLISH_ROLES)
+    return responsibility.acts_for(request.user, unit_id=department_id, roles=services.PUBLISH_ROLES)
 
 
 @access(STAFF, roles=OFFICE_ROLES)

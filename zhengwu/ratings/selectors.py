@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.db.models import Avg, Count, Prefetch, Q
 
 from zhengwu.core.clock import clock_colour
+from zhengwu.org import responsibility
 
 from .models import BAD_LEVELS, Level, Rating, Rectification, RectificationStage
-from .services import staff_department_ids
 
 RECTIFICATION_PAGE_SIZE = 50
 
@@ -54,11 +54,11 @@ def rating_summary_by_department() -> list[dict]:
 def rectification_list_for_staff(*, user, status: str | None = Rectification.Status.OPEN, today=None,
                                   limit: int = RECTIFICATION_PAGE_SIZE) -> list[Rectification]:
     """Rectifications of the departments the staff member works for, oldest due first."""
-    departments = staff_department_ids(user)
-    if not departments:
+    mine = responsibility.posts_for(user)
+    if not mine.holds():
         return []
     qs = (
-        Rectification.objects.filter(department_id__in=departments)
+        Rectification.objects.filter(mine.q("department_id"))
         .select_related("rating", "case", "case__item", "clock", "department")
         .prefetch_related(Prefetch("stages", queryset=RectificationStage.objects.order_by("recorded_at", "id")))
         .order_by("clock__due_on", "id")

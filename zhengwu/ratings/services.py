@@ -11,8 +11,7 @@ from zhengwu.core.audit import audit_record
 from zhengwu.core.clock import clock_start, clock_stop
 from zhengwu.core.errors import Conflict, PermissionDenied, ValidationFailed
 from zhengwu.core.sanitise import strip_unsafe_chars
-from zhengwu.org.models import Assignment
-from zhengwu.org.roles import SEPARATED_ADMIN_ROLES
+from zhengwu.org import responsibility
 
 from .models import (
     BAD_LEVELS,
@@ -33,21 +32,6 @@ RECTIFICATION_OWNER = RECTIFICATION.name
 
 def rectification_days() -> int:
     return int(getattr(settings, "ZHENGWU_RECTIFICATION_DAYS", DEFAULT_RECTIFICATION_DAYS))
-
-
-def staff_department_ids(user) -> set[int]:
-    """Departments a staff member works for: units of their business posts and those units' parents.
-
-    The separated admin posts (三员) do no business work, so they count for nothing here.
-    """
-    if not getattr(user, "pk", None) or not user.is_active:
-        return set()
-    rows = (
-        Assignment.objects.filter(user_id=user.pk)
-        .exclude(role__in=list(SEPARATED_ADMIN_ROLES))
-        .values_list("unit_id", "unit__parent_id")
-    )
-    return {u for pair in rows for u in pair if u is not None}
 
 
 def _parse_level(level) -> int:
@@ -105,6 +89,7 @@ def _rectification_open(*, rating: Rating, case, department_id) -> Rectification
         clock=clock_start(
             actor=None, owner=RECTIFICATION.ref(rating.pk),
             limit_days=days, warn_days=min(RECTIFICATION_WARN_DAYS, days), start_on=today,
+            unit_id=department_id,  # the department answers for it; no one post or person does
         ),
     )
     # The clock's owner id names the rating (the rectification row did not exist yet).
@@ -119,8 +104,9 @@ def rectification_stage_record(*, actor, rectification: Rectification, stage: st
     """Record the next stage (回访 → 核实 → 整改 → 反馈); 反馈 closes it, stops its clock and tells the applicant."""
     from zhengwu.notifications.services import notify
 
-    if rectification.department_id not in staff_department_ids(actor):
-        raise PermissionDenied("只有该办件实施部门的工作人员可以办理整改", code="rectification_not_department")
+    # Any business post of the department (the 三员 do no business work), not the county's.
+    responsibility.access_unit(actor, unit_id=rectification.department_id, message="只有该办件实施部门的工作人员可以办理整改",
+                               code="rectification_not_department")
     if stage not in STAGE_ORDER:
         raise ValidationFailed("整改阶段不正确", code="rectification_stage_invalid")
     note = strip_unsafe_chars(note).strip()

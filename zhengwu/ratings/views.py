@@ -16,6 +16,7 @@ from zhengwu.cases.models import Case
 from zhengwu.core.access import APPLICANT, STAFF, access
 from zhengwu.core.clock import COLOUR_LABELS
 from zhengwu.core.errors import DomainError
+from zhengwu.org import responsibility
 from zhengwu.results.selectors import case_result_get
 
 from . import selectors, services
@@ -83,7 +84,7 @@ def rectification_list(request):
 def rectification_stage(request, rectification_id):
     rectification = Rectification.objects.filter(pk=rectification_id).first()
     # Not the staff member's department: the same 404 as a missing id.
-    if rectification is None or rectification.department_id not in services.staff_department_ids(request.user):
+    if rectification is None or not responsibility.acts_for(request.user, unit_id=rectification.department_id):
         raise Http404("未找到该整改事项")
     try:
         row = services.rectification_stage_record(

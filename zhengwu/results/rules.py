@@ -1,8 +1,7 @@
 """Who may download a case's sealed result: the applicant and the item department's staff."""
 
 from zhengwu.cases.owners import CASE
-from zhengwu.org.models import Assignment
-from zhengwu.org.roles import SEPARATED_ADMIN_ROLES
+from zhengwu.org import responsibility
 
 
 def case_result_rule(user, stored_file) -> bool:
@@ -15,6 +14,5 @@ def case_result_rule(user, stored_file) -> bool:
     department_id = Case.objects.filter(pk=int(stored_file.object_id)).values_list("item__department_id", flat=True).first()
     if department_id is None:
         return False
-    # Business posts in the department or a section directly under it; the 三员 posts read no case files.
-    posts = Assignment.objects.filter(user_id=user.pk).exclude(role__in=list(SEPARATED_ADMIN_ROLES))
-    return (posts.filter(unit_id=department_id) | posts.filter(unit__parent_id=department_id)).exists()
+    # Business posts of the department (org.responsibility); the 三员 posts read no case files.
+    return responsibility.acts_for(user, unit_id=department_id)

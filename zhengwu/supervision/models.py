@@ -32,9 +32,8 @@ class Alert(Accountable):
     raised_on = models.DateField("预警日期")
     due_on = models.DateField("到期日")
     # Who must act (unit, role, handler from Accountable): copied from the clock by the
-    # sweep's insert; filled by registered enrichers for owners whose clocks name nobody
-    # (letters, disclosure requests); empty where nobody is known, and supervisors still
-    # see those.
+    # sweep's insert, as every owner named them when it started or handed over the clock;
+    # empty where nobody is known, and supervisors still see those.
     created_at = models.DateTimeField("记录时间")
 
     class Meta:

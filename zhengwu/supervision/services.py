@@ -10,7 +10,6 @@ Why it reads only clocks and writes few indexes: docs/adr/0003-sweep-write-path.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date
 
@@ -42,7 +41,7 @@ from zhengwu.core.models import Clock, ClockEvent, StoredFile
 from zhengwu.core.owners import KEY_SEPARATOR
 from zhengwu.core.sanitise import strip_unsafe_chars
 from zhengwu.core.workdays import add_working_days
-from zhengwu.org.models import Assignment
+from zhengwu.org import responsibility
 from zhengwu.org.roles import Role
 
 from .models import Alert, Fault, SupervisionOrder, SweepRun
@@ -76,7 +75,7 @@ class SweepResult:
     new_yellow: int
     new_red: int
     new_faults: int
-    # Seconds per phase (counts, alerts, enrich, faults): shown to operators, kept in SweepRun.
+    # Seconds per phase (counts, alerts, faults): shown to operators, kept in SweepRun.
     seconds: dict | None = None
 
 
@@ -92,8 +91,8 @@ def _alerts_insert(*, today: date, now, since: SweepRun | None) -> int:
     first (the source read the insert's own target) and took three times as long.
 
     Alerts get their department, post and named handler in the same statement, from the
-    clock (see ``_alert_insert_sql``); other owners' alerts whose clocks name nobody are
-    filled by their registered enrichers. Returns the number of alerts raised.
+    clock (see ``_alert_insert_sql``): every owner names them when it starts or hands
+    over its clock. Returns the number of alerts raised.
     """
     ops = connection.ops
     day = ops.adapt_datefield_value  # raw SQL: dates and times stored as the ORM stores them
@@ -218,33 +217,6 @@ def _overdue_faults_insert(*, after_id: int, now) -> int:
             Alert.Level.RED, STEP_CLOCK, Case.Status.RUNNING,
         ])
         return cursor.rowcount
-
-
-AlertEnricher = Callable[[int], None]
-_ENRICHERS: dict[str, AlertEnricher] = {}
-
-
-def register_alert_enricher(owner_type: str, enrich: AlertEnricher) -> None:
-    """Let another module (letters, disclosure requests) fill unit/role/handler of its alerts.
-
-    ``enrich(after_id)`` must update, set-based, the ``Alert`` rows with ``pk > after_id``
-    and ``owner_type`` equal to the registered one. Called by a sweep after the insert when
-    it raised alerts of that owner type; registered from the owning app's
-    ``AppConfig.ready`` (explicit, no signals).
-    """
-    _ENRICHERS[owner_type] = enrich
-
-
-def _alerts_enrich(*, after_id: int, owner_types: set[str]) -> None:
-    """Fill department, post and named handler of the alerts just raised on other owners' clocks.
-
-    Only for the owner types among them: each enricher's UPDATE reads every new alert to
-    find its own, after a first sweep hundreds of thousands of rows for nothing. Case
-    and step clocks are filled by the insert itself.
-    """
-    for owner_type, enrich in _ENRICHERS.items():
-        if owner_type in owner_types:
-            enrich(after_id)
 
 
 def _fault_columns():
@@ -389,9 +361,6 @@ def supervision_sweep(*, today: date | None = None, actor=None, full: bool = Fal
             new = fresh.aggregate(
                 yellow=Count("pk", filter=Q(level=Alert.Level.YELLOW)), red=Count("pk", filter=Q(level=Alert.Level.RED)),
             )
-            owner_types = set(fresh.values_list("owner_type", flat=True).distinct())
-            _alerts_enrich(after_id=after_id, owner_types=owner_types)
-        lap("enrich")
         faults = _faults_detect(
             today=today, now=now, after_alert_id=0 if full else after_id,
             after_event_id=0 if since is None else since.max_case_event_id,
@@ -416,14 +385,11 @@ def supervision_sweep(*, today: date | None = None, actor=None, full: bool = Fal
 
 
 def _is_supervisor(user) -> bool:
-    return bool(getattr(user, "pk", None)) and Assignment.objects.filter(user=user, role=Role.SUPERVISOR).exists()
+    return responsibility.posts_for(user).holds(Role.SUPERVISOR)
 
 
 def _in_department(user, case: Case) -> bool:
-    dept = case.item.department_id
-    if not getattr(user, "pk", None) or dept is None:
-        return False
-    return Assignment.objects.filter(user=user).filter(Q(unit_id=dept) | Q(unit__parent_id=dept)).exists()
+    return responsibility.acts_for(user, unit_id=case.item.department_id)
 
 
 def supervision_order_issue(*, actor, case: Case, text: str, days: int) -> SupervisionOrder:

@@ -58,4 +58,12 @@ def on_2026_09_24(calendar_2026):
 
 
 # Staff-handling fixtures shared by test_staff_*.py, registered once here.
-from .staff_fixtures import applicant, materials, other_dept, other_item, other_staff, supervisor  # noqa: E402,F401
+from .staff_fixtures import (  # noqa: E402,F401
+    applicant,
+    joint_item,
+    materials,
+    other_dept,
+    other_item,
+    other_staff,
+    supervisor,
+)

@@ -51,6 +51,20 @@ def other_staff(other_dept):
 
 
 @pytest.fixture
+def joint_item(dept, other_dept):
+    """An item of ``dept`` whose process has a joint review (联合审查) by ``other_dept`` after
+    its own review: 受理 → 审查 → 联合审查 (other_dept) → 审批 → 办结."""
+    from zhengwu.cases.services import default_steps_for, process_definition_publish
+
+    item = ItemFactory(name="建设项目联合审查", department=dept, promised_limit_days=12, statutory_limit_days=20)
+    steps = default_steps_for(item)
+    joint = {**steps[1], "key": "joint_review", "name": "联合审查", "department": other_dept.code,
+             "outcomes": ["review_pass", "return", "transfer"]}
+    process_definition_publish(actor=None, item=item, steps=[*steps[:2], joint, *steps[2:]])
+    return item
+
+
+@pytest.fixture
 def supervisor(db):
     office = UnitFactory(code="JC", name="县政务服务管理办公室", kind=Unit.Kind.DEPARTMENT)
     return grant_post(StaffFactory(), Role.SUPERVISOR, unit=office)

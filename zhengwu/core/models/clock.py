@@ -16,7 +16,7 @@ class Clock(Accountable):
     """A time limit. ``unit``/``role``/``handler`` (from ``Accountable``) say who answers
     for it, as its owner named them when starting it (and when a step is transferred to
     one person); supervision alerts copy them, so the sweep reads no case, flowchart or
-    JSON. Empty where the owner names nobody (its alert enricher then fills the alert)."""
+    JSON. Empty where the owner names nobody."""
 
     class State(models.TextChoices):
         RUNNING = "running", "计时中"

@@ -16,3 +16,22 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
+
+
+def staff_sign_in(page, base_url: str, *, username: str, password: str, device) -> None:
+    """Sign a staff member in through the pages: password, then the TOTP second factor.
+
+    ``device`` is the user's TOTPDevice, loaded before Playwright started (Django refuses
+    ORM calls inside its event loop).
+    """
+    from zhengwu.accounts.tests.mfa_helpers import totp_code
+
+    page.goto(base_url + "/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/accounts/mfa/**")
+    page.fill("input[name=token]", totp_code(device))
+    page.get_by_role("button", name="验证").click()
+    page.wait_for_load_state()
+    assert "/accounts/mfa/" not in page.url, page.content()

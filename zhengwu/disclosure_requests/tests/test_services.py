@@ -243,15 +243,31 @@ def test_outcome_codes_are_exactly_the_report_categories():
     assert labels["6.2"].startswith("其他处理:2.申请人逾期未按收费通知要求缴纳费用")
 
 
-def test_alert_enricher_names_department_and_officer(received, officer, dept):
-    from zhengwu.disclosure_requests.alerts import alerts_enrich
-    from zhengwu.supervision.models import Alert
+def test_request_clock_names_department_and_post_from_the_start(received, dept):
+    received.clock.refresh_from_db()
+    assert (received.clock.unit_id, received.clock.role, received.clock.handler_id) == (
+        dept.pk, "disclosure_officer", None)
 
+
+def test_registering_names_the_officer_on_the_clock(received, officer, dept):
     services.request_register(actor=officer, request=received)
-    alert = Alert.objects.create(
-        clock=received.clock, owner_type=received.clock.owner_type, owner_id=received.clock.owner_id,
-        level="yellow", raised_on=date(2026, 10, 22), due_on=received.clock.due_on, created_at=received.created_at,
-    )
-    alerts_enrich(alert.pk - 1)
-    alert.refresh_from_db()
-    assert (alert.unit_id, alert.handler_id, alert.role) == (dept.pk, officer.pk, "disclosure_officer")
+    received.clock.refresh_from_db()
+    assert (received.clock.unit_id, received.clock.role, received.clock.handler_id) == (
+        dept.pk, "disclosure_officer", officer.pk)
+
+
+def test_migration_names_who_answers_for_clocks_started_before(received, officer, dept):
+    import importlib
+
+    from django.apps import apps
+
+    from zhengwu.core.models import Clock
+
+    fill = importlib.import_module("zhengwu.disclosure_requests.migrations.0002_clock_responsibility").fill
+    services.request_register(actor=officer, request=received)
+    Clock.objects.update(unit=None, role="", handler=None)  # as the enricher era left them
+
+    fill(apps, None)
+
+    assert Clock.objects.filter(pk=received.clock_id).values_list("unit_id", "role", "handler_id").get() == (
+        dept.pk, "disclosure_officer", officer.pk)

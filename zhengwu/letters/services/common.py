@@ -13,6 +13,8 @@ from zhengwu.core.clock import clock_start, clock_stop
 from zhengwu.core.errors import Conflict, ValidationFailed
 from zhengwu.core.models import Clock
 from zhengwu.core.sanitise import strip_unsafe_chars
+from zhengwu.org import responsibility
+from zhengwu.org.roles import Role
 
 from ..models import ChannelPolicy, Event, Hop, Letter
 from ..owners import HOP
@@ -70,15 +72,14 @@ def letters_office_unit():
     ``ZHENGWU_LETTERS_OFFICE_CODE`` names it; otherwise the unit of the first letter clerk;
     otherwise the county itself.
     """
-    from zhengwu.org.models import Assignment, Unit
-    from zhengwu.org.roles import Role
+    from zhengwu.org.models import Unit
 
     code = getattr(settings, "ZHENGWU_LETTERS_OFFICE_CODE", "")
     unit = Unit.objects.filter(code=code, is_active=True).first() if code else None
     if unit is None:
         assignment = (
-            Assignment.objects.filter(role=Role.LETTER_CLERK, unit__is_active=True)
-            .select_related("unit").order_by("pk").first()
+            responsibility.post_holders(unit_id=None, roles=Role.LETTER_CLERK, active_only=False)
+            .filter(unit__is_active=True).order_by("pk").first()
         )
         unit = assignment.unit if assignment else None
     if unit is None:
@@ -95,11 +96,13 @@ def hop_open(*, actor, letter: Letter, kind: str, unit, limit_days: int, warn_da
     now = timezone.now()
     hop = Hop(letter=letter, kind=kind, unit=unit, reason=reason, is_rehandling=is_rehandling,
               started_at=now, created_by=actor if getattr(actor, "pk", None) else None)
-    # The clock exists before the hop row, so it names the letter; supervision finds the
-    # hop through Hop.clock (see apps.py's alert enricher).
+    # The clock exists before the hop row, so it names the letter; it also names who
+    # answers for it (the hop's unit and post), which supervision's alerts copy as they are
+    # raised. Triage belongs to the letters office's clerks, the rest to a department's handlers.
     hop.clock = clock_start(
         actor=actor, owner=HOP.ref(letter.pk),
         limit_days=limit_days, warn_days=min(warn_days, limit_days), start_on=today,
+        unit_id=unit.pk, role=Role.LETTER_CLERK if kind == Hop.Kind.TRIAGE else Role.HANDLER,
     )
     hop.save()
     return hop

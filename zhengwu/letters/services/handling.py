@@ -14,6 +14,7 @@ from django.utils import timezone
 from zhengwu.core.audit import audit_record
 from zhengwu.core.clock import clock_extend
 from zhengwu.core.errors import Conflict, PermissionDenied, ValidationFailed
+from zhengwu.org import responsibility
 from zhengwu.org.roles import Role
 
 from .. import posts
@@ -218,7 +219,7 @@ def letter_transfer(*, actor, letter: Letter, department, reason) -> Letter:
     with transaction.atomic():
         lock(letter)
         require_status(letter, Letter.Status.HANDLING, doing="转办")
-        if not (posts.is_letter_clerk(actor) or posts.works_for(actor, letter.department_id)):
+        if not (posts.is_letter_clerk(actor) or responsibility.acts_for(actor, unit_id=letter.department_id, roles=posts.DEPARTMENT_ROLES)):
             raise PermissionDenied("只有信件分办员或当前承办部门可以转办", code="letter_transfer_denied")
         if department.pk == letter.department_id:
             raise ValidationFailed("转办部门与当前承办部门相同", code="letter_transfer_same")
@@ -245,10 +246,10 @@ def letter_joint_opinion(*, actor, letter: Letter, opinion) -> Hop:
     opinion = clean_text(opinion, label="会办意见", max_len=OPINION_MAX, field="opinion")
     with transaction.atomic():
         lock(letter)
-        units = posts.units_with_roles(actor, posts.DEPARTMENT_ROLES)
         hop = (
             Hop.objects.select_related("clock", "unit").select_for_update(of=("self",))
-            .filter(letter_id=letter.pk, kind=Hop.Kind.JOINT, ended_at__isnull=True, unit_id__in=units)
+            .filter(responsibility.acts_for_q(actor, "unit_id", posts.DEPARTMENT_ROLES))
+            .filter(letter_id=letter.pk, kind=Hop.Kind.JOINT, ended_at__isnull=True)
             .order_by("pk").first()
         )
         if hop is None:
@@ -269,7 +270,7 @@ def letter_joint_opinion(*, actor, letter: Letter, opinion) -> Hop:
 
 
 def _require_department(actor, letter: Letter, role, doing: str) -> None:
-    if not posts.works_for(actor, letter.department_id, (role,)):
+    if not responsibility.acts_for(actor, unit_id=letter.department_id, roles=role):
         label = "承办人" if role == Role.HANDLER else "部门负责人"
         raise PermissionDenied(f"只有承办部门的{label}可以{doing}", code="letter_not_department")
 

@@ -10,6 +10,7 @@ from zhengwu.letters import services
 from zhengwu.core.registries.hooks import LETTER_CHANGED, register_hook, unregister_hook
 from zhengwu.letters.models import ChannelPolicy, Hop, Letter, Reply
 from zhengwu.notifications.models import Message
+from zhengwu.org.roles import Role
 
 from .conftest import BODY, moment, submit
 
@@ -192,6 +193,19 @@ def test_assign_starts_a_handling_hop_with_its_own_clock_and_notifies_the_depart
     assert Message.objects.filter(recipient=staff["env_handler"], title__contains="新交办信件").exists()
     assert Message.objects.filter(recipient=staff["env_head"]).exists()
     assert not Message.objects.filter(recipient=staff["labour_handler"]).exists()
+
+
+def test_each_hop_clock_names_its_unit_and_post_from_the_start(citizen, staff, units, calendar_2026):
+    # Supervision's alerts copy these as they are raised: nothing fills them in afterwards.
+    with at(moment(2026, 9, 24)):
+        letter = submit(citizen)
+    with at(moment(2026, 9, 28)):
+        services.letter_accept(actor=staff["clerk"], letter=letter)
+        assign(letter, staff, reason="油烟污染属环保职责")
+
+    triage, handle = letter.hops.order_by("pk").select_related("clock")
+    assert (triage.clock.unit_id, triage.clock.role) == (units["office"].pk, Role.LETTER_CLERK)
+    assert (handle.clock.unit_id, handle.clock.role) == (units["env"].pk, Role.HANDLER)
 
 
 def test_a_petitions_handling_limit_counts_from_acceptance_a_mailbox_letters_from_the_hand_over(citizen, staff, calendar_2026):
@@ -505,3 +519,28 @@ def test_overdue_hops_raise_supervision_alerts_naming_the_department(citizen, st
     hop = letter.hops.get(kind=Hop.Kind.HANDLE)
     alert = Alert.objects.get(clock_id=hop.clock_id, level="red")
     assert alert.owner_type == "letters.hop" and alert.unit == units["env"] and alert.role == "handler"
+
+
+def test_migration_names_who_answers_for_open_hop_clocks_started_before(citizen, staff, units, calendar_2026):
+    import importlib
+
+    from django.apps import apps
+
+    fill = importlib.import_module("zhengwu.letters.migrations.0003_clock_responsibility").fill
+    with at(moment(2026, 9, 24)):
+        waiting = submit(citizen)
+        handled = submit(citizen, title="夜间施工噪音", body="工地每天晚上十一点以后还在打桩,严重影响周边居民休息,请有关部门处理。")
+    with at(moment(2026, 9, 28)):
+        services.letter_accept(actor=staff["clerk"], letter=handled)
+        assign(handled, staff)
+    Clock.objects.update(unit=None, role="", handler=None)  # as the enricher era left them
+
+    fill(apps, None)
+
+    def answers(hop):
+        return Clock.objects.filter(pk=hop.clock_id).values_list("unit_id", "role").get()
+
+    assert answers(waiting.hops.get()) == (units["office"].pk, Role.LETTER_CLERK)
+    triage, handle = handled.hops.order_by("pk")
+    assert answers(handle) == (units["env"].pk, Role.HANDLER)
+    assert answers(triage) == (None, "")  # closed hops are left alone

@@ -1,6 +1,6 @@
 """Every write of 公众参与 (意见征集 and 网上调查/评选); see the two modules."""
 
-from .common import DRAFT_ROLES, PUBLISH_ROLES, department_choices, staff_department_ids  # noqa: F401
+from .common import DRAFT_ROLES, PUBLISH_ROLES, department_choices  # noqa: F401
 from .solicitations import (  # noqa: F401
     SEARCH_DOC_TYPE,
     adoption_group_create,

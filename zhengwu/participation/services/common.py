@@ -1,4 +1,4 @@
-"""What the participation services share: who may act for which department, the guards."""
+"""What the participation services share: the department guard, moderation, rate limits."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from datetime import date
 
 from django.conf import settings
 
-from zhengwu.core.errors import ValidationFailed
+from zhengwu.core.errors import PermissionDenied, ValidationFailed
 from zhengwu.core.ratelimit import rate_limit_check
 from zhengwu.core.registries.moderation import moderation_check
-from zhengwu.org.models import Assignment, Unit
+from zhengwu.org import responsibility
+from zhengwu.org.models import Unit
 from zhengwu.org.roles import Role
 
 # 信息员 drafts, 审核员 publishes: the same split as disclosure.
@@ -23,25 +24,15 @@ def setting(name: str, default):
     return getattr(settings, f"ZHENGWU_PARTICIPATION_{name}", default)
 
 
-def staff_department_ids(user, roles=DRAFT_ROLES) -> set[int]:
-    """Departments for which ``user`` holds one of ``roles``: the post's unit, or its department for a section."""
-    if not getattr(user, "pk", None) or not user.is_active or getattr(user, "kind", None) != "staff":
-        return set()
-    rows = (
-        Assignment.objects.filter(user_id=user.pk, role__in=[str(r) for r in roles])
-        .values_list("unit_id", "unit__kind", "unit__parent_id")
-    )
-    out = set()
-    for unit_id, kind, parent_id in rows:
-        out.add(unit_id)
-        if kind == Unit.Kind.SECTION and parent_id:
-            out.add(parent_id)
-    return out
-
-
 def department_choices(user) -> list[Unit]:
-    ids = staff_department_ids(user)
-    return list(Unit.objects.filter(pk__in=ids).order_by("sort_order", "code"))
+    """The departments for which ``user`` drafts (``org.responsibility`` decides which)."""
+    return responsibility.units_named(responsibility.departments_for(user, DRAFT_ROLES))
+
+
+def require_department(actor, department, roles, what: str) -> None:
+    if department is None or not responsibility.acts_for(actor, unit_id=department.pk, roles=roles):
+        raise PermissionDenied(f"只有{department.name if department else '该部门'}的{what}可以执行此操作",
+                               code="not_department_staff")
 
 
 def moderation_refuse(*, text: str, label: str) -> None:

@@ -29,7 +29,7 @@ from .common import (
     parse_date,
     rate_limit,
     setting,
-    staff_department_ids,
+    require_department,
     sync_instance,
 )
 
@@ -81,12 +81,6 @@ def _period_check(*, is_major: bool, opens_on: date, closes_on: date) -> None:
         raise ValidationFailed("征求意见期限不能超过一年", code="period_too_long")
 
 
-def _require_department(actor, department, roles, what: str) -> None:
-    if department is None or department.pk not in staff_department_ids(actor, roles):
-        raise PermissionDenied(f"只有{department.name if department else '该部门'}的{what}可以执行此操作",
-                               code="not_department_staff")
-
-
 def _fields(*, title, background, body, contact) -> dict:
     return {
         "title": clean_line(title, label="标题", max_length=TITLE_MAX, code="title"),
@@ -110,7 +104,7 @@ def _articles_replace(solicitation: Solicitation, drafts) -> int:
 def solicitation_create(*, actor, department, title, body, background: str = "", is_major: bool = False,
                         opens_on=None, closes_on=None, contact: str = "") -> Solicitation:
     """Create a draft and split its text into articles; the period defaults by the 重大行政决策 flag."""
-    _require_department(actor, department, DRAFT_ROLES, "信息员或审核员")
+    require_department(actor, department, DRAFT_ROLES, "信息员或审核员")
     fields = _fields(title=title, background=background, body=body, contact=contact)
     opens = parse_date(opens_on, label="开始日期") if opens_on else timezone.localdate()
     closes = parse_date(closes_on, label="截止日期") if closes_on else comment_period_default(is_major=bool(is_major),
@@ -137,7 +131,7 @@ def solicitation_update(*, actor, solicitation: Solicitation, title, body, backg
                         is_major: bool = False, opens_on=None, closes_on=None, contact: str = "",
                         resplit: bool = False) -> Solicitation:
     """Edit a draft; a changed text (or ``resplit``) splits the articles again, discarding their edits."""
-    _require_department(actor, solicitation.department, DRAFT_ROLES, "信息员或审核员")
+    require_department(actor, solicitation.department, DRAFT_ROLES, "信息员或审核员")
     locked = _locked_draft(solicitation)
     fields = _fields(title=title, background=background, body=body, contact=contact)
     opens = parse_date(opens_on, label="开始日期") if opens_on else locked.opens_on
@@ -161,7 +155,7 @@ def solicitation_update(*, actor, solicitation: Solicitation, title, body, backg
 @transaction.atomic
 def solicitation_articles_update(*, actor, solicitation: Solicitation, articles: list[dict]) -> int:
     """Replace the draft's articles by the edited list (label, text, heading); empty texts are dropped."""
-    _require_department(actor, solicitation.department, DRAFT_ROLES, "信息员或审核员")
+    require_department(actor, solicitation.department, DRAFT_ROLES, "信息员或审核员")
     locked = _locked_draft(solicitation)
     if not isinstance(articles, list) or len(articles) > 500:
         raise ValidationFailed("条文格式不正确", code="articles_invalid")
@@ -188,7 +182,7 @@ def solicitation_articles_update(*, actor, solicitation: Solicitation, articles:
 @transaction.atomic
 def solicitation_publish(*, actor, solicitation: Solicitation) -> Solicitation:
     """Publish a draft (审核员 of its department); its period must still be ahead or running."""
-    _require_department(actor, solicitation.department, PUBLISH_ROLES, "审核员")
+    require_department(actor, solicitation.department, PUBLISH_ROLES, "审核员")
     locked = _locked_draft(solicitation)
     today = timezone.localdate()
     if locked.opens_on < today:
@@ -255,7 +249,7 @@ def comment_submit(*, actor, solicitation: Solicitation, text, article_id=None) 
 
 
 def _require_comment_staff(actor, comment: Comment, roles, what) -> None:
-    _require_department(actor, comment.solicitation.department, roles, what)
+    require_department(actor, comment.solicitation.department, roles, what)
 
 
 def comment_mask_suggestion(*, comment: Comment) -> str:
@@ -328,7 +322,7 @@ def comment_decide(*, actor, comment: Comment, decision, reason="") -> Comment:
 @transaction.atomic
 def adoption_group_create(*, actor, solicitation: Solicitation, comment_ids, title, decision, reason="") -> AdoptionGroup:
     """Answer several similar comments together: one summary line, one decision, one reason."""
-    _require_department(actor, solicitation.department, DRAFT_ROLES, "信息员或审核员")
+    require_department(actor, solicitation.department, DRAFT_ROLES, "信息员或审核员")
     _require_closed(solicitation)
     try:
         ids = {int(i) for i in comment_ids or []}
@@ -353,7 +347,7 @@ def adoption_summary_publish(*, actor, solicitation: Solicitation, summary) -> S
     """Publish 采纳情况 once every comment has a decision; the public page then shows the counts and reasons."""
     from ..selectors import adoption_counts
 
-    _require_department(actor, solicitation.department, PUBLISH_ROLES, "审核员")
+    require_department(actor, solicitation.department, PUBLISH_ROLES, "审核员")
     locked = Solicitation.objects.select_for_update().get(pk=solicitation.pk)
     _require_closed(locked)
     text = clean_plain_text(summary, label="采纳情况总体说明", max_length=SUMMARY_MAX, code="summary")

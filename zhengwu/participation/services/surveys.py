@@ -23,7 +23,7 @@ from .common import (
     parse_date,
     rate_limit,
     setting,
-    staff_department_ids,
+    require_department,
     sync_instance,
 )
 
@@ -34,12 +34,6 @@ CHOICE_MAX = 200
 MAX_CHOICES = 50
 MAX_QUESTIONS = 100
 TEXT_ANSWER_MAX = 1_000
-
-
-def _require_department(actor, department, roles, what: str) -> None:
-    if department is None or department.pk not in staff_department_ids(actor, roles):
-        raise PermissionDenied(f"只有{department.name if department else '该部门'}的{what}可以执行此操作",
-                               code="not_department_staff")
 
 
 def _choice_of(enum, value, label: str) -> str:
@@ -71,7 +65,7 @@ def _questionnaire_fields(*, title, description, kind, identity_mode, results_mo
 def questionnaire_create(*, actor, department, title, closes_on, description: str = "",
                          kind=Questionnaire.Kind.SURVEY, identity_mode=Questionnaire.IdentityMode.REAL_NAME,
                          results_mode=Questionnaire.ResultsMode.AFTER_CLOSE, opens_on=None) -> Questionnaire:
-    _require_department(actor, department, DRAFT_ROLES, "信息员或审核员")
+    require_department(actor, department, DRAFT_ROLES, "信息员或审核员")
     fields = _questionnaire_fields(title=title, description=description, kind=kind, identity_mode=identity_mode,
                                    results_mode=results_mode, opens_on=opens_on, closes_on=closes_on)
     questionnaire = Questionnaire.objects.create(department=department, created_by=actor, **fields)
@@ -92,7 +86,7 @@ def _locked_draft(questionnaire: Questionnaire) -> Questionnaire:
 def questionnaire_update(*, actor, questionnaire: Questionnaire, title, closes_on, description: str = "",
                          kind=Questionnaire.Kind.SURVEY, identity_mode=Questionnaire.IdentityMode.REAL_NAME,
                          results_mode=Questionnaire.ResultsMode.AFTER_CLOSE, opens_on=None) -> Questionnaire:
-    _require_department(actor, questionnaire.department, DRAFT_ROLES, "信息员或审核员")
+    require_department(actor, questionnaire.department, DRAFT_ROLES, "信息员或审核员")
     locked = _locked_draft(questionnaire)
     fields = _questionnaire_fields(title=title, description=description, kind=kind, identity_mode=identity_mode,
                                    results_mode=results_mode, opens_on=opens_on or locked.opens_on,
@@ -118,7 +112,7 @@ def _int(value, label: str, default: int = 0) -> int:
 def question_add(*, actor, questionnaire: Questionnaire, kind, text, required: bool = True, choices=(),
                  min_choices=None, max_choices=None) -> Question:
     """Add a question to a draft; choice questions need 2–50 distinct options."""
-    _require_department(actor, questionnaire.department, DRAFT_ROLES, "信息员或审核员")
+    require_department(actor, questionnaire.department, DRAFT_ROLES, "信息员或审核员")
     locked = _locked_draft(questionnaire)
     kind = _choice_of(Question.Kind, kind, "题型")
     count = locked.questions.count()
@@ -160,7 +154,7 @@ def question_add(*, actor, questionnaire: Questionnaire, kind, text, required: b
 
 @transaction.atomic
 def question_delete(*, actor, question: Question) -> None:
-    _require_department(actor, question.questionnaire.department, DRAFT_ROLES, "信息员或审核员")
+    require_department(actor, question.questionnaire.department, DRAFT_ROLES, "信息员或审核员")
     locked = _locked_draft(question.questionnaire)
     position, pk = question.position, question.pk
     question.delete()
@@ -178,7 +172,7 @@ def question_delete(*, actor, question: Question) -> None:
 
 @transaction.atomic
 def questionnaire_publish(*, actor, questionnaire: Questionnaire) -> Questionnaire:
-    _require_department(actor, questionnaire.department, PUBLISH_ROLES, "审核员")
+    require_department(actor, questionnaire.department, PUBLISH_ROLES, "审核员")
     locked = _locked_draft(questionnaire)
     if locked.closes_on < timezone.localdate():
         raise ValidationFailed("截止日期已过,请修改截止日期后再发布", code="closes_in_past")
@@ -337,7 +331,7 @@ def questionnaire_export(*, actor, questionnaire: Questionnaire) -> bytes:
     """Build the Excel file of all responses for the department's staff; the export itself is audited."""
     from ..excel import questionnaire_export_xlsx
 
-    _require_department(actor, questionnaire.department, DRAFT_ROLES, "信息员或审核员")
+    require_department(actor, questionnaire.department, DRAFT_ROLES, "信息员或审核员")
     content = questionnaire_export_xlsx(questionnaire=questionnaire)
     audit_record(actor=actor, action="participation.questionnaire.export", obj=questionnaire,
                  details={"bytes": len(content)})

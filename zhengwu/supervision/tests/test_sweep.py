@@ -170,31 +170,18 @@ def test_sweep_command_takes_full_and_reports_its_phase_timings(capsys):
     out = capsys.readouterr().out
     assert out.count("计时中") == 2 and "用时" in out
     runs = list(SweepRun.objects.order_by("pk"))
-    assert len(runs) == 2 and set(runs[1].details["seconds"]) == {"counts", "alerts", "enrich", "faults"}
+    assert len(runs) == 2 and set(runs[1].details["seconds"]) == {"counts", "alerts", "faults"}
 
 
-def test_an_enricher_runs_only_when_its_owner_type_got_new_alerts(clock_over_national_day, monkeypatch):
-    from zhengwu.supervision import services
-
-    calls = []
-    monkeypatch.setitem(services._ENRICHERS, "test.thing", lambda after_id: calls.append(("test.thing", after_id)))
-    monkeypatch.setitem(services._ENRICHERS, "test.absent", lambda after_id: calls.append(("test.absent", after_id)))
-    supervision_sweep(today=date(2026, 10, 10))
-    supervision_sweep(today=date(2026, 10, 12))  # still yellow: nothing new, nobody called
-    assert calls == [("test.thing", 0)]
-
-
-def test_an_enricher_sees_every_alert_it_must_fill(clock_over_national_day, dept, monkeypatch):
-    from zhengwu.supervision import services
-
-    def fill_unit(after_id):
-        Alert.objects.filter(pk__gt=after_id, owner_type="test.thing").update(unit_id=dept.pk, role=Role.HANDLER)
-
-    monkeypatch.setitem(services._ENRICHERS, "test.thing", fill_unit)
+def test_alerts_on_any_owners_clock_carry_the_unit_post_and_handler_it_names(calendar_2026, dept, staff):
+    # Letters and disclosure requests name them when they start or hand over a clock,
+    # as cases do; the sweep copies them, no owner fills its alerts in afterwards.
+    clock_start(actor=None, owner_type="test.thing", owner_id="1", limit_days=5, warn_days=2,
+                start_on=date(2026, 9, 30), unit_id=dept.pk, role=Role.HANDLER, handler_id=staff["reviewer"].pk)
     supervision_sweep(today=date(2026, 10, 10))
     supervision_sweep(today=date(2026, 10, 14))
-    assert sorted(Alert.objects.values_list("level", "unit_id", "role")) == [
-        ("red", dept.pk, Role.HANDLER), ("yellow", dept.pk, Role.HANDLER),
+    assert sorted(Alert.objects.values_list("level", "unit_id", "role", "handler_id")) == [
+        ("red", dept.pk, Role.HANDLER, staff["reviewer"].pk), ("yellow", dept.pk, Role.HANDLER, staff["reviewer"].pk),
     ]
 
 

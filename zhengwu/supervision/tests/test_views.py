@@ -161,7 +161,7 @@ def test_department_staff_respond_from_their_page(client, supervisor, staff, fix
 def test_department_statistics_count_the_department_alerts_only(fixture_cases, dept):
     from zhengwu.core.clock import clock_start
 
-    # An alert on a clock no enricher knows has no unit: it belongs to no department row.
+    # An alert on a clock that names no unit belongs to no department row.
     clock_start(actor=None, owner_type="test.thing", owner_id="1", limit_days=1, warn_days=0, start_on=date(2026, 9, 24))
     result = supervision_sweep(today=date(2026, 10, 20))
     [row] = department_statistics(today=date(2026, 10, 20))
