@@ -38,8 +38,8 @@ def search_page(request):
             )
         except DomainError as exc:
             error, status = exc.message, exc.status
-    if result and result["count"] and result["page"] == 1:
-        services.search_query_record(query=result["query"])
+    if result and result["page"] == 1:
+        services.search_result_record(result)
     pages = {}
     if result and result["count"]:
         # Snippets are built from escaped text with <em> around hits (snippets.highlight).
