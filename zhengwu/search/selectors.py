@@ -180,3 +180,50 @@ def hot_words(days: int = HOT_WORD_DAYS, limit: int = 10) -> list[dict]:
         .values("query").annotate(total=Sum("count")).order_by("-total", "query")[:limit]
     )
     return [{"word": r["query"], "count": r["total"]} for r in rows]
+
+
+# ---------------------------------------------------------------- staff: dictionary and misses
+
+MISS_DAYS = 30
+
+
+def synonym_list(q: str = ""):
+    """Dictionary entries, optionally those containing ``q`` (canonical or variants)."""
+    from django.db.models import Q
+
+    from .models import SearchSynonym
+
+    rows = SearchSynonym.objects.all().order_by("canonical")
+    q = (q or "").strip()[:30]
+    if q:
+        rows = rows.filter(Q(canonical__contains=q) | Q(variants__contains=q))
+    return list(rows)
+
+
+def synonym_get(synonym_id) -> object:
+    from .models import SearchSynonym
+
+    try:
+        synonym_id = int(synonym_id)
+    except (TypeError, ValueError):
+        raise ValidationFailed("词条编号无效", code="synonym_not_found") from None
+    entry = SearchSynonym.objects.filter(pk=synonym_id).first()
+    if entry is None:
+        from zhengwu.core.errors import NotFound
+
+        raise NotFound("词条不存在或已删除", code="synonym_not_found")
+    return entry
+
+
+def search_misses(days: int = MISS_DAYS, limit: int = 100) -> list[dict]:
+    """Queries without results in the last ``days`` days, most frequent first."""
+    from django.db.models import Max
+
+    from .models import SearchMissDay
+
+    since = timezone.localdate() - dt.timedelta(days=days - 1)
+    rows = (
+        SearchMissDay.objects.filter(day__gte=since)
+        .values("query").annotate(total=Sum("count"), last_day=Max("day")).order_by("-total", "query")[:limit]
+    )
+    return [{"query": r["query"], "count": r["total"], "last_day": r["last_day"]} for r in rows]

@@ -11,15 +11,16 @@ one published way to use them, for search and for apps above it (letter routing)
   a text contains, each with its equivalents (routing adds those to a letter's terms).
 * ``dictionary_words()``: every word, for pinyin and typo suggestions.
 
-The groups are read from the database once and kept; every use runs one cheap query
-(row count and last change) and reloads only when it differs, so an edit on one app
-server is seen by the others at their next search.
+The groups are read from the database once and kept; at most every ``CHECK_SECONDS`` a
+cheap query (row count and last change) tells whether to reload, so an edit on one app
+server is seen by the others within seconds (and at once on the one that made it).
 """
 
 from __future__ import annotations
 
 import re
 import threading
+import time
 from dataclasses import dataclass
 
 from django.db import DatabaseError
@@ -67,6 +68,10 @@ class Dictionary:
 _EMPTY = Dictionary(stamp=(), groups=(), group_of={}, segmented={})
 _lock = threading.Lock()
 _current: Dictionary = _EMPTY
+_checked = 0.0
+# The table is asked whether it changed at most this often per process: an edit made
+# on another app server is used there within this many seconds (at once on this one).
+CHECK_SECONDS = 2.0
 
 
 def _stamp() -> tuple:
@@ -100,25 +105,27 @@ def _load(stamp: tuple) -> Dictionary:
 
 def dictionary() -> Dictionary:
     """The current dictionary (reloaded when the table changed)."""
-    global _current
+    global _current, _checked
+    now = time.monotonic()
+    current = _current
+    if current is not _EMPTY and now - _checked < CHECK_SECONDS:
+        return current
     try:
         stamp = _stamp()
     except DatabaseError:  # no table yet (before migrate): search without synonyms
         return _EMPTY
-    current = _current
-    if current.stamp == stamp:
-        return current
     with _lock:
-        if _current.stamp != stamp:
+        if _current.stamp != stamp or _current is _EMPTY:
             _current = _load(stamp)
+        _checked = now
         return _current
 
 
 def forget() -> None:
     """Drop the kept dictionary (after an edit in this process; tests)."""
-    global _current
+    global _current, _checked
     with _lock:
-        _current = _EMPTY
+        _current, _checked = _EMPTY, 0.0
 
 
 def equivalents(word: str) -> tuple[str, ...]:

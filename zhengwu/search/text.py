@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import chain
 
 import rjieba
 
@@ -51,6 +52,9 @@ _WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
 _HAS_WIDE = re.compile("[\uff01-\uff5e\u3000]")
+# Only full-width letters and digits matter when indexing: full-width punctuation
+# ("，（）") becomes a space like any other punctuation.
+_HAS_WIDE_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 
 
 def _clean(text: str) -> str:
@@ -76,8 +80,6 @@ def words(text: str) -> list[str]:
 
 
 def _sub_words(word: str) -> tuple[str, ...]:
-    if len(_SUBS) > 200_000:
-        _SUBS.clear()  # bounded memory on a huge vocabulary; refilled as words recur
     return tuple(s for s in rjieba.cut_for_search(word, False) if s != word and len(s) > 1)
 
 
@@ -99,16 +101,19 @@ def index_terms(text: str) -> tuple[str, str]:
     if not text:
         return "", ""
     # _NON_WORD turns control and format characters into spaces too, so only the
-    # width mapping of _clean is needed here (this runs for every indexed document).
-    tokens = rjieba.cut(_NON_WORD.sub(" ", _narrow(text).lower()), False)
+    # width mapping of _clean is needed here.
+    if _HAS_WIDE_ALNUM.search(text):
+        text = text.translate(_WIDTH)
+    tokens = rjieba.cut(_NON_WORD.sub(" ", text.lower()), False)
+    # Each distinct word once, with set operations and map (C loops): a Python loop
+    # over ~150 tokens per document cost more than the segmentation itself.
+    distinct = set(tokens)
     subs = _SUBS
-    extra = []
-    for word in tokens:
-        if len(word) > 2:
-            parts = subs.get(word)
-            if parts is None:
-                parts = subs[word] = _sub_words(word)
-            extra.extend(parts)
+    if len(subs) > 500_000:
+        subs.clear()  # bounded memory on a huge vocabulary; refilled as words recur
+    for word in distinct.difference(subs):
+        subs[word] = _sub_words(word) if len(word) > 2 else ()
+    extra = list(chain.from_iterable(map(subs.__getitem__, distinct)))
     return " ".join(tokens), " ".join(extra)
 
 

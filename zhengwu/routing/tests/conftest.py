@@ -1,6 +1,7 @@
 import pytest
 
 from zhengwu.routing import profiles
+from zhengwu.search import synonyms
 
 
 @pytest.fixture(autouse=True)
@@ -8,8 +9,10 @@ def _fresh_routing_model():
     # The model is kept per process; a test's departments and decisions are rolled back
     # afterwards, so every test starts and ends with no model cached.
     profiles.model_reset()
+    synonyms.forget()  # the dictionary is kept per process too
     yield
     profiles.model_reset()
+    synonyms.forget()
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from zhengwu.search import sources as sources_module
-from zhengwu.search import suggest
+from zhengwu.search import suggest, synonyms
 from zhengwu.search.backends import search_backend, search_backend_reset
 from zhengwu.search.sources import SearchDocument
 
@@ -60,9 +60,11 @@ def _own_index(settings, tmp_path):
     settings.ZHENGWU_SEARCH_DIR = str(tmp_path / "search")
     search_backend_reset()
     suggest.vocabulary_forget()
+    synonyms.forget()
     yield
     search_backend_reset()
     suggest.vocabulary_forget()
+    synonyms.forget()
 
 
 @pytest.fixture
