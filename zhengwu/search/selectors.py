@@ -136,7 +136,7 @@ def search(q, type=None, department=None, date_from=None, date_to=None, sort="re
         # Nothing matched the query as typed: maybe a typo.
         chunks = _SYNTAX.sub(" ", parsed.text).split()
         out["did_you_mean"] = suggest.did_you_mean(chunks)
-    if raw.count == 0:
+    if raw.count == 0 or out["match"] == "any":
         # Pinyin ("dibao") or a typo ("社宝"): show what the suggestion finds, and say so.
         for better in [*out["suggestions"][:1], out["did_you_mean"]]:
             if not better:
@@ -145,7 +145,7 @@ def search(q, type=None, department=None, date_from=None, date_to=None, sort="re
             alt_raw = backend.query(alt, filters, sort=sort, offset=offset, limit=page_size)
             if alt_raw.count:
                 raw, parsed = alt_raw, alt
-                out["corrected"] = better
+                out["corrected"], out["match"] = better, "all"
                 out["hint"] = f"没有找到“{out['query']}”的结果,以下是“{better}”的结果"
                 break
     words = parsed.highlight_words()
