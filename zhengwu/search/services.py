@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from pathlib import Path
 
 from django.db import IntegrityError, transaction
 
@@ -325,3 +326,33 @@ def search_miss_record(*, query: str, day=None) -> bool:
     if not text:
         return False
     return _count_day(SearchMissDay, day or timezone.localdate(), text)
+
+
+SEED_PATH = Path(__file__).resolve().parent / "data" / "synonyms.json"
+
+
+def synonym_seed(*, actor=None) -> int:
+    """Add the seed entries (data/synonyms.json) whose canonical word is missing.
+
+    Migration search.0004 does the same on a new database; this is for databases whose
+    rows were emptied (tests that flush tables, a county that wants the list back).
+    Returns the number of entries added.
+    """
+    import json
+
+    from zhengwu.core.audit import audit_record
+
+    from .models import SearchSynonym
+
+    entries = json.loads(SEED_PATH.read_text(encoding="utf-8"))["entries"]
+    with transaction.atomic():
+        existing = set(SearchSynonym.objects.values_list("canonical", flat=True))
+        new = [SearchSynonym(canonical=e["canonical"], variants=e["variants"], note="初始词条")
+               for e in entries if e["canonical"] not in existing]
+        SearchSynonym.objects.bulk_create(new)
+        if new:
+            audit_record(actor=actor, action="search.synonym.seed", object_type="search.synonym",
+                         details={"added": [e.canonical for e in new]})
+    if new:
+        _dictionary_changed()
+    return len(new)

@@ -141,9 +141,9 @@ class ParsedQuery:
         out = list(self.terms)
         for clause in self.expanded:
             for alternative in clause[1:]:
+                # The synonym as a whole only: its parts ("城乡" of 城乡低保, "办" of 办执照)
+                # would light up words that are not what the citizen asked for.
                 out.append("".join(alternative) if all(_is_cjk(w) for w in alternative) else " ".join(alternative))
-                # Single characters of a synonym ("办" of 办执照) would light up everywhere.
-                out.extend(w for w in alternative if len(w) > 1)
         for phrase in self.phrases:
             out.append("".join(phrase) if all(_is_cjk(w) for w in phrase) else " ".join(phrase))
             out.extend(phrase)

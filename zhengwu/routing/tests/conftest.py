@@ -21,8 +21,11 @@ def demo_county(db):
     from zhengwu.catalog.services import catalog_load
     from zhengwu.demo.services import demo_county_load
 
+    from zhengwu.search.services import synonym_seed
+
     catalog_load(actor=None)
     demo_county_load()
+    synonym_seed()  # the everyday-word dictionary (a flushing test may have emptied it)
     from zhengwu.org.models import Unit
 
     return {u.code: u for u in Unit.objects.filter(kind=Unit.Kind.DEPARTMENT)}

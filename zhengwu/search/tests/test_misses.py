@@ -85,7 +85,7 @@ def test_staff_create_edit_and_delete_entries(docs):
     assert client.get(edit).status_code == 404
 
 
-def test_a_conflicting_entry_shows_a_chinese_error_and_keeps_the_form():
+def test_a_conflicting_entry_shows_a_chinese_error_and_keeps_the_form(seeded):
     client = _keeper_client()
     response = client.post(reverse("search:office"), {"canonical": "最低生活保障", "variants": "吃低保"})
     html = response.content.decode()

@@ -37,7 +37,7 @@ def county(engine, notes):
     return docs
 
 
-def test_the_seeded_dictionary_is_there():
+def test_the_seeded_dictionary_is_there(seeded):
     groups = {g[0]: g for g in synonyms.dictionary().groups}
     assert "低保" in groups["最低生活保障"]
     assert "公积金" in groups["住房公积金"]
@@ -122,7 +122,7 @@ def test_bad_entries_get_a_chinese_message(canonical, variants, field):
     assert any("\u4e00" <= ch <= "\u9fff" for ch in caught.value.message)
 
 
-def test_a_duplicate_canonical_word_is_refused():
+def test_a_duplicate_canonical_word_is_refused(seeded):
     with pytest.raises(Conflict):
         synonym_create(actor=None, canonical="最低生活保障", variants="低保户")
 
@@ -139,7 +139,7 @@ def test_only_dictionary_keepers_may_edit():
     assert synonym_create(actor=editor, canonical="新词条", variants="新说法").pk
 
 
-def test_a_run_of_query_words_that_spells_a_dictionary_word_is_expanded():
+def test_a_run_of_query_words_that_spells_a_dictionary_word_is_expanded(seeded):
     from zhengwu.search.text import query_parse
 
     parsed = synonyms.expand(query_parse("最低生活保障 申请"))
