@@ -78,15 +78,16 @@ def routing_suggest(*, text: str, top: int = TOP_N) -> list[Suggestion]:
     Returns at most ``top`` suggestions, only departments the text gives some evidence
     for, its own words or their everyday-word equivalents from the search dictionary.
     When nothing matches, the general office is suggested alone with a low score,
-    ``basis="fallback"`` and a note saying so: a letter never gets an empty list (only a
-    county without departments does). ``score`` is the department's share of the
+    ``basis="fallback"`` and a note saying so: a letter with any meaningful word never
+    gets an empty list (text of stop words only, "你好", does). ``score`` is the department's share of the
     evidence over all departments, in [0, 1]. Raises ValidationFailed for empty,
     oversize, NUL-containing or letterless text.
     """
     routing_text_check(text)
     model = profiles.current_model()
-    ranked = model.score(routing_text.terms(text, for_search=True), extra_terms=everyday_terms(text))
-    if not ranked:
+    own_terms = routing_text.terms(text, for_search=True)
+    ranked = model.score(own_terms, extra_terms=everyday_terms(text))
+    if not ranked and own_terms:  # a greeting alone ("你好") is no letter to route
         fallback = _general_office(model)
         if fallback is None:
             return []
