@@ -234,7 +234,12 @@ def synonym_add_variant(*, actor, canonical: str, variant: str):
     """
     from .models import SearchSynonym
 
-    entry = SearchSynonym.objects.filter(canonical=(canonical or "").strip()).first()
+    word = (canonical or "").strip()
+    entry = SearchSynonym.objects.filter(canonical=word).first()
+    if entry is None and word:
+        # Staff may type a variant ("低保") instead of the canonical word: join its entry.
+        entry = next((e for e in SearchSynonym.objects.filter(variants__contains=word)
+                      if word in e.variant_list), None)
     if entry is None:
         return synonym_create(actor=actor, canonical=canonical, variants=variant, note="由无结果搜索添加")
     return synonym_update(actor=actor, synonym_id=entry.pk, canonical=entry.canonical,

@@ -122,6 +122,11 @@ def test_bad_entries_get_a_chinese_message(canonical, variants, field):
     assert any("\u4e00" <= ch <= "\u9fff" for ch in caught.value.message)
 
 
+def test_adding_a_variant_to_a_variant_joins_its_entry(seeded):
+    entry = synonym_add_variant(actor=None, canonical="低保", variant="吃救济")
+    assert entry.canonical == "最低生活保障" and "吃救济" in entry.variant_list
+
+
 def test_a_duplicate_canonical_word_is_refused(seeded):
     with pytest.raises(Conflict):
         synonym_create(actor=None, canonical="最低生活保障", variants="低保户")
