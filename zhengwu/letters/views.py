@@ -231,7 +231,7 @@ def _route_suggestions(letter: Letter) -> list[dict] | None:
     for s in list(raw)[:3]:
         get = s.get if isinstance(s, dict) else (lambda k, _s=s: getattr(_s, k, None))
         out.append({"code": get("department_code"), "name": get("department_name"),
-                    "work_areas": get("work_areas") or [], "score": get("score")})
+                    "work_areas": get("work_areas") or [], "score": get("score"), "note": get("note") or ""})
     return out
 
 

@@ -21,6 +21,8 @@ class SuggestionOut(Schema):
     department_name: str
     work_areas: list[str]
     score: float
+    basis: str = "match"  # "fallback": nothing matched; the general office is suggested
+    note: str = ""
 
 
 class RouteSuggestionOut(Schema):

@@ -38,6 +38,8 @@ FIELDS = {
     "learned": (1.5, 0.75),
 }
 K1 = 1.2
+# Weight of a term that only the synonym dictionary contributed (低保 -> 最低生活保障).
+EXTRA_WEIGHT = 0.6
 # A learned term counts at most this many times per department: a flood of similar
 # letters must not drown the department's own profile.
 LEARNED_CAP = 8
@@ -101,16 +103,23 @@ class RoutingModel:
                 if counter[term] < LEARNED_CAP:
                     counter[term] += 1
 
-    def score(self, query_terms: list[str]) -> list[tuple[int, float]]:
-        """Return ``(department index, raw score)`` for departments that match, best first."""
+    def score(self, query_terms: list[str], extra_terms: list[str] = ()) -> list[tuple[int, float]]:
+        """Return ``(department index, raw score)`` for departments that match, best first.
+
+        ``extra_terms`` (everyday-word equivalents) count at ``EXTRA_WEIGHT``: evidence,
+        but weaker than the letter's own words.
+        """
         totals: dict[int, float] = defaultdict(float)
-        for term, qtf in Counter(query_terms).items():
-            postings = self.index.get(term)
-            if not postings:
-                continue
-            qweight = 1 + math.log(qtf)
-            for d, w in postings:
-                totals[d] += qweight * w
+        own = Counter(query_terms)
+        extra = Counter(t for t in extra_terms if t not in own)
+        for terms, factor in ((own, 1.0), (extra, EXTRA_WEIGHT)):
+            for term, qtf in terms.items():
+                postings = self.index.get(term)
+                if not postings:
+                    continue
+                qweight = factor * (1 + math.log(qtf))
+                for d, w in postings:
+                    totals[d] += qweight * w
         return sorted(totals.items(), key=lambda kv: (-kv[1], self.departments[kv[0]].code))
 
 

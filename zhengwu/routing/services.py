@@ -15,14 +15,21 @@ from django.utils import timezone
 
 from zhengwu.core.audit import audit_record
 from zhengwu.core.errors import ValidationFailed
+from zhengwu.search import synonyms
 
 from . import profiles
 from . import text as routing_text
 from .models import RoutingDecision
 
+GENERAL_OFFICE_MARKERS = ("人民政府办公室", "政府办公室", "政府办")
 TEXT_MAX = 20000  # characters; a letter's title and body together stay well below this
 TOP_N = 3
 LEARNED_TERMS_MAX = 60  # terms kept from one letter for learning
+
+
+# The score of the general-office fallback: below any suggestion backed by evidence.
+FALLBACK_SCORE = 0.05
+FALLBACK_NOTE = "信件内容未对应到具体部门,建议由县人民政府办公室统筹分办(系统兜底建议,请人工判断)"
 
 
 @dataclass(frozen=True)
@@ -31,6 +38,10 @@ class Suggestion:
     department_name: str
     work_areas: list[str]
     score: float  # share of the evidence, in [0, 1]; the three need not sum to 1
+    # "match": the text's words point to the department; "fallback": nothing did, and the
+    # general office is suggested so a letter is never left without a suggestion.
+    basis: str = "match"
+    note: str = ""
 
     def as_dict(self) -> dict:
         return {
@@ -38,6 +49,8 @@ class Suggestion:
             "department_name": self.department_name,
             "work_areas": list(self.work_areas),
             "score": self.score,
+            "basis": self.basis,
+            "note": self.note,
         }
 
 
@@ -63,13 +76,24 @@ def routing_suggest(*, text: str, top: int = TOP_N) -> list[Suggestion]:
     """Suggest the departments most likely responsible for ``text``, best first.
 
     Returns at most ``top`` suggestions, only departments the text gives some evidence
-    for (an empty list when nothing matches). ``score`` is the department's share of the
+    for, its own words or their everyday-word equivalents from the search dictionary.
+    When nothing matches, the general office is suggested alone with a low score,
+    ``basis="fallback"`` and a note saying so: a letter with any meaningful word never
+    gets an empty list (text of stop words only, "你好", does). ``score`` is the department's share of the
     evidence over all departments, in [0, 1]. Raises ValidationFailed for empty,
     oversize, NUL-containing or letterless text.
     """
     routing_text_check(text)
     model = profiles.current_model()
-    ranked = model.score(routing_text.terms(text, for_search=True))
+    own_terms = routing_text.terms(text, for_search=True)
+    ranked = model.score(own_terms, extra_terms=everyday_terms(text))
+    if not ranked and own_terms:  # a greeting alone ("你好") is no letter to route
+        fallback = _general_office(model)
+        if fallback is None:
+            return []
+        return [Suggestion(department_code=fallback.code, department_name=fallback.name,
+                           work_areas=list(fallback.work_areas), score=FALLBACK_SCORE,
+                           basis="fallback", note=FALLBACK_NOTE)]
     total = sum(s for _, s in ranked)
     out = []
     for d, raw in ranked[:top]:
@@ -81,6 +105,29 @@ def routing_suggest(*, text: str, top: int = TOP_N) -> list[Suggestion]:
             score=round(min(1.0, raw / total), 4) if total > 0 else 0.0,
         ))
     return out
+
+
+def everyday_terms(text: str) -> list[str]:
+    """Terms the search app's synonym dictionary adds to a letter's own words.
+
+    A citizen writes 低保, 工钱 or 房子被淹; departments' profiles speak of 最低生活保障,
+    劳动报酬 and 自然灾害救助. The dictionary staff keep for search bridges both (one
+    published interface of the search app, below routing).
+    """
+    extra: list[str] = []
+    for _word, equivalents in synonyms.words_in(text):
+        for equivalent in equivalents:
+            extra.extend(routing_text.terms(equivalent, for_search=True))
+    return extra
+
+
+def _general_office(model):
+    """The department that takes what no other does: the government office, else the first."""
+    for marker in GENERAL_OFFICE_MARKERS:
+        for dep in model.departments:
+            if marker in dep.name:
+                return dep
+    return model.departments[0] if model.departments else None
 
 
 def _letter_text(letter_id: int) -> str:

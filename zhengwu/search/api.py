@@ -49,6 +49,7 @@ class SearchOut(Schema):
     hint: str
     suggestions: list[str]
     did_you_mean: str | None
+    corrected: str | None = None
     results: list[SearchHit]
 
 
@@ -69,8 +70,8 @@ def search(request, params: Query[SearchParams]):
         params.q, type=params.type, department=params.department, date_from=params.date_from,
         date_to=params.date_to, sort=params.sort, page=params.page, page_size=params.page_size,
     )
-    if result["count"] and result["page"] == 1:
-        services.search_query_record(query=result["query"])
+    if result["page"] == 1:
+        services.search_result_record(result)
     return result
 
 

@@ -45,3 +45,59 @@ class SearchQueryDay(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.query} {self.count}"
+
+
+class SearchSynonym(models.Model):
+    """One group of words that mean the same to a citizen: 低保 = 最低生活保障.
+
+    Maintained by staff (/office/search/). Any word of the group in a query also finds
+    documents with the other words (both directions); letter routing reads the same
+    groups (``zhengwu.search.synonyms``).
+    """
+
+    canonical = models.CharField("规范用语", max_length=60, unique=True,
+                                 help_text="文件和事项中的正式说法,例如:最低生活保障")
+    variants = models.CharField("同义词和简称", max_length=500,
+                                help_text="群众常说的叫法,用空格或顿号分开,例如:低保 低保金")
+    note = models.CharField("说明", max_length=200, blank=True)
+    is_active = models.BooleanField("启用", default=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        ordering = ["canonical"]
+        verbose_name = "同义词"
+        verbose_name_plural = "同义词词典"
+
+    def __str__(self):
+        return f"{self.canonical} = {self.variants}"
+
+    @property
+    def variant_list(self) -> list[str]:
+        from .synonyms import split_words
+
+        return split_words(self.variants)
+
+    @property
+    def words(self) -> list[str]:
+        return list(dict.fromkeys([self.canonical, *self.variant_list]))
+
+
+class SearchMissDay(models.Model):
+    """Queries that found nothing, counted per day, so staff can grow the dictionary.
+
+    Only the cleaned query (numbers that may be ID cards or phones, e-mail addresses and
+    name-like words removed) and a count: no user, no IP, no time of day.
+    """
+
+    day = models.DateField("日期")
+    query = models.CharField("搜索词", max_length=100)
+    count = models.PositiveIntegerField("次数", default=0)
+
+    class Meta:
+        verbose_name = "无结果搜索"
+        verbose_name_plural = "无结果搜索"
+        constraints = [models.UniqueConstraint(fields=["day", "query"], name="search_miss_day_unique")]
+        indexes = [models.Index(fields=["day"])]
+
+    def __str__(self):
+        return f"{self.day} {self.query} {self.count}"

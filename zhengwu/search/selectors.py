@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from zhengwu.core.errors import ValidationFailed
 
-from . import suggest
+from . import suggest, synonyms
 from .backends import SearchFilters, search_backend
 from .models import SearchQueryDay
 from .snippets import highlight
@@ -114,7 +114,8 @@ def search(q, type=None, department=None, date_from=None, date_to=None, sort="re
     page_size = _int(page_size, DEFAULT_PAGE_SIZE, "每页条数", "page_size", 1, MAX_PAGE_SIZE)
     out = {
         "query": parsed.text, "count": 0, "took_ms": 0.0, "page": page, "page_size": page_size,
-        "sort": sort, "match": "all", "hint": "", "suggestions": [], "did_you_mean": None, "results": [],
+        "sort": sort, "match": "all", "hint": "", "suggestions": [], "did_you_mean": None, "corrected": None,
+        "results": [],
     }
     if parsed.empty:
         out["hint"] = EMPTY_HINT
@@ -123,12 +124,30 @@ def search(q, type=None, department=None, date_from=None, date_to=None, sort="re
 
     backend = search_backend()
     offset = (page - 1) * page_size
+    parsed = synonyms.expand(parsed)
     raw = backend.query(parsed, filters, sort=sort, offset=offset, limit=page_size)
-    if raw.count == 0 and len(parsed.terms) + len(parsed.phrases) > 1:
+    if raw.count == 0 and len(parsed.clauses) + len(parsed.phrases) > 1:
         raw = backend.query(parsed, filters, sort=sort, offset=offset, limit=page_size, match_all=False)
         if raw.count:
             out["match"] = "any"
             out["hint"] = "没有同时包含全部词语的结果,以下是包含部分词语的结果"
+    out["suggestions"] = suggest.pinyin_suggestions(parsed.text)
+    if raw.count == 0 or out["match"] == "any":
+        # Nothing matched the query as typed: maybe a typo.
+        chunks = _SYNTAX.sub(" ", parsed.text).split()
+        out["did_you_mean"] = suggest.did_you_mean(chunks)
+    if raw.count == 0 or out["match"] == "any":
+        # Pinyin ("dibao") or a typo ("社宝"): show what the suggestion finds, and say so.
+        for better in [*out["suggestions"][:1], out["did_you_mean"]]:
+            if not better:
+                continue
+            alt = synonyms.expand(query_parse(better))
+            alt_raw = backend.query(alt, filters, sort=sort, offset=offset, limit=page_size)
+            if alt_raw.count:
+                raw, parsed = alt_raw, alt
+                out["corrected"], out["match"] = better, "all"
+                out["hint"] = f"没有找到“{out['query']}”的结果,以下是“{better}”的结果"
+                break
     words = parsed.highlight_words()
     labels = search_types()
     out["count"] = raw.count
@@ -147,11 +166,6 @@ def search(q, type=None, department=None, date_from=None, date_to=None, sort="re
         }
         for hit in raw.hits
     ]
-    out["suggestions"] = suggest.pinyin_suggestions(parsed.text)
-    if raw.count == 0 or out["match"] == "any":
-        # Nothing matched the query as typed: maybe a typo.
-        chunks = _SYNTAX.sub(" ", parsed.text).split()
-        out["did_you_mean"] = suggest.did_you_mean(chunks)
     if raw.count == 0 and not out["suggestions"]:
         out["hint"] = "没有找到相关结果,请换个说法或减少筛选条件"
     out["took_ms"] = round((time.perf_counter() - started) * 1000, 2)
@@ -166,3 +180,50 @@ def hot_words(days: int = HOT_WORD_DAYS, limit: int = 10) -> list[dict]:
         .values("query").annotate(total=Sum("count")).order_by("-total", "query")[:limit]
     )
     return [{"word": r["query"], "count": r["total"]} for r in rows]
+
+
+# ---------------------------------------------------------------- staff: dictionary and misses
+
+MISS_DAYS = 30
+
+
+def synonym_list(q: str = ""):
+    """Dictionary entries, optionally those containing ``q`` (canonical or variants)."""
+    from django.db.models import Q
+
+    from .models import SearchSynonym
+
+    rows = SearchSynonym.objects.all().order_by("canonical")
+    q = (q or "").strip()[:30]
+    if q:
+        rows = rows.filter(Q(canonical__contains=q) | Q(variants__contains=q))
+    return list(rows)
+
+
+def synonym_get(synonym_id) -> object:
+    from .models import SearchSynonym
+
+    try:
+        synonym_id = int(synonym_id)
+    except (TypeError, ValueError):
+        raise ValidationFailed("词条编号无效", code="synonym_not_found") from None
+    entry = SearchSynonym.objects.filter(pk=synonym_id).first()
+    if entry is None:
+        from zhengwu.core.errors import NotFound
+
+        raise NotFound("词条不存在或已删除", code="synonym_not_found")
+    return entry
+
+
+def search_misses(days: int = MISS_DAYS, limit: int = 100) -> list[dict]:
+    """Queries without results in the last ``days`` days, most frequent first."""
+    from django.db.models import Max
+
+    from .models import SearchMissDay
+
+    since = timezone.localdate() - dt.timedelta(days=days - 1)
+    rows = (
+        SearchMissDay.objects.filter(day__gte=since)
+        .values("query").annotate(total=Sum("count"), last_day=Max("day")).order_by("-total", "query")[:limit]
+    )
+    return [{"query": r["query"], "count": r["total"], "last_day": r["last_day"]} for r in rows]

@@ -19,6 +19,7 @@ from functools import lru_cache
 import rjieba
 from pypinyin import Style, lazy_pinyin
 
+from . import synonyms
 from .backends import search_backend
 
 REFRESH_SECONDS = 60
@@ -33,9 +34,17 @@ def word_pinyin(word: str) -> str:
     return "".join(lazy_pinyin(word, style=Style.NORMAL, errors="ignore"))
 
 
+# Dictionary words count like words in this many titles: 低保 is what people type, so
+# its pinyin "dibao" should suggest it even if no title says 低保.
+DICTIONARY_WEIGHT = 1000
+
+
 class Vocabulary:
-    def __init__(self, counts: dict[str, int]):
+    def __init__(self, counts: dict[str, int], dictionary_words: dict[str, int] | None = None):
         self.counts = {}
+        for word in dictionary_words or {}:
+            if _CJK.match(word):
+                self.counts[word] = self.counts.get(word, 0) + DICTIONARY_WEIGHT
         for word, count in counts.items():
             # Sub-words too: titles say "社保卡", people type "社保".
             parts = [word, *rjieba.cut_for_search(word, False)] if len(word) > 2 else [word]
@@ -101,9 +110,10 @@ def vocabulary(force: bool = False) -> Vocabulary:
         fresh_enough = _cache["vocab"] is not None and now - _cache["checked"] < REFRESH_SECONDS
         if fresh_enough and not force and _cache["backend"] is backend:
             return _cache["vocab"]
-        key = (id(backend), backend.generation())
+        dictionary = synonyms.dictionary()
+        key = (id(backend), backend.generation(), dictionary.stamp)
         if _cache["key"] != key or force:
-            _cache["vocab"] = Vocabulary(backend.vocabulary())
+            _cache["vocab"] = Vocabulary(backend.vocabulary(), synonyms.dictionary_words())
             _cache["key"] = key
         _cache["checked"] = now
         _cache["backend"] = backend

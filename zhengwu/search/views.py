@@ -1,14 +1,17 @@
-"""The public search page (/search/): box, filters, results, paging, hot words."""
+"""The public search page (/search/), and the staff page of the synonym dictionary (/office/search/)."""
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.contrib import messages
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
-from zhengwu.core.access import PUBLIC, access
+from zhengwu.core.access import PUBLIC, STAFF, access
 from zhengwu.core.errors import DomainError
 
 from . import selectors, services
@@ -38,8 +41,8 @@ def search_page(request):
             )
         except DomainError as exc:
             error, status = exc.message, exc.status
-    if result and result["count"] and result["page"] == 1:
-        services.search_query_record(query=result["query"])
+    if result and result["page"] == 1:
+        services.search_result_record(result)
     pages = {}
     if result and result["count"]:
         # Snippets are built from escaped text with <em> around hits (snippets.highlight).
@@ -73,3 +76,61 @@ def search_page(request):
         "hot_words": selectors.hot_words(),
         "max_query": 100,
     }, status=status)
+
+
+# ---------------------------------------------------------------- staff: the dictionary
+
+@access(STAFF, roles=list(services.DICTIONARY_ROLES))
+@require_http_methods(["GET", "POST"])
+def office_dictionary(request):
+    """The synonym dictionary and the queries that found nothing (with one-click add)."""
+    error, status = None, 200
+    form = {"canonical": request.GET.get("canonical", ""), "variants": request.GET.get("variant", ""), "note": ""}
+    if request.method == "POST":
+        action = request.POST.get("action", "create")
+        form = {k: request.POST.get(k, "") for k in ("canonical", "variants", "note")}
+        try:
+            if action == "add_variant":
+                entry = services.synonym_add_variant(actor=request.user, canonical=form["canonical"],
+                                                     variant=request.POST.get("variant", ""))
+                messages.success(request, f"已把“{request.POST.get('variant', '')}”加为“{entry.canonical}”的同义词。")
+            else:
+                entry = services.synonym_create(actor=request.user, canonical=form["canonical"],
+                                                variants=form["variants"], note=form["note"])
+                messages.success(request, f"已添加词条“{entry.canonical}”。")
+        except DomainError as exc:
+            error, status = exc.message, exc.status
+        else:
+            return HttpResponseRedirect(reverse("search:office"))
+    q = request.GET.get("q", "")
+    return render(request, "search/office.html", {
+        "entries": selectors.synonym_list(q), "q": q[:30], "form": form, "error": error,
+        "misses": selectors.search_misses(), "miss_days": selectors.MISS_DAYS,
+    }, status=status)
+
+
+@access(STAFF, roles=list(services.DICTIONARY_ROLES))
+@require_http_methods(["GET", "POST"])
+def office_synonym(request, synonym_id: int):
+    """Edit or delete one dictionary entry."""
+    try:
+        entry = selectors.synonym_get(synonym_id)
+    except DomainError:
+        raise Http404("词条不存在") from None
+    error, status = None, 200
+    form = {"canonical": entry.canonical, "variants": entry.variants, "note": entry.note, "is_active": entry.is_active}
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "delete":
+                services.synonym_delete(actor=request.user, synonym_id=entry.pk)
+                messages.success(request, f"已删除词条“{entry.canonical}”。")
+            else:
+                form = {k: request.POST.get(k, "") for k in ("canonical", "variants", "note")}
+                form["is_active"] = request.POST.get("is_active") == "on"
+                services.synonym_update(actor=request.user, synonym_id=entry.pk, **form)
+                messages.success(request, f"已保存词条“{form['canonical']}”。")
+        except DomainError as exc:
+            error, status = exc.message, exc.status
+        else:
+            return HttpResponseRedirect(reverse("search:office"))
+    return render(request, "search/synonym_edit.html", {"entry": entry, "form": form, "error": error}, status=status)

@@ -1,6 +1,7 @@
 import pytest
 
 from zhengwu.routing import profiles
+from zhengwu.search import synonyms
 
 
 @pytest.fixture(autouse=True)
@@ -8,8 +9,10 @@ def _fresh_routing_model():
     # The model is kept per process; a test's departments and decisions are rolled back
     # afterwards, so every test starts and ends with no model cached.
     profiles.model_reset()
+    synonyms.forget()  # the dictionary is kept per process too
     yield
     profiles.model_reset()
+    synonyms.forget()
 
 
 @pytest.fixture
@@ -18,8 +21,11 @@ def demo_county(db):
     from zhengwu.catalog.services import catalog_load
     from zhengwu.demo.services import demo_county_load
 
+    from zhengwu.search.services import synonym_seed
+
     catalog_load(actor=None)
     demo_county_load()
+    synonym_seed()  # the everyday-word dictionary (a flushing test may have emptied it)
     from zhengwu.org.models import Unit
 
     return {u.code: u for u in Unit.objects.filter(kind=Unit.Kind.DEPARTMENT)}

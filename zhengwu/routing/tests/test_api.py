@@ -31,11 +31,18 @@ def test_contract_top3_best_first(staff_client):
     suggestions = response.json()["suggestions"]
     assert 1 <= len(suggestions) <= 3
     first = suggestions[0]
-    assert set(first) == {"department_code", "department_name", "work_areas", "score"}
+    assert set(first) == {"department_code", "department_name", "work_areas", "score", "basis", "note"}
+    assert (first["basis"], first["note"]) == ("match", "")
     assert (first["department_code"], first["department_name"]) == ("R-ENV", "县环境保护局")
     assert isinstance(first["work_areas"], list)
     assert [s["score"] for s in suggestions] == sorted((s["score"] for s in suggestions), reverse=True)
     assert all(0 <= s["score"] <= 1 for s in suggestions)
+
+
+def test_a_letter_without_evidence_gets_the_labelled_fallback(staff_client):
+    suggestions = _post(staff_client, {"text": "无人机黑飞"}).json()["suggestions"]
+    assert len(suggestions) == 1 and suggestions[0]["basis"] == "fallback"
+    assert "兜底" in suggestions[0]["note"] and suggestions[0]["score"] == 0.05
 
 
 def test_unmatched_text_gives_an_empty_list(staff_client):

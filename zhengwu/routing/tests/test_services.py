@@ -85,7 +85,8 @@ def test_decisions_are_learned_incrementally_without_rebuilding(small_county):
 
 
 def test_a_new_department_is_suggested_at_once(small_county):
-    assert _codes("无人机黑飞") == []
+    before = routing_suggest(text="无人机黑飞")
+    assert [s.basis for s in before] == ["fallback"]  # no evidence: only the fallback
     org_services.unit_create(
         actor=None, code="R-AIR", name="县航空管理办公室", kind=Unit.Kind.DEPARTMENT,
         parent=small_county["env"].parent, responsibilities="负责全县无人机飞行和通用航空管理。",

@@ -25,6 +25,8 @@ from .base import (
     doc_key,
 )
 
+ITEM_TYPE = "item"  # the service guides (办事事项) that a query naming a service prefers
+
 TSV_SQL = (
     "setweight(to_tsvector('simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'B')"
     " || setweight(to_tsvector('simple', %s), 'D')"
@@ -93,11 +95,18 @@ class PostgresBackend(SearchBackend):
     # ------------------------------------------------------------------ reading
 
     @staticmethod
-    def _tsquery(parsed: ParsedQuery, match_all: bool) -> tuple[str, list]:
+    def _clause_tsquery(clause: list[list[str]]) -> tuple[str, list]:
+        # plainto_tsquery ANDs the words of one alternative; alternatives are ORed.
+        parts = ["plainto_tsquery('simple', %s)"] * len(clause)
+        return "(" + " || ".join(parts) + ")", [" ".join(alt) for alt in clause]
+
+    @classmethod
+    def _tsquery(cls, parsed: ParsedQuery, match_all: bool) -> tuple[str, list]:
         parts, params = [], []
-        for term in parsed.terms:
-            parts.append("plainto_tsquery('simple', %s)")
-            params.append(term)
+        for clause in parsed.clauses:
+            sql, clause_params = cls._clause_tsquery(clause)
+            parts.append(sql)
+            params.extend(clause_params)
         for phrase in parsed.phrases:
             parts.append("phraseto_tsquery('simple', %s)")
             params.append(" ".join(phrase))
@@ -125,15 +134,27 @@ class PostgresBackend(SearchBackend):
             where.append("published_at < %s")
             params.append(filters.date_until)
         base = f"FROM search_searchentry, (SELECT {tsq} AS query) q WHERE {' AND '.join(where)}"
+        # A service item whose name (title words, weight A) holds every clause comes
+        # first: the query names that service (same rule as the tantivy engine).
+        named_parts, named_params = [], []
+        for clause in parsed.clauses:
+            sql, clause_params = self._clause_tsquery(clause)
+            named_parts.append(f"ts_filter(tsv, '{{a}}') @@ {sql}")
+            named_params.extend(clause_params)
+        if named_parts and not parsed.phrases:
+            named = f"(doc_type = '{ITEM_TYPE}' AND " + " AND ".join(named_parts) + ")"
+        else:
+            named, named_params = "false", []
         order = ("published_at DESC NULLS LAST, id DESC" if sort == "date"
-                 else "rank DESC, published_at DESC NULLS LAST, id DESC")
+                 else "named DESC, rank DESC, published_at DESC NULLS LAST, id DESC")
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT count(*) {base}", [*tsq_params, *params])
             count = cursor.fetchone()[0]
             cursor.execute(
                 "SELECT doc_type, doc_id, title, body, url, published_at, department_code, department_name,"
-                f" ts_rank_cd(tsv, q.query) AS rank {base} ORDER BY {order} LIMIT %s OFFSET %s",
-                [*tsq_params, *params, limit, offset],
+                f" ts_rank_cd(tsv, q.query) AS rank, {named} AS named {base}"  # nosec B608 - constant SQL, values are parameters
+                f" ORDER BY {order} LIMIT %s OFFSET %s",
+                [*named_params, *tsq_params, *params, limit, offset],
             )
             rows = cursor.fetchall()
         hits = [RawHit(*row[:8], score=float(row[8])) for row in rows]

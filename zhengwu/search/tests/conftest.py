@@ -8,9 +8,10 @@ import pytest
 from django.db import connection
 
 from zhengwu.core.registries import search as sources_module
-from zhengwu.search import suggest
-from zhengwu.search.backends import search_backend, search_backend_reset
 from zhengwu.core.registries.search import SearchDocument
+from zhengwu.search import suggest, synonyms
+from zhengwu.search.backends import search_backend, search_backend_reset
+from zhengwu.search.services import synonym_seed
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 
@@ -47,6 +48,7 @@ def engine(request, settings, tmp_path, db):
         pytest.skip("PostgreSQL 引擎只在 PostgreSQL 测试库上测试")
     settings.ZHENGWU_SEARCH_BACKEND = request.param
     settings.ZHENGWU_SEARCH_DIR = str(tmp_path / "search")
+    synonym_seed()  # a transactional test elsewhere may have flushed the migration's rows
     search_backend_reset()
     suggest.vocabulary_forget()
     yield search_backend()
@@ -60,9 +62,11 @@ def _own_index(settings, tmp_path):
     settings.ZHENGWU_SEARCH_DIR = str(tmp_path / "search")
     search_backend_reset()
     suggest.vocabulary_forget()
+    synonyms.forget()
     yield
     search_backend_reset()
     suggest.vocabulary_forget()
+    synonyms.forget()
 
 
 @pytest.fixture
@@ -73,3 +77,9 @@ def notes():
     yield store
     sources_module._sources.clear()
     sources_module._sources.update(saved)
+
+
+@pytest.fixture
+def seeded(db):
+    """The seed dictionary, whatever earlier transactional tests left in the table."""
+    synonym_seed()
