@@ -34,7 +34,7 @@ from .base import (
 logger = logging.getLogger("zhengwu.search")
 
 # Bump when the schema changes: a new directory is built by `search_rebuild`.
-# v2 (ADR 0007): one searchable "text" field, display data in one stored bytes field,
+# v2 (ADR 0011): one searchable "text" field, display data in one stored bytes field,
 # nothing indexed that is never searched.
 SCHEMA_VERSION = 2
 ANALYZER = "zw_ws"
@@ -356,7 +356,7 @@ class TantivyBackend(SearchBackend):
         else:
             count = self._exact_count_from_dictionary(searcher, parsed, filters, match_all)
             # Counting every hit means scoring every hit; without it tantivy skips blocks
-            # that cannot reach the top (the 1-term p95 at 1M documents: ADR 0007).
+            # that cannot reach the top (the 1-term p95 at 1M documents: ADR 0011).
             result = searcher.search(query, limit, count=count is None, offset=offset)
             if count is None:
                 count = result.count
