@@ -23,9 +23,11 @@ from django.utils import timezone
 
 from zhengwu.core import masking
 from zhengwu.core.audit import audit_record
-from zhengwu.core.errors import Conflict, PermissionDenied, ValidationFailed
+from zhengwu.core.errors import Conflict, PermissionDenied, RateLimited, ValidationFailed
 from zhengwu.core.identifiers import validate_credit_code, validate_resident_id
 from zhengwu.core.middleware import client_ip
+from zhengwu.core.models import AuditEvent
+from zhengwu.core.security_alerts import security_alert_raise
 from zhengwu.org.roles import Role
 from zhengwu.org.selectors import user_has_role
 
@@ -424,21 +426,62 @@ PERSONAL_DATA_PERMISSION = "accounts.view_personal_data"
 PERSONAL_DATA_FIELDS = ("id_number", "phone", "address")
 
 
+UNMASK_ACTION = "accounts.personal_data.unmask"
+UNMASK_LIMIT_MESSAGE = "今日查看完整个人信息的次数已达上限({limit}次),已通知审计管理员;如确有需要请明日再查看"
+
+
+def _start_of_today(now):
+    local = timezone.localtime(now)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def personal_data_reveal_check(*, actor, obj=None, object_type: str = "", object_id="", now=None) -> None:
+    """Raise unless ``actor`` may see one more clear record today; audit a refusal.
+
+    Every path that shows personal data in the clear calls this first (account data,
+    ID and phone numbers inside letters and other free text). Two rules: the permission
+    ``accounts.view_personal_data``, and at most ``ZHENGWU_UNMASK_DAILY_LIMIT`` views
+    per viewer and calendar day (Beijing time). Looking through everyone's numbers in a
+    loop is what the limit stops; the first refusal of a day raises a security alert to
+    the audit administrators, and every refusal leaves an audit row.
+    """
+    target = {"obj": obj} if obj is not None else {"object_type": object_type, "object_id": object_id}
+    if actor is None or not actor.has_perm(PERSONAL_DATA_PERMISSION):
+        if actor is not None:
+            with transaction.atomic():
+                audit_record(actor=actor, action=UNMASK_ACTION, result="failure",
+                             details={"reason": "no_permission"}, **target)
+        raise PermissionDenied("您没有查看完整个人信息的权限", code="personal_data_forbidden")
+    limit = settings.ZHENGWU_UNMASK_DAILY_LIMIT
+    since = _start_of_today(now or timezone.now())
+    todays = AuditEvent.objects.filter(action=UNMASK_ACTION, actor=actor, created_at__gte=since)
+    if todays.filter(result="success").count() < limit:
+        return
+    first_refusal = not todays.filter(result="denied").exists()
+    with transaction.atomic():
+        audit_record(actor=actor, action=UNMASK_ACTION, result="denied",
+                     details={"reason": "daily_limit", "limit": limit}, **target)
+        if first_refusal:
+            security_alert_raise(
+                title="个人信息明文查看次数超限",
+                body=(f"{actor.audit_label} 今日查看完整个人信息已达 {limit} 次上限,后续查看已被拒绝。"
+                      "请在审计记录中核查(动作 accounts.personal_data.unmask)。"),
+            )
+    logger.warning("clear personal-data views over the daily limit for account %s", actor.pk)
+    raise RateLimited(UNMASK_LIMIT_MESSAGE.format(limit=limit), code="personal_data_daily_limit")
+
+
 def personal_data_unmask(*, actor, user: User) -> dict[str, str]:
     """Return the clear ID number, phone and address of ``user``; audited every time.
 
     Needs the permission ``accounts.view_personal_data`` (by default held by window
-    clerks, see ``auth_backends``). A refusal is audited too.
+    clerks, see ``auth_backends``) and stays within the daily limit per viewer
+    (``personal_data_reveal_check``). A refusal is audited too.
     """
-    if actor is None or not actor.has_perm(PERSONAL_DATA_PERMISSION):
-        if actor is not None:
-            with transaction.atomic():
-                audit_record(actor=actor, action="accounts.personal_data.unmask", obj=user, result="failure",
-                             details={"reason": "no_permission"})
-        raise PermissionDenied("您没有查看完整个人信息的权限", code="personal_data_forbidden")
+    personal_data_reveal_check(actor=actor, obj=user)
     values = {name: getattr(user, name) or "" for name in PERSONAL_DATA_FIELDS}
     with transaction.atomic():
         # The field names only, never the values: the audit trail is read by others.
-        audit_record(actor=actor, action="accounts.personal_data.unmask", obj=user,
+        audit_record(actor=actor, action=UNMASK_ACTION, obj=user,
                      details={"fields": [name for name, value in values.items() if value]})
     return values

@@ -9,7 +9,11 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         from zhengwu.cases.hooks import register_after_action
 
-        from .services import notify_case_action
+        from zhengwu.core.security_alerts import register_security_alert_deliverer
+
+        from .services import notify_audit_admins, notify_case_action
 
         # The applicant hears of every state change of their case (issue 4 item 7).
         register_after_action(notify_case_action)
+        # Security alerts (e.g. too many clear personal-data views) reach the audit administrators.
+        register_security_alert_deliverer(notify_audit_admins)

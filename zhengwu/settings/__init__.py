@@ -280,6 +280,14 @@ ZHENGWU_LOGIN_LOCK_MINUTES = env.int("ZHENGWU_LOGIN_LOCK_MINUTES", default=15)
 ZHENGWU_LOGIN_IP_MAX_FAILURES = env.int("ZHENGWU_LOGIN_IP_MAX_FAILURES", default=30)
 ZHENGWU_LOGIN_IP_WINDOW_MINUTES = env.int("ZHENGWU_LOGIN_IP_WINDOW_MINUTES", default=10)
 ZHENGWU_LOGIN_IP_THROTTLE_SECONDS = env.int("ZHENGWU_LOGIN_IP_THROTTLE_SECONDS", default=60)
+# Wrong old passwords on the change-password page count like failed logins: after this
+# many in the window the page waits (a stolen session must not guess the password).
+ZHENGWU_PASSWORD_CHANGE_MAX_FAILURES = env.int("ZHENGWU_PASSWORD_CHANGE_MAX_FAILURES", default=5)
+# Clear personal data (unmasked ID numbers, phones, addresses): views per viewer and
+# calendar day. Past it the view is refused, audited, and the audit administrators are
+# alerted. A window clerk checks a few dozen applicants a day; a loop over every account
+# is what this stops.
+ZHENGWU_UNMASK_DAILY_LIMIT = env.int("ZHENGWU_UNMASK_DAILY_LIMIT", default=50)
 ZHENGWU_STAFF_PASSWORD_MAX_AGE_DAYS = env.int("ZHENGWU_STAFF_PASSWORD_MAX_AGE_DAYS", default=90)
 ZHENGWU_SESSION_IDLE_MINUTES = env.int("ZHENGWU_SESSION_IDLE_MINUTES", default=30)
 ZHENGWU_SESSION_WARNING_SECONDS = env.int("ZHENGWU_SESSION_WARNING_SECONDS", default=120)
