@@ -41,8 +41,13 @@ trap 'stop_all; echo "已停止 / stopped"; exit 0' INT
 trap 'stop_all; echo "已停止 / stopped"; exit 0' TERM
 trap 'stop_all' EXIT
 
+# The browser talks to gunicorn directly here, so gunicorn believes no forwarding header
+# (--forwarded-allow-ips ''; its default trusts 127.0.0.1, where every local client comes
+# from) and the app trusts no X-Real-IP (ZHENGWU_TRUSTED_PROXIES unset): a client cannot
+# name its own address. Behind nginx set both to nginx's address (see README).
 "$VENV_DIR/bin/gunicorn" zhengwu.wsgi:application \
     --workers 2 --bind "127.0.0.1:$PORT" --graceful-timeout 5 --no-control-socket \
+    --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-}" \
     --access-logfile - --error-logfile - &
 pids+=("$!")
 # Started directly, not through manage(): a backgrounded function is a subshell, and

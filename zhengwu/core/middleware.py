@@ -12,12 +12,14 @@ def client_ip(request) -> str | None:
     """The client's address: X-Real-IP when a trusted proxy sent the request, else the peer.
 
     Behind nginx the real address arrives in X-Real-IP (set by our nginx config). The
-    header is believed only from ``ZHENGWU_TRUSTED_PROXIES``: from anyone else it is the
-    client's own claim, and per-IP limits and the audit trail would record what it chose.
+    header is believed only from ``ZHENGWU_TRUSTED_PROXIES`` (empty by default): from
+    anyone else it is the client's own claim, and per-IP limits and the audit trail would
+    record what it chose. X-Forwarded-For is never read: nginx overwrites X-Real-IP, but
+    appends to X-Forwarded-For whatever the client sent.
     """
     remote = request.META.get("REMOTE_ADDR")
     forwarded = (request.META.get("HTTP_X_REAL_IP") or "").strip()
-    if forwarded and _trusted(remote, tuple(settings.ZHENGWU_TRUSTED_PROXIES)):
+    if forwarded and settings.ZHENGWU_TRUSTED_PROXIES and _trusted(remote, tuple(settings.ZHENGWU_TRUSTED_PROXIES)):
         return forwarded
     return remote
 

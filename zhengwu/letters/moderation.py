@@ -9,7 +9,7 @@ Contract (participation imports these too):
   such a letter must reach a person, not be refused; ``moderation_review_words`` finds them.
 * ``rate_limit_check(*, key, limit, window_seconds)``: count one attempt under ``key``
   (e.g. ``"letters:user:42"``, ``"letters:ip:10.0.0.1"``) in a fixed window and raise
-  ``ValidationFailed`` (code ``rate_limited``, Chinese message) once more than ``limit``
+  ``RateLimited`` (429, code ``rate_limited``, Chinese message, ``retry_after``) once more than ``limit``
   attempts fall in the window. Counts in the database (``zhengwu.core.ratelimit``), which
   every web worker shares; a per-process cache would have given each worker its own allowance.
 
@@ -23,7 +23,9 @@ from __future__ import annotations
 import time
 import unicodedata
 
-from zhengwu.core.errors import ValidationFailed
+from django.utils import timezone
+
+from zhengwu.core.errors import RateLimited
 from zhengwu.core.ratelimit import ratelimit_hit
 
 WORDS_CACHE_SECONDS = 30
@@ -90,13 +92,18 @@ def _window_text(seconds: int) -> str:
 
 
 def rate_limit_check(*, key: str, limit: int, window_seconds: int) -> None:
-    """Count one attempt under ``key``; raise ValidationFailed when the window holds more than ``limit``."""
+    """Count one attempt under ``key``; raise RateLimited (429) when the window holds more than ``limit``."""
     if not key or limit < 1 or window_seconds < 1:
         raise ValueError("rate_limit_check needs a key, a positive limit and a positive window")
-    count = ratelimit_hit(key=key, window_seconds=window_seconds)
+    now = timezone.now()
+    count = ratelimit_hit(key=key, window_seconds=window_seconds, now=now)
     if count > limit:
-        raise ValidationFailed(
+        # 429 with Retry-After (the end of the fixed window), not a 400: the input was
+        # fine, the sender only has to wait, and clients and proxies know what 429 means.
+        stamp = int(now.timestamp())
+        raise RateLimited(
             f"操作过于频繁:每 {_window_text(window_seconds)}最多 {limit} 次,请稍后再试",
             code="rate_limited",
             details={"limit": limit, "window_seconds": window_seconds},
+            retry_after=window_seconds - stamp % window_seconds,
         )

@@ -61,7 +61,7 @@ def write(request, channel):
     applicant = signed_in and getattr(request.user, "kind", None) in ("citizen", "enterprise")
     form = {"category": "", "title": "", "body": "", "township": "", "addressed_to": "", "publish_consent": "",
             "anonymous": ""}
-    error, status = None, 200
+    error, status, retry_after = None, 200, 0
     if request.method == "POST":
         form = {k: request.POST.get(k, "") for k in form}
         try:
@@ -73,15 +73,23 @@ def write(request, channel):
                 uploads=request.FILES.getlist("attachments"), ip=request_context.current().ip,
             )
         except DomainError as exc:
-            error, status = exc.message, exc.status
+            error, status, retry_after = exc.message, exc.status, getattr(exc, "retry_after", 0)
         else:
             request.session[SESSION_LAST_CODE] = letter.query_code
             return HttpResponseRedirect(reverse("letters:submitted"))
-    return render(request, "letters/write.html", {
+    response = render(request, "letters/write.html", {
         "channel": Channel(channel), "policy": policy, "signed_in": signed_in, "applicant": applicant,
         "categories": Category.choices, "townships": selectors.townships(), "departments": selectors.departments(),
         "form": form, "error": error,
     }, status=status)
+    return _with_retry_after(response, retry_after)
+
+
+def _with_retry_after(response, seconds: int):
+    # A limit that was hit answers 429; Retry-After tells browsers and clients when to come back.
+    if seconds:
+        response["Retry-After"] = str(seconds)
+    return response
 
 
 @access(PUBLIC)
@@ -97,7 +105,7 @@ def submitted(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def query(request):
     context = {"code": "", "letter": None, "error": None}
-    status = 200
+    status, retry_after = 200, 0
     if request.method == "POST":
         code = request.POST.get("code", "")
         context["code"] = code[:32] if isinstance(code, str) else ""
@@ -106,10 +114,10 @@ def query(request):
                              limit=QUERY_RATE[0], window_seconds=QUERY_RATE[1])
             letter = selectors.letter_by_code(code)
         except DomainError as exc:
-            context["error"], status = exc.message, exc.status
+            context["error"], status, retry_after = exc.message, exc.status, getattr(exc, "retry_after", 0)
         else:
             context.update(_public_view(letter))
-    return render(request, "letters/query.html", context, status=status)
+    return _with_retry_after(render(request, "letters/query.html", context, status=status), retry_after)
 
 
 def _public_view(letter: Letter) -> dict:

@@ -316,11 +316,13 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
-# Which peers may tell us the client's address in X-Real-IP: the reverse proxy (nginx on
-# this host by default; list the proxies' addresses or networks when it runs elsewhere).
-# Anyone else's X-Real-IP is ignored, or a client could pick the address that per-IP
-# limits, the login slow-down and the audit trail see.
-ZHENGWU_TRUSTED_PROXIES = env.list("ZHENGWU_TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
+# Which peers may tell us the client's address in X-Real-IP: the reverse proxy. Nobody by
+# default: `make run` serves gunicorn straight to the browser, and its clients connect
+# from 127.0.0.1 too, so trusting loopback would let any of them name its own address
+# (a fresh one per try past the per-IP limits, the login slow-down, and into the audit
+# trail). Behind nginx list nginx's addresses or networks (127.0.0.1,::1 when it runs on
+# the same host). Anyone else's X-Real-IP (and X-Forwarded-For, always) is ignored.
+ZHENGWU_TRUSTED_PROXIES = env.list("ZHENGWU_TRUSTED_PROXIES", default=[])
 
 
 def _check_proxies(values):
