@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from zhengwu.core import request_context
+from zhengwu.core import masking, request_context
 from zhengwu.core.access import APPLICANT, PUBLIC, STAFF, access
 from zhengwu.core.clock import COLOUR_LABELS, clock_colour
 from zhengwu.core.errors import DomainError, NotFound
@@ -24,6 +24,7 @@ from .models import (
     Channel,
     Hop,
     Letter,
+    Reply,
     Satisfaction,
     SensitiveWord,
 )
@@ -381,12 +382,34 @@ def staff_publication(request, letter_id):
             return HttpResponseRedirect(reverse("letters:staff_publication", kwargs={"letter_id": letter.pk}))
     from .masking import KIND_LABELS
 
-    findings = [{"label": KIND_LABELS.get(f.get("kind"), f.get("kind")), "text": f.get("text")}
-                for f in (publication.findings if publication else [])]
+    sources = {}
+    if publication and publication.findings:
+        reply = letter.replies.filter(status=Reply.Status.APPROVED).order_by("-decided_at", "-pk").first()
+        sources = {"title": letter.title, "body": letter.body, "reply": reply.body if reply is not None else ""}
+    findings = [_finding_row(f, sources, KIND_LABELS) for f in (publication.findings if publication else [])]
     return render(request, "letters/staff_publication.html", {
         "letter": letter, "publication": publication, "findings": findings, "form": form,
         "error": error,
     }, status=status)
+
+
+_PART_LABELS = {"title": "标题", "body": "来信内容", "reply": "答复内容"}
+
+
+def _finding_row(finding: dict, sources: dict, labels: dict) -> dict:
+    """One row of the reviewer's table: kind, where, and the found text shown masked.
+
+    The stored finding holds only kind and position; the text is read from the letter
+    (or its approved reply) and masked here, so the page never shows the value again.
+    """
+    part, start, end = finding.get("part") or "", finding.get("start"), finding.get("end")
+    where, shown = _PART_LABELS.get(part, ""), ""
+    if isinstance(start, int) and isinstance(end, int) and part in sources:
+        value = sources[part][start:end]
+        shown = (masking.mask_personal_numbers(value) if finding.get("kind") in ("id_number", "phone")
+                 else (value[:1] + "*" * max(len(value) - 1, 1) if value else ""))
+        where = f"{where}第 {start + 1} 字起"
+    return {"label": labels.get(finding.get("kind"), finding.get("kind")), "where": where, "text": shown}
 
 
 @access(STAFF, roles=[Role.LETTER_CLERK, Role.SYSTEM_ADMIN])

@@ -197,8 +197,11 @@ def test_publication_from_the_pages_shows_only_masked_text_to_the_public(client,
 
     client.post(url, {"action": "prepare"})
     page = client.get(url).content.decode()
-    assert "13912345678" in page  # the reviewer sees what was found
+    # The reviewer sees what was found and where, masked: the stored findings hold no values.
+    assert "手机号" in page and "139****5678" in page and "来信内容第 9 字起" in page
     draft = Publication.objects.get()
+    assert {"kind": "phone", "part": "body", "start": 8, "end": 19} in draft.findings
+    assert "13912345678" not in str(draft.findings) and "王小明" not in str(draft.findings)
     client.post(url, {"action": "publish", "title": draft.title, "body": draft.body, "reply": draft.reply})
     client.logout()
 
