@@ -400,12 +400,46 @@ def _count_account_failure(user_pk: int, now):
 # --- passwords -------------------------------------------------------------------------
 
 
+PASSWORD_CHANGE_THROTTLED_MESSAGE = "原密码连续输错次数过多,请{minutes}分钟后再试"
+
+
+def password_change_retry_after(*, user: User, now=None) -> int:
+    """Seconds before ``user`` may try the old password again on the change page (0: go ahead).
+
+    A signed-in session (perhaps someone else's at an unlocked screen) must not be a way
+    to guess the password without the login's limits: after
+    ``ZHENGWU_PASSWORD_CHANGE_MAX_FAILURES`` wrong old passwords since the last change,
+    within ``ZHENGWU_LOGIN_LOCK_MINUTES``, the page waits until that long after the latest.
+    The audit rows of the failures are the count, so every app server sees the same.
+    """
+    now = now or timezone.now()
+    window = timedelta(minutes=settings.ZHENGWU_LOGIN_LOCK_MINUTES)
+    attempts = AuditEvent.objects.filter(
+        action="accounts.password.change", object_type=User._meta.label_lower, object_id=str(user.pk),
+        created_at__gte=max(now - window, user.password_changed_at),
+    )
+    failures = attempts.filter(result="failure", details__reason="wrong_old_password")
+    if failures.count() < settings.ZHENGWU_PASSWORD_CHANGE_MAX_FAILURES:
+        return 0
+    latest = failures.order_by("-created_at").values_list("created_at", flat=True).first()
+    return max(0, math.ceil((latest + window - now).total_seconds()))
+
+
 def password_change(*, actor, user: User, old_password: str, new_password: str) -> None:
     """Change one's own password: the old one is required and the new one must differ."""
     if actor is None or getattr(actor, "pk", None) != user.pk:
         raise PermissionDenied("只能修改自己的密码", code="password_change_not_own")
     if not old_password:
         raise ValidationFailed("请填写原密码", code="old_password_required", details={"field": "old_password"})
+    retry_after = password_change_retry_after(user=user)
+    if retry_after:
+        # Like a locked login: the old password is not even checked, so guessing learns nothing.
+        with transaction.atomic():
+            audit_record(actor=actor, action="accounts.password.change", obj=user, result="denied",
+                         details={"reason": "too_many_failures"})
+        raise RateLimited(PASSWORD_CHANGE_THROTTLED_MESSAGE.format(minutes=math.ceil(retry_after / 60)),
+                          code="password_change_throttled", details={"field": "old_password"},
+                          retry_after=retry_after)
     if not user.check_password(old_password):
         with transaction.atomic():
             audit_record(actor=actor, action="accounts.password.change", obj=user, result="failure",

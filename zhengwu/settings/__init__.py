@@ -161,6 +161,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     # >= 8 characters from at least 3 of upper / lower / digit / symbol (MLPS level 3).
     {"NAME": "zhengwu.accounts.password_validation.CharacterClassValidator"},
+    # Keyboard walks and sequences ("Qwerty123!") pass the class rule but top every guessing list.
+    {"NAME": "zhengwu.accounts.password_validation.KeyboardPatternValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 # ModelBackend checks passwords; RolePermissionBackend grants permissions that follow a post
