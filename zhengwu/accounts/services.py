@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from zhengwu.core import masking
+from zhengwu.core import crypto, masking
 from zhengwu.core.audit import audit_record
 from zhengwu.core.errors import Conflict, PermissionDenied, RateLimited, ValidationFailed
 from zhengwu.core.identifiers import validate_credit_code, validate_resident_id
@@ -31,7 +31,7 @@ from zhengwu.core.security_alerts import security_alert_raise
 from zhengwu.org.roles import Role
 from zhengwu.org.selectors import user_has_role
 
-from .models import LoginFailure, User, citizen_username_for, id_number_index_for
+from .models import LoginFailure, LoginNameLock, User, citizen_username_for, id_number_index_for
 
 logger = logging.getLogger(__name__)
 
@@ -343,9 +343,14 @@ def login_attempt(*, request, login: str, password: str) -> LoginOutcome:
         login_record(user=known, login=login, success=False, reason="ip_throttled")
         return LoginOutcome(ok=False, message=LOGIN_THROTTLED_MESSAGE, status=429, retry_after=retry_after)
 
-    if known is not None and known.is_locked(now):
+    # An active account locks on its own failures; any other name (unknown, or a disabled
+    # account) locks the same way on a count kept by its blind index, so neither the
+    # lock nor its message tells whether a name is registered.
+    active = known if known is not None and known.is_active else None
+    locked_until = active.locked_until if active is not None else _name_locked_until(name)
+    if locked_until is not None and locked_until > now:
         login_record(user=known, login=login, success=False, reason="locked")
-        return LoginOutcome(ok=False, message=_lock_message(known.locked_until), status=403)
+        return LoginOutcome(ok=False, message=_lock_message(locked_until), status=403)
 
     user = authenticate(request, username=name, password=password)
     if user is not None:
@@ -362,15 +367,50 @@ def login_attempt(*, request, login: str, password: str) -> LoginOutcome:
     reason = "inactive" if known is not None and not known.is_active else "bad_credentials"
     with transaction.atomic():
         _record_ip_failure(ip, now)
-        locked = None
-        if known is not None and known.is_active:
-            locked = _count_account_failure(known.pk, now)
+        if active is not None:
+            locked = _count_account_failure(active.pk, now)
+        else:
+            locked = _count_name_failure(name, login, now)
         login_record(user=known, login=login, success=False, reason=reason)
     logger.info("login failed (%s) for account %s", reason, known.pk if known is not None else "unknown")
     if locked is not None:
         return LoginOutcome(ok=False, message=_lock_message(locked), status=403)
     # One message for every failure, so the page does not reveal which accounts exist.
     return LoginOutcome(ok=False, message=LOGIN_FAILED_MESSAGE, status=400)
+
+
+NAME_LOCK_PURPOSE = "accounts.login.name"
+_NAME_LOCK_KEEP = timedelta(days=1)
+
+
+def _name_index(name: str) -> str:
+    return crypto.provider().blind_index(name, purpose=NAME_LOCK_PURPOSE)
+
+
+def _name_locked_until(name: str):
+    return LoginNameLock.objects.filter(name_index=_name_index(name)).values_list("locked_until", flat=True).first()
+
+
+def _count_name_failure(name: str, login: str, now):
+    """``_count_account_failure`` for a name with no active account (same count, same lock)."""
+    state, _ = LoginNameLock.objects.select_for_update().get_or_create(name_index=_name_index(name))
+    state.failed_login_count += 1
+    state.updated_at = now
+    locked_until = None
+    if state.failed_login_count >= settings.ZHENGWU_LOGIN_MAX_FAILURES:
+        locked_until = now + timedelta(minutes=settings.ZHENGWU_LOGIN_LOCK_MINUTES)
+        state.locked_until = locked_until
+        state.failed_login_count = 0
+        audit_record(
+            actor=_UnknownActor(f"未知账户({login_attempt_label(login)})"), action="accounts.lockout",
+            object_type="accounts.user", details={
+                "failures": settings.ZHENGWU_LOGIN_MAX_FAILURES, "account": "none",
+                "locked_until": timezone.localtime(locked_until).isoformat(timespec="seconds"),
+            },
+        )
+    state.save()
+    LoginNameLock.objects.filter(updated_at__lt=now - _NAME_LOCK_KEEP).delete()
+    return locked_until
 
 
 def _count_account_failure(user_pk: int, now):
