@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Cache-Control: no-store on every page a signed-in person (or a personal session) gets.
+    "zhengwu.core.middleware.PrivatePagesNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle / absolute session limits, then the forced change of an expired staff password.
     "zhengwu.accounts.middleware.SessionTimeoutMiddleware",
