@@ -134,6 +134,10 @@ class PersonalDataTextField(models.TextField):
         value = super().to_python(value)
         return reveal_text(value) if isinstance(value, str) else value
 
+    def value_to_string(self, obj):
+        # dumpdata and fixtures hold the protected form; loading it reveals it again.
+        return protect_text(self.value_from_object(obj))
+
 
 class PersonalDataCharField(models.CharField):
     """A short free-text field (a title, a reason) treated like ``PersonalDataTextField``.
@@ -162,6 +166,9 @@ class PersonalDataCharField(models.CharField):
         value = super().to_python(value)
         return reveal_text(value) if isinstance(value, str) else value
 
+    def value_to_string(self, obj):
+        return protect_text(self.value_from_object(obj))
+
 
 def _walk(value, convert):
     if isinstance(value, str):
@@ -183,6 +190,13 @@ class PersonalDataJSONField(models.JSONField):
 
     def from_db_value(self, value, expression, connection):
         return _walk(super().from_db_value(value, expression, connection), reveal_text)
+
+    def value_to_string(self, obj):
+        return _walk(self.value_from_object(obj), protect_text)
+
+    def to_python(self, value):
+        # loaddata hands back what value_to_string wrote.
+        return _walk(super().to_python(value), reveal_text)
 
 
 def protect_existing(apps, model_label: str, field_names: list[str], *, batch_size: int = 500) -> int:
