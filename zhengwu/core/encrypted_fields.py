@@ -74,18 +74,14 @@ _TOKEN_RE = re.compile(f"{TOKEN_OPEN}({crypto.PREFIX}:[^{TOKEN_CLOSE}]*){TOKEN_C
 
 
 def protect_text(text: str) -> str:
-    """Return ``text`` with every ID and mobile number replaced by an inline SM4 token."""
+    """Return ``text`` with every ID and mobile number replaced by an inline SM4 token.
+
+    ``text`` is always plain (fields reveal on every read), so any delimiter in it was
+    typed in; it is dropped, and nobody can make a stored value look like a token.
+    """
     if not text:
         return text
-    # Existing tokens stay as they are (idempotent); stray delimiters typed in are dropped.
-    parts = []
-    last = 0
-    for match in _TOKEN_RE.finditer(text):
-        parts.append(_protect_plain(text[last:match.start()]))
-        parts.append(match.group(0))
-        last = match.end()
-    parts.append(_protect_plain(text[last:]))
-    return "".join(parts)
+    return _protect_plain(text)
 
 
 def _protect_plain(text: str) -> str:
