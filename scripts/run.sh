@@ -45,8 +45,13 @@ trap 'stop_all' EXIT
 export PROMETHEUS_MULTIPROC_DIR="$VAR_DIR/prometheus"
 rm -rf "$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
 
+# The browser talks to gunicorn directly here, so gunicorn believes no forwarding header
+# (--forwarded-allow-ips ''; its default trusts 127.0.0.1, where every local client comes
+# from) and the app trusts no X-Real-IP (ZHENGWU_TRUSTED_PROXIES unset): a client cannot
+# name its own address. Behind nginx set both to nginx's address (see README).
 "$VENV_DIR/bin/gunicorn" zhengwu.wsgi:application \
     --workers 2 --bind "127.0.0.1:$PORT" --graceful-timeout 5 --no-control-socket \
+    --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-}" \
     --access-logfile - --error-logfile - &
 pids+=("$!")
 # Started directly, not through manage(): a backgrounded function is a subshell, and

@@ -92,7 +92,10 @@ def _validation_error(request, exc):
 
 @api.exception_handler(DomainError)
 def _domain_error(request, exc: DomainError):
-    return api.create_response(request, exc.as_dict(), status=exc.status)
+    response = api.create_response(request, exc.as_dict(), status=exc.status)
+    if getattr(exc, "retry_after", 0):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(Http404)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from django.contrib.auth.backends import BaseBackend
 
-from zhengwu.org.roles import Role
+from zhengwu.org.roles import SEPARATED_ADMIN_ROLES, Role
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.WINDOW_CLERK: frozenset({"accounts.view_personal_data"}),
@@ -33,6 +33,11 @@ class RolePermissionBackend(BaseBackend):
             from zhengwu.org.models import Assignment
 
             roles = set(Assignment.objects.filter(user=user_obj).values_list("role", flat=True))
+            if roles & SEPARATED_ADMIN_ROLES:
+                # 三员分立: an administrator does no business work, so a business post
+                # left over from before the rule (or written past the services) gives
+                # no business permission, least of all clear personal data.
+                roles -= roles - SEPARATED_ADMIN_ROLES
             perms: set[str] = set()
             for role in roles:
                 perms |= ROLE_PERMISSIONS.get(role, frozenset())

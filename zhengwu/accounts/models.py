@@ -166,3 +166,23 @@ class LoginFailure(models.Model):
         verbose_name = "登录失败记录"
         verbose_name_plural = "登录失败记录"
         indexes = [models.Index(fields=["ip", "created_at"], name="accounts_loginfail_ip_at")]
+
+
+class LoginNameLock(models.Model):
+    """The lockout count of a login name that is no active account.
+
+    A registered ID number locked after five wrong passwords while an unknown one never
+    did: the lock message told anyone which ID numbers have accounts. Names without an
+    active account therefore count and lock exactly like accounts do. The name is kept
+    only as its keyed blind index (it may be someone's ID number); rows are dropped a day
+    after their last failure.
+    """
+
+    name_index = models.CharField("登录名索引", max_length=64, unique=True)
+    failed_login_count = models.PositiveSmallIntegerField("连续登录失败次数", default=0)
+    locked_until = models.DateTimeField("锁定至", null=True, blank=True)
+    updated_at = models.DateTimeField("最近失败时间", default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "未注册登录名锁定记录"
+        verbose_name_plural = "未注册登录名锁定记录"

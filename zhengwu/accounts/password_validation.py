@@ -43,3 +43,55 @@ class CharacterClassValidator:
 
     def get_help_text(self):
         return f"至少{self.min_length}位,包含{'、'.join(_CLASS_NAMES)}中的至少{self.min_classes}类"
+
+
+# Keys next to each other on a keyboard, and the alphabet and digits in order: runs along
+# them ("qwerty", "asdf", "1234", "!@#$") are the first thing a guessing list tries, even
+# when the password mixes four character classes ("Qwerty123!").
+_SEQUENCES = (
+    "`1234567890-=", "qwertyuiop[]\\", "asdfghjkl;'", "zxcvbnm,./", "~!@#$%^&*()_+",
+    "abcdefghijklmnopqrstuvwxyz", "01234567890",
+)
+_WALK_MIN = 3
+
+
+def _walk_lengths(password: str) -> list[int]:
+    """Lengths of the maximal keyboard/alphabet runs (forward or backward, ≥ 3 keys) in ``password``."""
+    text = password.lower()
+    runs, i = [], 0
+    while i < len(text):
+        best = 1
+        for seq in _SEQUENCES:
+            for line in (seq, seq[::-1]):
+                pos = line.find(text[i])
+                if pos < 0:
+                    continue
+                n = 1
+                while i + n < len(text) and pos + n < len(line) and text[i + n] == line[pos + n]:
+                    n += 1
+                best = max(best, n)
+        if best >= _WALK_MIN:
+            runs.append(best)
+            i += best
+        else:
+            i += 1
+    return runs
+
+
+class KeyboardPatternValidator:
+    """Refuse passwords made mostly of keyboard walks or sequences (qwerty, asdf, 1234, abcd).
+
+    A run of six or more keys, or runs that make up half the password or more, fail: such
+    passwords satisfy the character-class rule yet sit at the top of every guessing list.
+    """
+
+    def validate(self, password, user=None):
+        runs = _walk_lengths(password or "")
+        if runs and (max(runs) >= 6 or sum(runs) * 2 >= len(password)):
+            raise ValidationError(
+                "密码不能主要由键盘上相邻的键或连续的字母、数字组成(如 qwerty、asdf、1234)。",
+                code="password_keyboard_pattern",
+            )
+
+    def get_help_text(self):
+        return "不能主要由键盘上相邻的键或连续的字母、数字组成"

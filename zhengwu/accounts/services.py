@@ -21,15 +21,17 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from zhengwu.core import masking
+from zhengwu.core import crypto, masking
 from zhengwu.core.audit import audit_record
-from zhengwu.core.errors import Conflict, PermissionDenied, ValidationFailed
+from zhengwu.core.errors import Conflict, PermissionDenied, RateLimited, ValidationFailed
 from zhengwu.core.identifiers import validate_credit_code, validate_resident_id
 from zhengwu.core.middleware import client_ip
+from zhengwu.core.models import AuditEvent
+from zhengwu.core.security_alerts import security_alert_raise
 from zhengwu.org.roles import Role
 from zhengwu.org.selectors import user_has_role
 
-from .models import LoginFailure, User, citizen_username_for, id_number_index_for
+from .models import LoginFailure, LoginNameLock, User, citizen_username_for, id_number_index_for
 
 logger = logging.getLogger(__name__)
 
@@ -341,9 +343,14 @@ def login_attempt(*, request, login: str, password: str) -> LoginOutcome:
         login_record(user=known, login=login, success=False, reason="ip_throttled")
         return LoginOutcome(ok=False, message=LOGIN_THROTTLED_MESSAGE, status=429, retry_after=retry_after)
 
-    if known is not None and known.is_locked(now):
+    # An active account locks on its own failures; any other name (unknown, or a disabled
+    # account) locks the same way on a count kept by its blind index, so neither the
+    # lock nor its message tells whether a name is registered.
+    active = known if known is not None and known.is_active else None
+    locked_until = active.locked_until if active is not None else _name_locked_until(name)
+    if locked_until is not None and locked_until > now:
         login_record(user=known, login=login, success=False, reason="locked")
-        return LoginOutcome(ok=False, message=_lock_message(known.locked_until), status=403)
+        return LoginOutcome(ok=False, message=_lock_message(locked_until), status=403)
 
     user = authenticate(request, username=name, password=password)
     if user is not None:
@@ -360,15 +367,50 @@ def login_attempt(*, request, login: str, password: str) -> LoginOutcome:
     reason = "inactive" if known is not None and not known.is_active else "bad_credentials"
     with transaction.atomic():
         _record_ip_failure(ip, now)
-        locked = None
-        if known is not None and known.is_active:
-            locked = _count_account_failure(known.pk, now)
+        if active is not None:
+            locked = _count_account_failure(active.pk, now)
+        else:
+            locked = _count_name_failure(name, login, now)
         login_record(user=known, login=login, success=False, reason=reason)
     logger.info("login failed (%s) for account %s", reason, known.pk if known is not None else "unknown")
     if locked is not None:
         return LoginOutcome(ok=False, message=_lock_message(locked), status=403)
     # One message for every failure, so the page does not reveal which accounts exist.
     return LoginOutcome(ok=False, message=LOGIN_FAILED_MESSAGE, status=400)
+
+
+NAME_LOCK_PURPOSE = "accounts.login.name"
+_NAME_LOCK_KEEP = timedelta(days=1)
+
+
+def _name_index(name: str) -> str:
+    return crypto.provider().blind_index(name, purpose=NAME_LOCK_PURPOSE)
+
+
+def _name_locked_until(name: str):
+    return LoginNameLock.objects.filter(name_index=_name_index(name)).values_list("locked_until", flat=True).first()
+
+
+def _count_name_failure(name: str, login: str, now):
+    """``_count_account_failure`` for a name with no active account (same count, same lock)."""
+    state, _ = LoginNameLock.objects.select_for_update().get_or_create(name_index=_name_index(name))
+    state.failed_login_count += 1
+    state.updated_at = now
+    locked_until = None
+    if state.failed_login_count >= settings.ZHENGWU_LOGIN_MAX_FAILURES:
+        locked_until = now + timedelta(minutes=settings.ZHENGWU_LOGIN_LOCK_MINUTES)
+        state.locked_until = locked_until
+        state.failed_login_count = 0
+        audit_record(
+            actor=_UnknownActor(f"未知账户({login_attempt_label(login)})"), action="accounts.lockout",
+            object_type="accounts.user", details={
+                "failures": settings.ZHENGWU_LOGIN_MAX_FAILURES, "account": "none",
+                "locked_until": timezone.localtime(locked_until).isoformat(timespec="seconds"),
+            },
+        )
+    state.save()
+    LoginNameLock.objects.filter(updated_at__lt=now - _NAME_LOCK_KEEP).delete()
+    return locked_until
 
 
 def _count_account_failure(user_pk: int, now):
@@ -398,12 +440,46 @@ def _count_account_failure(user_pk: int, now):
 # --- passwords -------------------------------------------------------------------------
 
 
+PASSWORD_CHANGE_THROTTLED_MESSAGE = "原密码连续输错次数过多,请{minutes}分钟后再试"
+
+
+def password_change_retry_after(*, user: User, now=None) -> int:
+    """Seconds before ``user`` may try the old password again on the change page (0: go ahead).
+
+    A signed-in session (perhaps someone else's at an unlocked screen) must not be a way
+    to guess the password without the login's limits: after
+    ``ZHENGWU_PASSWORD_CHANGE_MAX_FAILURES`` wrong old passwords since the last change,
+    within ``ZHENGWU_LOGIN_LOCK_MINUTES``, the page waits until that long after the latest.
+    The audit rows of the failures are the count, so every app server sees the same.
+    """
+    now = now or timezone.now()
+    window = timedelta(minutes=settings.ZHENGWU_LOGIN_LOCK_MINUTES)
+    attempts = AuditEvent.objects.filter(
+        action="accounts.password.change", object_type=User._meta.label_lower, object_id=str(user.pk),
+        created_at__gte=max(now - window, user.password_changed_at),
+    )
+    failures = attempts.filter(result="failure", details__reason="wrong_old_password")
+    if failures.count() < settings.ZHENGWU_PASSWORD_CHANGE_MAX_FAILURES:
+        return 0
+    latest = failures.order_by("-created_at").values_list("created_at", flat=True).first()
+    return max(0, math.ceil((latest + window - now).total_seconds()))
+
+
 def password_change(*, actor, user: User, old_password: str, new_password: str) -> None:
     """Change one's own password: the old one is required and the new one must differ."""
     if actor is None or getattr(actor, "pk", None) != user.pk:
         raise PermissionDenied("只能修改自己的密码", code="password_change_not_own")
     if not old_password:
         raise ValidationFailed("请填写原密码", code="old_password_required", details={"field": "old_password"})
+    retry_after = password_change_retry_after(user=user)
+    if retry_after:
+        # Like a locked login: the old password is not even checked, so guessing learns nothing.
+        with transaction.atomic():
+            audit_record(actor=actor, action="accounts.password.change", obj=user, result="denied",
+                         details={"reason": "too_many_failures"})
+        raise RateLimited(PASSWORD_CHANGE_THROTTLED_MESSAGE.format(minutes=math.ceil(retry_after / 60)),
+                          code="password_change_throttled", details={"field": "old_password"},
+                          retry_after=retry_after)
     if not user.check_password(old_password):
         with transaction.atomic():
             audit_record(actor=actor, action="accounts.password.change", obj=user, result="failure",
@@ -424,21 +500,62 @@ PERSONAL_DATA_PERMISSION = "accounts.view_personal_data"
 PERSONAL_DATA_FIELDS = ("id_number", "phone", "address")
 
 
+UNMASK_ACTION = "accounts.personal_data.unmask"
+UNMASK_LIMIT_MESSAGE = "今日查看完整个人信息的次数已达上限({limit}次),已通知审计管理员;如确有需要请明日再查看"
+
+
+def _start_of_today(now):
+    local = timezone.localtime(now)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def personal_data_reveal_check(*, actor, obj=None, object_type: str = "", object_id="", now=None) -> None:
+    """Raise unless ``actor`` may see one more clear record today; audit a refusal.
+
+    Every path that shows personal data in the clear calls this first (account data,
+    ID and phone numbers inside letters and other free text). Two rules: the permission
+    ``accounts.view_personal_data``, and at most ``ZHENGWU_UNMASK_DAILY_LIMIT`` views
+    per viewer and calendar day (Beijing time). Looking through everyone's numbers in a
+    loop is what the limit stops; the first refusal of a day raises a security alert to
+    the audit administrators, and every refusal leaves an audit row.
+    """
+    target = {"obj": obj} if obj is not None else {"object_type": object_type, "object_id": object_id}
+    if actor is None or not actor.has_perm(PERSONAL_DATA_PERMISSION):
+        if actor is not None:
+            with transaction.atomic():
+                audit_record(actor=actor, action=UNMASK_ACTION, result="failure",
+                             details={"reason": "no_permission"}, **target)
+        raise PermissionDenied("您没有查看完整个人信息的权限", code="personal_data_forbidden")
+    limit = settings.ZHENGWU_UNMASK_DAILY_LIMIT
+    since = _start_of_today(now or timezone.now())
+    todays = AuditEvent.objects.filter(action=UNMASK_ACTION, actor=actor, created_at__gte=since)
+    if todays.filter(result="success").count() < limit:
+        return
+    first_refusal = not todays.filter(result="denied").exists()
+    with transaction.atomic():
+        audit_record(actor=actor, action=UNMASK_ACTION, result="denied",
+                     details={"reason": "daily_limit", "limit": limit}, **target)
+        if first_refusal:
+            security_alert_raise(
+                title="个人信息明文查看次数超限",
+                body=(f"{actor.audit_label} 今日查看完整个人信息已达 {limit} 次上限,后续查看已被拒绝。"
+                      "请在审计记录中核查(动作 accounts.personal_data.unmask)。"),
+            )
+    logger.warning("clear personal-data views over the daily limit for account %s", actor.pk)
+    raise RateLimited(UNMASK_LIMIT_MESSAGE.format(limit=limit), code="personal_data_daily_limit")
+
+
 def personal_data_unmask(*, actor, user: User) -> dict[str, str]:
     """Return the clear ID number, phone and address of ``user``; audited every time.
 
     Needs the permission ``accounts.view_personal_data`` (by default held by window
-    clerks, see ``auth_backends``). A refusal is audited too.
+    clerks, see ``auth_backends``) and stays within the daily limit per viewer
+    (``personal_data_reveal_check``). A refusal is audited too.
     """
-    if actor is None or not actor.has_perm(PERSONAL_DATA_PERMISSION):
-        if actor is not None:
-            with transaction.atomic():
-                audit_record(actor=actor, action="accounts.personal_data.unmask", obj=user, result="failure",
-                             details={"reason": "no_permission"})
-        raise PermissionDenied("您没有查看完整个人信息的权限", code="personal_data_forbidden")
+    personal_data_reveal_check(actor=actor, obj=user)
     values = {name: getattr(user, name) or "" for name in PERSONAL_DATA_FIELDS}
     with transaction.atomic():
         # The field names only, never the values: the audit trail is read by others.
-        audit_record(actor=actor, action="accounts.personal_data.unmask", obj=user,
+        audit_record(actor=actor, action=UNMASK_ACTION, obj=user,
                      details={"fields": [name for name, value in values.items() if value]})
     return values

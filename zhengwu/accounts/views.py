@@ -138,7 +138,7 @@ def me_view(request):
 @require_http_methods(["GET", "POST"])
 def password_change_view(request):
     form = PasswordChangeForm(request.POST or None)
-    status = 200
+    status, retry_after = 200, 0
     if request.method == "POST":
         status = 400
         if form.is_valid():
@@ -150,7 +150,7 @@ def password_change_view(request):
                 )
             except DomainError as exc:
                 _apply_error(form, exc)
-                status = exc.status
+                status, retry_after = exc.status, getattr(exc, "retry_after", 0)
             else:
                 # Keep this session signed in; every other session of the account ends.
                 update_session_auth_hash(request, request.user)
@@ -158,7 +158,10 @@ def password_change_view(request):
                 return redirect("accounts:me")
     expired = request.user.password_expired()
     notice = PASSWORD_EXPIRED_MESSAGE.format(days=settings.ZHENGWU_STAFF_PASSWORD_MAX_AGE_DAYS) if expired else ""
-    return render(request, "accounts/password_change.html", {"form": form, "notice": notice}, status=status)
+    response = render(request, "accounts/password_change.html", {"form": form, "notice": notice}, status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @access(AUTHENTICATED)

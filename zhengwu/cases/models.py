@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from zhengwu.core.encrypted_fields import PersonalDataJSONField, PersonalDataTextField
 from zhengwu.core.models import TimeStampedModel
 from zhengwu.org.roles import Role
 
@@ -92,7 +93,7 @@ class Case(TimeStampedModel):
     step_clock = models.ForeignKey(
         "core.Clock", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="环节时限",
     )
-    data = models.JSONField("申请表内容", default=dict, blank=True)
+    data = PersonalDataJSONField("申请表内容", default=dict, blank=True)
     submitted_at = models.DateTimeField("提交时间")
     concluded_at = models.DateTimeField("办结时间", null=True, blank=True)
 
@@ -141,8 +142,8 @@ class CaseEvent(models.Model):
         db_index=False,
     )
     actor_role = models.CharField("岗位", max_length=32, blank=True)
-    reason = models.TextField("理由", blank=True)
-    payload = models.JSONField("内容", default=dict, blank=True)
+    reason = PersonalDataTextField("理由", blank=True)
+    payload = PersonalDataJSONField("内容", default=dict, blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True)
 
     class Meta:

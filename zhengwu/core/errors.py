@@ -41,3 +41,14 @@ class PermissionDenied(DomainError):
 class Conflict(DomainError):
     status = 409
     code = "conflict"
+
+
+class RateLimited(DomainError):
+    """Too many attempts: answered 429, with ``Retry-After`` when ``retry_after`` is known."""
+
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, code: str | None = None, details: dict | None = None, retry_after: int = 0):
+        super().__init__(message, code=code, details=details)
+        self.retry_after = max(0, int(retry_after or 0))

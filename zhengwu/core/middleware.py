@@ -4,6 +4,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
+from django.utils.cache import patch_cache_control
 
 from . import request_context
 
@@ -12,12 +13,14 @@ def client_ip(request) -> str | None:
     """The client's address: X-Real-IP when a trusted proxy sent the request, else the peer.
 
     Behind nginx the real address arrives in X-Real-IP (set by our nginx config). The
-    header is believed only from ``ZHENGWU_TRUSTED_PROXIES``: from anyone else it is the
-    client's own claim, and per-IP limits and the audit trail would record what it chose.
+    header is believed only from ``ZHENGWU_TRUSTED_PROXIES`` (empty by default): from
+    anyone else it is the client's own claim, and per-IP limits and the audit trail would
+    record what it chose. X-Forwarded-For is never read: nginx overwrites X-Real-IP, but
+    appends to X-Forwarded-For whatever the client sent.
     """
     remote = request.META.get("REMOTE_ADDR")
     forwarded = (request.META.get("HTTP_X_REAL_IP") or "").strip()
-    if forwarded and _trusted(remote, tuple(settings.ZHENGWU_TRUSTED_PROXIES)):
+    if forwarded and settings.ZHENGWU_TRUSTED_PROXIES and _trusted(remote, tuple(settings.ZHENGWU_TRUSTED_PROXIES)):
         return forwarded
     return remote
 
@@ -135,3 +138,32 @@ def _carries_nul(request) -> bool:
 
 def _any_nul(query_dict) -> bool:
     return any("\x00" in key or "\x00" in value for key, values in query_dict.lists() for value in values)
+
+
+class PrivatePagesNoStoreMiddleware:
+    """Send ``Cache-Control: no-store`` on every page a signed-in person gets.
+
+    Logged-in pages (my cases, my account, the staff desk, the API with a session) hold
+    personal data; a shared computer's browser cache or a proxy must not keep a copy that
+    the next person can open with Back. Pages drawn from an anonymous session's data
+    (the query code just issued for a letter) count as personal too. Public pages for
+    anonymous visitors keep their caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if _is_personal(request):
+            patch_cache_control(response, no_store=True, private=True, no_cache=True, max_age=0)
+            response.headers.pop("Expires", None)
+        return response
+
+
+def _is_personal(request) -> bool:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return True
+    session = getattr(request, "session", None)
+    return bool(session is not None and session.accessed and not session.is_empty())

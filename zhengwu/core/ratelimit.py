@@ -30,7 +30,7 @@ from functools import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .errors import ValidationFailed
+from .errors import RateLimited
 from .models import RateCounter
 
 _DIGEST_PREFIX = "sha256:"
@@ -94,13 +94,18 @@ def _window_text(seconds: int) -> str:
 
 
 def rate_limit_check(*, key: str, limit: int, window_seconds: int) -> None:
-    """Count one attempt under ``key``; raise ValidationFailed when the window holds more than ``limit``."""
+    """Count one attempt under ``key``; raise RateLimited (429) when the window holds more than ``limit``."""
     if not key or limit < 1 or window_seconds < 1:
         raise ValueError("rate_limit_check needs a key, a positive limit and a positive window")
-    count = ratelimit_hit(key=key, window_seconds=window_seconds)
+    now = timezone.now()
+    count = ratelimit_hit(key=key, window_seconds=window_seconds, now=now)
     if count > limit:
-        raise ValidationFailed(
+        # 429 with Retry-After (the end of the fixed window), not a 400: the input was
+        # fine, the sender only has to wait, and clients and proxies know what 429 means.
+        stamp = int(now.timestamp())
+        raise RateLimited(
             f"操作过于频繁:每 {_window_text(window_seconds)}最多 {limit} 次,请稍后再试",
             code="rate_limited",
             details={"limit": limit, "window_seconds": window_seconds},
+            retry_after=window_seconds - stamp % window_seconds,
         )

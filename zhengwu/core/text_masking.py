@@ -25,6 +25,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from zhengwu.core import masking
+
 NUMBER_MASK = "***"
 
 # Common single surnames (百家姓 by frequency) and the usual double ones.
@@ -63,9 +65,25 @@ class Finding:
 class MaskResult:
     text: str
     findings: list[Finding] = field(default_factory=list)
+    source: str = ""
 
-    def as_json(self) -> list[dict]:
-        return [{"kind": f.kind, "text": f.text} for f in self.findings]
+    def as_json(self, *, part: str = "") -> list[dict]:
+        """What was found, for storing: kind and position in the source, never the value.
+
+        ``start``/``end`` index the original text (``part`` names which text: title, body,
+        reply); the reviewer finds the place there. A value the masker saw only after an
+        earlier replacement has no position (``start`` is None).
+        """
+        out, cursor = [], {}
+        for f in self.findings:
+            start = self.source.find(f.text, cursor.get(f.text, 0)) if f.text else -1
+            if start < 0:
+                start = self.source.find(f.text) if f.text else -1
+            if start >= 0:
+                cursor[f.text] = start + len(f.text)
+            out.append({"kind": f.kind, "part": part, "start": start if start >= 0 else None,
+                        "end": start + len(f.text) if start >= 0 else None})
+        return out
 
 
 KIND_LABELS = {
@@ -74,10 +92,10 @@ KIND_LABELS = {
 }
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
-_ID18 = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])")
-_ID15 = re.compile(r"(?<!\d)[1-9]\d{7}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}(?!\d)")
+_ID18 = masking.ID18_PATTERN
+_ID15 = masking.ID15_PATTERN
 _CARD = re.compile(r"(?<!\d)\d{4}(?:[ -]?\d{4}){2,3}(?:[ -]?\d{1,3})?(?!\d)")
-_MOBILE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")
+_MOBILE = masking.MOBILE_PATTERN
 _LANDLINE = re.compile(r"(?<!\d)(?:[((]0\d{2,3}[))]\s?|0\d{2,3}[- ]?)\d{7,8}(?:[-转]\d{1,5})?(?!\d)")
 _LANDLINE_CONTEXT = re.compile(r"((?:电话|座机|联系方式|手机|tel|Tel|TEL)[::]?\s*)(\d{7,8})(?!\d)")
 _IM = re.compile(r"((?:QQ|qq|微信号?|WeChat)\s*(?:号)?[::]?\s*)([A-Za-z0-9_-]{5,20})")
@@ -213,4 +231,4 @@ def mask_personal_data(text: str, *, known_names=()) -> MaskResult:
             m.mask_name(candidate)
     for name in _segmented_names(m.text):
         m.mask_name(name)
-    return MaskResult(m.text, m.findings)
+    return MaskResult(m.text, m.findings, source=text or "")

@@ -8,7 +8,7 @@ date comparisons in SQL on every database.
 from django.conf import settings
 from django.db import models
 
-from zhengwu.core.encrypted_fields import EncryptedTextField
+from zhengwu.core.encrypted_fields import EncryptedTextField, PersonalDataCharField, PersonalDataTextField
 from zhengwu.core.masking import mask_phone
 from zhengwu.core.models import TimeStampedModel
 
@@ -66,8 +66,8 @@ class DisclosureRequest(TimeStampedModel):
     )
     requester_name = models.CharField("申请人姓名/名称", max_length=100)
     contact_phone = EncryptedTextField("联系电话", blank=True, default="")
-    description = models.TextField("所需信息的描述")
-    purpose = models.TextField("用途", blank=True)
+    description = PersonalDataTextField("所需信息的描述")
+    purpose = PersonalDataTextField("用途", blank=True)
     form = models.CharField("获取信息的方式", max_length=16, choices=Form.choices, default=Form.ELECTRONIC)
     department = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="受理机关")
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.RECEIVED, db_index=True)
@@ -79,14 +79,14 @@ class DisclosureRequest(TimeStampedModel):
         related_name="+", verbose_name="经办人",
     )
     registered_at = models.DateTimeField("登记时间", null=True, blank=True)
-    correction_note = models.TextField("补正告知内容", blank=True)
+    correction_note = PersonalDataTextField("补正告知内容", blank=True)
     correction_requested_on = models.DateField("告知补正日期", null=True, blank=True)
     corrected_on = models.DateField("补正日期", null=True, blank=True)
-    correction_text = models.TextField("补正内容", blank=True)
+    correction_text = PersonalDataTextField("补正内容", blank=True)
     extension = models.CharField("延期", max_length=16, choices=Extension.choices, blank=True, default="")
-    extension_reason = models.CharField("延期理由", max_length=300, blank=True)
+    extension_reason = PersonalDataCharField("延期理由", max_length=300, blank=True)
     outcome = models.CharField("处理结果", max_length=8, choices=OUTCOME_CHOICES, blank=True, default="")
-    reply_text = models.TextField("答复内容", blank=True)
+    reply_text = PersonalDataTextField("答复内容", blank=True)
     replied_on = models.DateField("答复日期", null=True, blank=True, db_index=True)
     version = models.PositiveIntegerField("版本", default=1)
 
@@ -149,7 +149,7 @@ class RequestEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="操作人",
     )
-    note = models.TextField("说明", blank=True)
+    note = PersonalDataTextField("说明", blank=True)
     due_on = models.DateField("此后答复期限", null=True, blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True)
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from zhengwu.core.encrypted_fields import PersonalDataCharField, PersonalDataTextField
 from zhengwu.core.models import TimeStampedModel
 
 
@@ -89,8 +90,8 @@ class Letter(TimeStampedModel):
     query_code = models.CharField("查询码", max_length=16, unique=True)
     channel = models.CharField("渠道", max_length=16, choices=Channel.choices)
     category = models.CharField("类别", max_length=32, choices=Category.choices, default=Category.OTHER)
-    title = models.CharField("标题", max_length=100)
-    body = models.TextField("内容")
+    title = PersonalDataCharField("标题", max_length=100)
+    body = PersonalDataTextField("内容")
     township = models.ForeignKey(
         "org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="所在乡镇(街道)",
     )
@@ -110,7 +111,7 @@ class Letter(TimeStampedModel):
     # Set when the reply is approved: whether it came within the handling hop's limit.
     on_time = models.BooleanField("按时答复", null=True, blank=True)
     satisfaction = models.CharField("满意度", max_length=16, choices=Satisfaction.choices, blank=True, default="")
-    rating_comment = models.CharField("评价意见", max_length=500, blank=True, default="")
+    rating_comment = PersonalDataCharField("评价意见", max_length=500, blank=True, default="")
     rated_at = models.DateTimeField("评价时间", null=True, blank=True)
     # 0 or 1: an unsatisfied writer may ask once for re-handling.
     rehandle_count = models.PositiveSmallIntegerField("重新办理次数", default=0)
@@ -120,7 +121,7 @@ class Letter(TimeStampedModel):
         verbose_name="来信人",
     )
     publish_consent = models.BooleanField("同意公开", default=False)
-    not_accepted_reason = models.CharField("不予受理理由", max_length=500, blank=True, default="")
+    not_accepted_reason = PersonalDataCharField("不予受理理由", max_length=500, blank=True, default="")
     # sha256 of the normalised body: duplicate detection without reading every text.
     fingerprint = models.CharField("内容指纹", max_length=64, db_index=True)
     duplicate_of = models.ForeignKey(
@@ -179,20 +180,20 @@ class Hop(models.Model):
     letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="hops", verbose_name="信件")
     kind = models.CharField("环节", max_length=8, choices=Kind.choices)
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="办理单位")
-    reason = models.CharField("交办/转办理由", max_length=500, blank=True, default="")
+    reason = PersonalDataCharField("交办/转办理由", max_length=500, blank=True, default="")
     is_rehandling = models.BooleanField("重新办理", default=False)
     clock = models.ForeignKey("core.Clock", on_delete=models.PROTECT, related_name="+", verbose_name="时限")
     started_at = models.DateTimeField("开始时间", default=timezone.now)
     ended_at = models.DateTimeField("结束时间", null=True, blank=True)
     outcome = models.CharField("结果", max_length=16, choices=Outcome.choices, blank=True, default="")
     # 会办意见: written by the co-department, read by the main department.
-    opinion = models.TextField("会办意见", blank=True, default="")
+    opinion = PersonalDataTextField("会办意见", blank=True, default="")
     opinion_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         verbose_name="会办意见人",
     )
     extension = models.CharField("延期", max_length=16, choices=Extension.choices, blank=True, default="")
-    extension_reason = models.CharField("延期理由", max_length=500, blank=True, default="")
+    extension_reason = PersonalDataCharField("延期理由", max_length=500, blank=True, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         verbose_name="交办人",
@@ -226,7 +227,7 @@ class Reply(TimeStampedModel):
     letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="replies", verbose_name="信件")
     hop = models.ForeignKey(Hop, on_delete=models.PROTECT, related_name="replies", verbose_name="承办环节")
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name="答复单位")
-    body = models.TextField("答复内容")
+    body = PersonalDataTextField("答复内容")
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.SUBMITTED)
     drafted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="拟稿人",
@@ -236,7 +237,7 @@ class Reply(TimeStampedModel):
         verbose_name="审核人",
     )
     decided_at = models.DateTimeField("审核时间", null=True, blank=True)
-    return_reason = models.CharField("退回理由", max_length=500, blank=True, default="")
+    return_reason = PersonalDataCharField("退回理由", max_length=500, blank=True, default="")
 
     class Meta:
         ordering = ["letter", "id"]
@@ -253,7 +254,7 @@ class Event(models.Model):
     letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="events", verbose_name="信件")
     action = models.CharField("动作", max_length=32)
     label = models.CharField("说明", max_length=100)
-    note = models.TextField("备注", blank=True, default="")
+    note = PersonalDataTextField("备注", blank=True, default="")
     unit = models.ForeignKey(
         "org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="单位",
     )

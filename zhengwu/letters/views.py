@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from zhengwu.core import request_context
+from zhengwu.core import masking, request_context
 from zhengwu.core.access import APPLICANT, PUBLIC, STAFF, access
 from zhengwu.core.clock import COLOUR_LABELS, clock_colour
 from zhengwu.core.errors import DomainError, NotFound
@@ -27,6 +27,7 @@ from .models import (
     Channel,
     Hop,
     Letter,
+    Reply,
     Satisfaction,
     SensitiveWord,
 )
@@ -63,7 +64,7 @@ def write(request, channel):
     applicant = signed_in and getattr(request.user, "kind", None) in ("citizen", "enterprise")
     form = {"category": "", "title": "", "body": "", "township": "", "addressed_to": "", "publish_consent": "",
             "anonymous": ""}
-    error, status = None, 200
+    error, status, retry_after = None, 200, 0
     if request.method == "POST":
         form = {k: request.POST.get(k, "") for k in form}
         try:
@@ -75,15 +76,23 @@ def write(request, channel):
                 uploads=request.FILES.getlist("attachments"), ip=request_context.current().ip,
             )
         except DomainError as exc:
-            error, status = exc.message, exc.status
+            error, status, retry_after = exc.message, exc.status, getattr(exc, "retry_after", 0)
         else:
             request.session[SESSION_LAST_CODE] = letter.query_code
             return HttpResponseRedirect(reverse("letters:submitted"))
-    return render(request, "letters/write.html", {
+    response = render(request, "letters/write.html", {
         "channel": Channel(channel), "policy": policy, "signed_in": signed_in, "applicant": applicant,
         "categories": Category.choices, "townships": selectors.townships(), "departments": selectors.departments(),
         "form": form, "error": error,
     }, status=status)
+    return _with_retry_after(response, retry_after)
+
+
+def _with_retry_after(response, seconds: int):
+    # A limit that was hit answers 429; Retry-After tells browsers and clients when to come back.
+    if seconds:
+        response["Retry-After"] = str(seconds)
+    return response
 
 
 @access(PUBLIC)
@@ -99,7 +108,7 @@ def submitted(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def query(request):
     context = {"code": "", "letter": None, "error": None}
-    status = 200
+    status, retry_after = 200, 0
     if request.method == "POST":
         code = request.POST.get("code", "")
         context["code"] = code[:32] if isinstance(code, str) else ""
@@ -108,10 +117,10 @@ def query(request):
                              limit=QUERY_RATE[0], window_seconds=QUERY_RATE[1])
             letter = selectors.letter_by_code(code)
         except DomainError as exc:
-            context["error"], status = exc.message, exc.status
+            context["error"], status, retry_after = exc.message, exc.status, getattr(exc, "retry_after", 0)
         else:
             context.update(_public_view(letter))
-    return render(request, "letters/query.html", context, status=status)
+    return _with_retry_after(render(request, "letters/query.html", context, status=status), retry_after)
 
 
 def _public_view(letter: Letter) -> dict:
@@ -374,12 +383,34 @@ def staff_publication(request, letter_id):
         else:
             return HttpResponseRedirect(reverse("letters:staff_publication", kwargs={"letter_id": letter.pk}))
 
-    findings = [{"label": KIND_LABELS.get(f.get("kind"), f.get("kind")), "text": f.get("text")}
-                for f in (publication.findings if publication else [])]
+    sources = {}
+    if publication and publication.findings:
+        reply = letter.replies.filter(status=Reply.Status.APPROVED).order_by("-decided_at", "-pk").first()
+        sources = {"title": letter.title, "body": letter.body, "reply": reply.body if reply is not None else ""}
+    findings = [_finding_row(f, sources, KIND_LABELS) for f in (publication.findings if publication else [])]
     return render(request, "letters/staff_publication.html", {
         "letter": letter, "publication": publication, "findings": findings, "form": form,
         "error": error,
     }, status=status)
+
+
+_PART_LABELS = {"title": "标题", "body": "来信内容", "reply": "答复内容"}
+
+
+def _finding_row(finding: dict, sources: dict, labels: dict) -> dict:
+    """One row of the reviewer's table: kind, where, and the found text shown masked.
+
+    The stored finding holds only kind and position; the text is read from the letter
+    (or its approved reply) and masked here, so the page never shows the value again.
+    """
+    part, start, end = finding.get("part") or "", finding.get("start"), finding.get("end")
+    where, shown = _PART_LABELS.get(part, ""), ""
+    if isinstance(start, int) and isinstance(end, int) and part in sources:
+        value = sources[part][start:end]
+        shown = (masking.mask_personal_numbers(value) if finding.get("kind") in ("id_number", "phone")
+                 else (value[:1] + "*" * max(len(value) - 1, 1) if value else ""))
+        where = f"{where}第 {start + 1} 字起"
+    return {"label": labels.get(finding.get("kind"), finding.get("kind")), "where": where, "text": shown}
 
 
 @access(STAFF, roles=[Role.LETTER_CLERK, Role.SYSTEM_ADMIN])

@@ -5,3 +5,11 @@ class NotificationsConfig(AppConfig):
     name = "zhengwu.notifications"
     label = "notifications"
     verbose_name = "消息通知"
+
+    def ready(self):
+        from zhengwu.core.security_alerts import register_security_alert_deliverer
+
+        from .services import notify_audit_admins
+
+        # Security alerts (e.g. too many clear personal-data views) reach the audit administrators.
+        register_security_alert_deliverer(notify_audit_admins)

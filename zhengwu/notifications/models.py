@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from zhengwu.core.encrypted_fields import PersonalDataCharField, PersonalDataTextField
+
 
 class Message(models.Model):
     # The two indexes below start with the recipient, so the column needs no index of its own.
@@ -10,8 +12,8 @@ class Message(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="messages", verbose_name="接收人",
         db_index=False,
     )
-    title = models.CharField("标题", max_length=200)
-    body = models.TextField("内容", blank=True)
+    title = PersonalDataCharField("标题", max_length=200)
+    body = PersonalDataTextField("内容", blank=True)
     link = models.CharField("链接", max_length=300, blank=True)
     read_at = models.DateTimeField("阅读时间", null=True, blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True)

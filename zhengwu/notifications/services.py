@@ -6,12 +6,15 @@ app only stores and delivers messages, for every app.
 
 from __future__ import annotations
 
+
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from zhengwu.core.audit import audit_record
 from zhengwu.core.errors import NotFound, ValidationFailed
 from zhengwu.core.fastsql import insert_values
+from zhengwu.org.roles import Role
 
 from .backends import notify_backends_deferred
 from .models import Message
@@ -33,6 +36,18 @@ def notify(*, recipient, title: str, body: str, link: str = "", audit: bool = Tr
     """
     values = message_append(recipient=recipient, title=title, body=body, link=link, audit=audit)
     return _message_instance(values, recipient)
+
+
+def notify_audit_admins(*, title: str, body: str, link: str = "") -> int:
+    """Send a security alert to every active audit administrator (三员: they watch the others)."""
+    recipients = get_user_model().objects.filter(
+        assignments__role=Role.AUDIT_ADMIN, is_active=True
+    ).distinct().order_by("pk")
+    count = 0
+    for recipient in recipients:
+        notify(recipient=recipient, title=title, body=body, link=link)
+        count += 1
+    return count
 
 
 def _message_instance(values: dict, recipient) -> Message:

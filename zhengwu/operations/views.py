@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import ipaddress
 from datetime import date
 
@@ -50,8 +51,12 @@ def readyz(request):
 
 def _metrics_allowed(request) -> bool:
     token = getattr(settings, "ZHENGWU_METRICS_TOKEN", "")
-    if token and request.headers.get("Authorization", "") == f"Bearer {token}":
+    if token and hmac.compare_digest(request.headers.get("Authorization", ""), f"Bearer {token}"):
         return True
+    # A request that came through a proxy (nginx sets X-Real-IP) is from somebody else even
+    # though its peer is the local nginx: only direct local scrapers, or the token, get in.
+    if any(h in request.headers for h in ("X-Real-IP", "X-Forwarded-For", "Forwarded")):
+        return False
     # The socket's peer, never a header: a client cannot name its way in.
     try:
         peer = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))

@@ -225,22 +225,40 @@ def assignment_grant_check(*, actor, user, unit: Unit, role: str) -> None:
         raise ValidationFailed("该账户已停用,不能任职", code="assignment_user_inactive", details={"field": "user"})
     if not unit.is_active:
         raise ValidationFailed("该机构已停用,不能任职", code="assignment_unit_inactive", details={"field": "unit"})
-    if actor is not None and getattr(actor, "pk", None) == user.pk and role in SEPARATED_ADMIN_ROLES:
-        raise PermissionDenied("不能给自己授予管理员岗位", code="assignment_self_grant")
-    if role in SEPARATED_ADMIN_ROLES:
-        other = (
-            Assignment.objects.filter(user=user, role__in=SEPARATED_ADMIN_ROLES)
-            .exclude(role=role)
-            .first()
-        )
-        if other is not None:
-            raise Conflict(
-                f"三员分立:该人员已担任{other.get_role_display()},不能再担任{Role(role).label}",
-                code="separated_admin_conflict",
-                details={"field": "role"},
-            )
+    # Nobody grants himself anything: a post is always someone else's decision, so a
+    # security administrator cannot hand himself a business post (and with it, say, the
+    # window clerk's right to read clear personal data).
+    if actor is not None and getattr(actor, "pk", None) == user.pk:
+        raise PermissionDenied("不能给自己授予岗位", code="assignment_self_grant")
+    separation_of_duties_check(user=user, role=role)
     if Assignment.objects.filter(user=user, unit=unit, role=role).exists():
         raise Conflict(f"该人员已在{unit.name}担任{Role(role).label}", code="assignment_exists", details={"field": "role"})
+
+
+def separation_of_duties_check(*, user, role: str) -> None:
+    """Raise Conflict if holding ``role`` would break 三员分立 for ``user``.
+
+    The rule, not a list of pairs: a separated administrator (system, security, audit)
+    holds exactly one admin post and no business post, and a person with a business
+    post cannot become an administrator.
+    """
+    held = Assignment.objects.filter(user=user).exclude(role=role)
+    if role in SEPARATED_ADMIN_ROLES:
+        other = held.first()
+        if other is None:
+            return
+        if other.role in SEPARATED_ADMIN_ROLES:
+            message = f"三员分立:该人员已担任{other.get_role_display()},不能再担任{Role(role).label}"
+        else:
+            message = f"三员分立:该人员担任业务岗位({other.get_role_display()}),不能再担任{Role(role).label}"
+        raise Conflict(message, code="separated_admin_conflict", details={"field": "role"})
+    admin = held.filter(role__in=SEPARATED_ADMIN_ROLES).first()
+    if admin is not None:
+        raise Conflict(
+            f"三员分立:该人员担任{admin.get_role_display()},不能再担任业务岗位({Role(role).label})",
+            code="separated_admin_business_post",
+            details={"field": "role"},
+        )
 
 
 @transaction.atomic

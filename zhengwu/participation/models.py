@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from zhengwu.core.encrypted_fields import PersonalDataTextField
 from zhengwu.core.models import TimeStampedModel
 
 
@@ -149,12 +150,12 @@ class Comment(models.Model):
         Article, null=True, blank=True, on_delete=models.PROTECT, related_name="comments", verbose_name="针对条文",
     )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="提出人")
-    text = models.TextField("意见内容")
+    text = PersonalDataTextField("意见内容")
     created_at = models.DateTimeField("提交时间", auto_now_add=True, db_index=True)
     published_text = models.TextField("公开文本(已脱敏)", blank=True)
     published_at = models.DateTimeField("公开时间", null=True, blank=True)
     decision = models.CharField("采纳情况", max_length=16, choices=Decision.choices, blank=True)
-    reason = models.TextField("理由说明", blank=True)
+    reason = PersonalDataTextField("理由说明", blank=True)
     group = models.ForeignKey(
         AdoptionGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="comments", verbose_name="归类",
     )
@@ -327,7 +328,7 @@ class Answer(models.Model):
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers", verbose_name="题目")
     choice = models.ForeignKey(Choice, null=True, blank=True, on_delete=models.PROTECT, related_name="answers", verbose_name="选项")
     rating = models.PositiveSmallIntegerField("评分", null=True, blank=True)
-    text = models.TextField("填写内容", blank=True)
+    text = PersonalDataTextField("填写内容", blank=True)
 
     class Meta:
         ordering = ["response", "question", "id"]

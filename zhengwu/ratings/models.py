@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 
+from zhengwu.core.encrypted_fields import PersonalDataTextField
 from zhengwu.core.models import TimeStampedModel
 
 
@@ -27,7 +28,7 @@ class Rating(models.Model):
         "org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="部门",
     )
     level = models.PositiveSmallIntegerField("评价等级", choices=Level.choices)
-    comment = models.TextField("评价内容", blank=True)
+    comment = PersonalDataTextField("评价内容", blank=True)
     rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="评价人")
     created_at = models.DateTimeField("评价时间", auto_now_add=True)
 
@@ -80,7 +81,7 @@ class RectificationStage(models.Model):
 
     rectification = models.ForeignKey(Rectification, on_delete=models.PROTECT, related_name="stages", verbose_name="整改")
     stage = models.CharField("阶段", max_length=16, choices=Stage.choices)
-    note = models.TextField("情况说明")
+    note = PersonalDataTextField("情况说明")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="记录人")
     recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
 

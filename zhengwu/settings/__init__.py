@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Cache-Control: no-store on every page a signed-in person (or a personal session) gets.
+    "zhengwu.core.middleware.PrivatePagesNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle / absolute session limits, then the forced change of an expired staff password.
     "zhengwu.accounts.middleware.SessionTimeoutMiddleware",
@@ -164,6 +166,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     # >= 8 characters from at least 3 of upper / lower / digit / symbol (MLPS level 3).
     {"NAME": "zhengwu.accounts.password_validation.CharacterClassValidator"},
+    # Keyboard walks and sequences ("Qwerty123!") pass the class rule but top every guessing list.
+    {"NAME": "zhengwu.accounts.password_validation.KeyboardPatternValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 # ModelBackend checks passwords; RolePermissionBackend grants permissions that follow a post
@@ -297,6 +301,14 @@ ZHENGWU_LOGIN_LOCK_MINUTES = env.int("ZHENGWU_LOGIN_LOCK_MINUTES", default=15)
 ZHENGWU_LOGIN_IP_MAX_FAILURES = env.int("ZHENGWU_LOGIN_IP_MAX_FAILURES", default=30)
 ZHENGWU_LOGIN_IP_WINDOW_MINUTES = env.int("ZHENGWU_LOGIN_IP_WINDOW_MINUTES", default=10)
 ZHENGWU_LOGIN_IP_THROTTLE_SECONDS = env.int("ZHENGWU_LOGIN_IP_THROTTLE_SECONDS", default=60)
+# Wrong old passwords on the change-password page count like failed logins: after this
+# many in the window the page waits (a stolen session must not guess the password).
+ZHENGWU_PASSWORD_CHANGE_MAX_FAILURES = env.int("ZHENGWU_PASSWORD_CHANGE_MAX_FAILURES", default=5)
+# Clear personal data (unmasked ID numbers, phones, addresses): views per viewer and
+# calendar day. Past it the view is refused, audited, and the audit administrators are
+# alerted. A window clerk checks a few dozen applicants a day; a loop over every account
+# is what this stops.
+ZHENGWU_UNMASK_DAILY_LIMIT = env.int("ZHENGWU_UNMASK_DAILY_LIMIT", default=50)
 ZHENGWU_STAFF_PASSWORD_MAX_AGE_DAYS = env.int("ZHENGWU_STAFF_PASSWORD_MAX_AGE_DAYS", default=90)
 ZHENGWU_SESSION_IDLE_MINUTES = env.int("ZHENGWU_SESSION_IDLE_MINUTES", default=30)
 ZHENGWU_SESSION_WARNING_SECONDS = env.int("ZHENGWU_SESSION_WARNING_SECONDS", default=120)
@@ -325,11 +337,13 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
-# Which peers may tell us the client's address in X-Real-IP: the reverse proxy (nginx on
-# this host by default; list the proxies' addresses or networks when it runs elsewhere).
-# Anyone else's X-Real-IP is ignored, or a client could pick the address that per-IP
-# limits, the login slow-down and the audit trail see.
-ZHENGWU_TRUSTED_PROXIES = env.list("ZHENGWU_TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
+# Which peers may tell us the client's address in X-Real-IP: the reverse proxy. Nobody by
+# default: `make run` serves gunicorn straight to the browser, and its clients connect
+# from 127.0.0.1 too, so trusting loopback would let any of them name its own address
+# (a fresh one per try past the per-IP limits, the login slow-down, and into the audit
+# trail). Behind nginx list nginx's addresses or networks (127.0.0.1,::1 when it runs on
+# the same host). Anyone else's X-Real-IP (and X-Forwarded-For, always) is ignored.
+ZHENGWU_TRUSTED_PROXIES = env.list("ZHENGWU_TRUSTED_PROXIES", default=[])
 
 
 def _check_proxies(values):

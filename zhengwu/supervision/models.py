@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from zhengwu.core.encrypted_fields import PersonalDataTextField
 from zhengwu.core.models import Accountable
 from zhengwu.org.roles import Role
 
@@ -137,11 +138,11 @@ class SupervisionOrder(models.Model):
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="督办人",
     )
-    text = models.TextField("督办内容")
+    text = PersonalDataTextField("督办内容")
     issued_at = models.DateTimeField("督办时间")
     due_on = models.DateField("反馈期限")
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.OPEN)
-    response = models.TextField("反馈内容", blank=True)
+    response = PersonalDataTextField("反馈内容", blank=True)
     responded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
         verbose_name="反馈人",

@@ -149,3 +149,51 @@ def test_login_by_id_number_never_stores_the_number_as_username(client):
     user = CitizenFactory(id_number=ID_A)
     assert ID_A not in user.username and not User.objects.filter(username=ID_A).exists()
     assert _post(client, ID_A.lower(), PASSWORD).status_code == 302
+
+
+def _answers(client, login, tries, ip):
+    out = []
+    for _ in range(tries):
+        response = _post(client, login, WRONG, ip=ip)
+        out.append((response.status_code, response.content.decode().count("已被锁定")))
+    return out
+
+
+def test_an_unknown_id_number_locks_exactly_like_a_registered_one(client):
+    # Issue 15 finding 6: the lock message used to tell which ID numbers have accounts.
+    CitizenFactory(id_number=ID_A)
+    unknown = "440301198001010018"
+    with at(start()):
+        registered = _answers(client, ID_A, 6, ip="10.1.1.1")
+        not_registered = _answers(client, unknown, 6, ip="10.1.1.2")
+        locked_a = _post(client, ID_A, WRONG, ip="10.1.1.3").content.decode()
+        locked_b = _post(client, unknown, WRONG, ip="10.1.1.4").content.decode()
+    assert registered == not_registered
+    assert [status for status, _ in registered] == [400, 400, 400, 400, 403, 403]
+    # the same words and the same unlock time
+    lock_line = [line for line in locked_a.splitlines() if "已被锁定" in line]
+    assert lock_line and lock_line == [line for line in locked_b.splitlines() if "已被锁定" in line]
+
+
+def test_a_disabled_account_locks_like_an_active_one(client):
+    CitizenFactory(id_number=ID_A, is_active=False)
+    with at(start()):
+        answers = _answers(client, ID_A, 5, ip="10.1.1.1")
+    assert [status for status, _ in answers] == [400, 400, 400, 400, 403]
+
+
+def test_the_lock_of_an_unknown_name_ends_like_an_accounts(client):
+    t0 = start()
+    with at(t0):
+        _answers(client, "nobody01", 5, ip="10.1.1.1")
+        assert _post(client, "nobody01", WRONG, ip="10.1.1.2").status_code == 403
+    with at(t0 + timedelta(minutes=15, seconds=1)):
+        assert _post(client, "nobody01", WRONG, ip="10.1.1.3").status_code == 400
+
+
+def test_unknown_names_are_kept_only_as_a_keyed_index(client):
+    from zhengwu.accounts.models import LoginNameLock
+
+    _post(client, "440301198001010018", WRONG)
+    stored = list(LoginNameLock.objects.values_list("name_index", flat=True))
+    assert len(stored) == 1 and "440301198001010018" not in stored[0]

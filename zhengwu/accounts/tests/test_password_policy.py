@@ -131,3 +131,48 @@ def test_citizen_passwords_do_not_expire(client, db):
     with at(t0 + timedelta(days=400)):
         client.force_login(citizen)
         assert client.get("/accounts/me/").status_code == 200
+
+
+@pytest.mark.parametrize("password", ["Qwerty123!", "Asdf1234!x", "Zxcvbn#12", "Abcdef12#"])
+def test_keyboard_walks_and_sequences_fail_the_policy(password):
+    # Issue 15 finding 6: "Qwerty123!" has four classes yet tops every guessing list.
+    with pytest.raises(ValidationError) as info:
+        password_validation.validate_password(password)
+    assert any("键盘" in m for m in info.value.messages)
+
+
+@pytest.mark.parametrize("password", ["Zw#citizen2026", "Xin#mima2026", "Zhengwu#2024test", "Demo@2026zw"])
+def test_ordinary_strong_passwords_still_pass(password):
+    password_validation.validate_password(password)
+
+
+def test_wrong_old_passwords_on_the_change_page_are_limited_like_logins(db, client, settings):
+    settings.ZHENGWU_PASSWORD_CHANGE_MAX_FAILURES = 3
+    user = CitizenFactory()
+    client.force_login(user)
+    t0 = start() + timedelta(seconds=1)  # after the account's password was set
+    with at(t0):
+        wrong = [client.post(CHANGE, {"old_password": f"Wrong#{n}x99", "new_password": NEW, "new_password2": NEW})
+                 for n in range(3)]
+        # Even the right old password is not checked while the page waits.
+        right = client.post(CHANGE, {"old_password": PASSWORD, "new_password": NEW, "new_password2": NEW})
+    assert [r.status_code for r in wrong] == [400, 400, 400]
+    assert right.status_code == 429 and "次数过多" in right.content.decode()
+    assert 0 < int(right["Retry-After"]) <= settings.ZHENGWU_LOGIN_LOCK_MINUTES * 60
+    user.refresh_from_db()
+    assert not user.check_password(NEW)
+    assert AuditEvent.objects.filter(action="accounts.password.change", result="denied").count() == 1
+    with at(t0 + timedelta(minutes=settings.ZHENGWU_LOGIN_LOCK_MINUTES, seconds=1)):
+        later = client.post(CHANGE, {"old_password": PASSWORD, "new_password": NEW, "new_password2": NEW})
+    assert later.status_code == 302
+
+
+def test_the_change_limit_counts_only_this_accounts_failures(db, settings):
+    settings.ZHENGWU_PASSWORD_CHANGE_MAX_FAILURES = 2
+    guessed, other = StaffFactory(), StaffFactory()
+    for _ in range(2):
+        with pytest.raises(ValidationFailed):
+            services.password_change(actor=guessed, user=guessed, old_password="Wrong#123x", new_password=NEW)
+    services.password_change(actor=other, user=other, old_password=PASSWORD, new_password=NEW)
+    assert services.password_change_retry_after(user=guessed) > 0
+    assert services.password_change_retry_after(user=other) == 0

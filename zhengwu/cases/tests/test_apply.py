@@ -345,6 +345,7 @@ def test_status_query_limit_holds_across_worker_processes(client, citizen, submi
 
 def test_status_query_from_an_overlong_forwarded_address_is_counted_not_a_500(client, submitted, settings, monkeypatch):
     settings.ZHENGWU_STATUS_QUERY_PER_MINUTE = 1
+    settings.ZHENGWU_TRUSTED_PROXIES = ["127.0.0.1"]  # the header comes from a trusted nginx
     _pin_now_inside_one_minute(monkeypatch)
     data = {"receipt_no": submitted.receipt_no, "id_tail": "0000"}
     address = "1" * 5000
@@ -353,6 +354,31 @@ def test_status_query_from_an_overlong_forwarded_address_is_counted_not_a_500(cl
     second = client.post(reverse("cases:status"), data, HTTP_X_REAL_IP=address)
 
     assert (first.status_code, second.status_code) == (404, 429)
+
+
+def test_forged_client_addresses_do_not_escape_the_status_query_limit(client, citizen, submitted, settings, monkeypatch):
+    # Issue 15 finding 5: with loopback trusted, a fresh X-Real-IP per try removed the limit
+    # on guessing a case's ID tail (10,000 values).
+    settings.ZHENGWU_STATUS_QUERY_PER_MINUTE = 3
+    _pin_now_inside_one_minute(monkeypatch)
+    data = {"receipt_no": submitted.receipt_no, "id_tail": "0000"}
+
+    statuses = [
+        client.post(reverse("cases:status"), data, REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP=f"203.0.113.{n}",
+                    HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").status_code
+        for n in range(1, 5)
+    ]
+
+    assert statuses == [404, 404, 404, 429]
+
+
+def test_the_status_page_runs_no_query_from_the_url(client, citizen, submitted):
+    # The tail belongs in the posted form, never in a URL (access logs keep URLs).
+    response = client.get(reverse("cases:status"), {"receipt_no": submitted.receipt_no,
+                                                    "id_tail": citizen.id_number[-4:]})
+    page = response.content.decode()
+    assert response.status_code == 200 and submitted.item.name not in page
+    assert 'method="post"' in page
 
 
 def test_my_case_page_shows_the_contact_phone_masked(client, citizen, item, materials):

@@ -61,3 +61,24 @@ def test_item_page_renders_the_flowchart_svg_without_csp_violations(
     page.locator(".flowchart-layout").screenshot(
         path=str(SCREENSHOTS / "flowchart.png")
     )
+
+
+FOCUSABLE_INSIDE_IMAGES = """() => {
+  const focusable = 'a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"]), [contenteditable="true"]';
+  return Array.from(document.querySelectorAll('[role="img"]')).map(
+    (image) => image.querySelectorAll(focusable).length
+  );
+}"""
+
+
+def test_the_flowchart_image_holds_nothing_focusable(live_server, power_item, browser_page):  # noqa: F811
+    # Issue 15 finding 6 (axe, serious): the viewer's bpmn.io link sat inside role="img",
+    # reachable by Tab yet hidden from screen readers.
+    page = browser_page
+    page.goto(live_server.url + reverse("portal:item", args=[power_item.code]))
+    page.wait_for_selector("#bpmn-canvas.is-ready svg", timeout=15_000)
+
+    assert page.evaluate(FOCUSABLE_INSIDE_IMAGES) and all(n == 0 for n in page.evaluate(FOCUSABLE_INSIDE_IMAGES))
+    drawing = page.get_by_role("img", name="农村村民宅基地审批权力运行流程图(图形),文字版见办理环节表")
+    assert drawing.count() == 1 and drawing.evaluate("e => e.tagName.toLowerCase()") == "svg"
+    assert page.locator("#bpmn-canvas").get_attribute("role") is None

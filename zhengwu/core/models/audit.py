@@ -8,6 +8,8 @@ no update or delete path: the model, its queryset and the admin all refuse.
 from django.db import models
 from django.utils import timezone
 
+from zhengwu.core.encrypted_fields import PersonalDataJSONField
+
 
 class AppendOnlyError(Exception):
     pass
@@ -40,7 +42,9 @@ class AuditEvent(models.Model):
     object_id = models.CharField("对象标识", max_length=64, blank=True)
     result = models.CharField("结果", max_length=16, choices=Result.choices, default=Result.SUCCESS)
     request_id = models.CharField("请求编号", max_length=32, blank=True)
-    details = models.JSONField("详情", default=dict, blank=True)
+    # Reasons and notes copied from letters and requests land here; their ID and phone
+    # numbers are stored encrypted in place. The hash chain covers the plain content.
+    details = PersonalDataJSONField("详情", default=dict, blank=True)
     prev_hash = models.CharField("上一条哈希", max_length=64)
     hash = models.CharField("本条哈希", max_length=64, unique=True)
 

@@ -9,6 +9,8 @@ reference the owning app declared (``zhengwu.core.owners``; "cases.step", "42/1"
 from django.conf import settings
 from django.db import models
 
+from zhengwu.core.encrypted_fields import PersonalDataCharField
+
 from .base import Accountable
 
 
@@ -84,7 +86,7 @@ class ClockEvent(models.Model):
     on_date = models.DateField("日期")
     days = models.IntegerField("工作日数", default=0)
     due_on = models.DateField("变更后到期日")
-    reason = models.CharField("原因", max_length=300, blank=True)
+    reason = PersonalDataCharField("原因", max_length=300, blank=True)
     # Not indexed: nothing looks clock events up by actor, and every index is one more
     # page written on every case step.
     actor = models.ForeignKey(

@@ -16,7 +16,20 @@ def _request(remote, real=None):
     return RF.get("/", **extra)
 
 
-def test_the_local_nginx_names_the_client():
+def test_by_default_no_peer_names_the_client_not_even_loopback():
+    # `make run`: the browser is the peer, and local browsers connect from 127.0.0.1 too.
+    assert client_ip(_request("127.0.0.1", "203.0.113.7")) == "127.0.0.1"
+    assert client_ip(_request("::1", "203.0.113.7")) == "::1"
+
+
+def test_x_forwarded_for_is_never_believed(settings):
+    settings.ZHENGWU_TRUSTED_PROXIES = ["127.0.0.1"]
+    request = RF.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    assert client_ip(request) == "127.0.0.1"
+
+
+def test_the_local_nginx_names_the_client_once_configured(settings):
+    settings.ZHENGWU_TRUSTED_PROXIES = ["127.0.0.1", "::1"]
     assert client_ip(_request("127.0.0.1", "203.0.113.7")) == "203.0.113.7"
     assert client_ip(_request("::1", "203.0.113.7")) == "203.0.113.7"
 

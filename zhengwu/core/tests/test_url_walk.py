@@ -150,9 +150,9 @@ API_SAMPLES: dict[tuple[str, str], Sample] = {
     ("GET", "/api/v1/cases/items"): Sample(query={"page_size": "5"}),
     ("POST", "/api/v1/cases/submit"): Sample(ok=frozenset({422})),  # empty body: item_code missing
     ("GET", "/api/v1/cases/mine"): Sample(),
-    # A receipt no one holds: the same 404 as a wrong ID tail, for everyone.
-    ("GET", "/api/v1/cases/{receipt_no}/status"): Sample(
-        kwargs={"receipt_no": "ZW20260101999999"}, query={"id_tail": "0000"}, ok=frozenset({404})
+    # Posted without a body (the tail stays out of URLs): the 422 of a missing id_tail.
+    ("POST", "/api/v1/cases/{receipt_no}/status"): Sample(
+        kwargs={"receipt_no": "ZW20260101999999"}, ok=frozenset({422})
     ),
 }
 

@@ -51,7 +51,11 @@ def test_findings_list_each_item_for_the_reviewer():
     result = mask_personal_data("我叫王小明,电话13912345678", known_names=["王小明"])
 
     assert {(f.kind, f.text) for f in result.findings} == {("phone", "13912345678"), ("name", "王小明")}
-    assert result.as_json()[0].keys() == {"kind", "text"}
+    stored = result.as_json(part="body")
+    # Positions and kinds for storing, never the values (issue 15 finding 2).
+    assert {(f["kind"], f["start"], f["end"]) for f in stored} == {("phone", 8, 19), ("name", 2, 5)}
+    assert all(f.keys() == {"kind", "part", "start", "end"} and f["part"] == "body" for f in stored)
+    assert "13912345678" not in str(stored) and "王小明" not in str(stored)
 
 
 def test_the_writers_name_is_masked_wherever_it_appears():

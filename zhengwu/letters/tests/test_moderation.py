@@ -2,7 +2,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from zhengwu.core.errors import Conflict, ValidationFailed
+from zhengwu.core.errors import Conflict, RateLimited, ValidationFailed
 from zhengwu.letters import services
 from zhengwu.letters.models import Letter, SensitiveWord
 from zhengwu.core.ratelimit import rate_limit_check
@@ -77,9 +77,10 @@ def test_rate_limit_refuses_above_the_limit_in_the_window(monkeypatch):
     for _ in range(3):
         rate_limit_check(key="test:a", limit=3, window_seconds=60)
 
-    with pytest.raises(ValidationFailed) as exc:
+    with pytest.raises(RateLimited) as exc:
         rate_limit_check(key="test:a", limit=3, window_seconds=60)
     assert exc.value.code == "rate_limited" and "1 分钟" in exc.value.message
+    assert exc.value.status == 429 and exc.value.retry_after == 59  # until the window ends
     rate_limit_check(key="test:b", limit=3, window_seconds=60)  # another key is untouched
 
 
@@ -92,9 +93,10 @@ def test_rate_limit_holds_across_worker_processes(monkeypatch):
         rate_limit_check(key="test:workers", limit=2, window_seconds=3600)
         cache.clear()
 
-    with pytest.raises(ValidationFailed) as exc:
+    with pytest.raises(RateLimited) as exc:
         rate_limit_check(key="test:workers", limit=2, window_seconds=3600)
     assert exc.value.code == "rate_limited" and "1 小时" in exc.value.message
+    assert exc.value.retry_after == 3599
 
 
 def test_submission_is_limited_per_user(citizen, staff, settings):
@@ -102,7 +104,7 @@ def test_submission_is_limited_per_user(citizen, staff, settings):
     submit(citizen, body=BODY + "一")
     submit(citizen, body=BODY + "二")
 
-    with pytest.raises(ValidationFailed, match="操作过于频繁"):
+    with pytest.raises(RateLimited, match="操作过于频繁"):
         submit(citizen, body=BODY + "三")
 
 
@@ -111,7 +113,7 @@ def test_submission_is_limited_per_ip_for_anonymous_writers(staff, settings):
     submit(None, channel="suggestion", body=BODY + "一", ip="10.1.2.3")
     submit(None, channel="suggestion", body=BODY + "二", ip="10.1.2.3")
 
-    with pytest.raises(ValidationFailed, match="操作过于频繁"):
+    with pytest.raises(RateLimited, match="操作过于频繁"):
         submit(None, channel="suggestion", body=BODY + "三", ip="10.1.2.3")
     submit(None, channel="suggestion", body=BODY + "四", ip="10.9.9.9")
 

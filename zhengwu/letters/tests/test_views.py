@@ -110,7 +110,7 @@ def test_query_lookups_are_rate_limited_per_ip(client, staff):
     for _ in range(20):
         _query(client, "ABCDEFGHJKMN")
     response = _query(client, "ABCDEFGHJKMN")
-    assert response.status_code == 400 and "操作过于频繁" in response.content.decode()
+    assert response.status_code == 429 and "操作过于频繁" in response.content.decode()
 
 
 def test_my_letters_list_and_another_persons_letter_is_404(client, citizen, other_citizen, staff):
@@ -197,8 +197,11 @@ def test_publication_from_the_pages_shows_only_masked_text_to_the_public(client,
 
     client.post(url, {"action": "prepare"})
     page = client.get(url).content.decode()
-    assert "13912345678" in page  # the reviewer sees what was found
+    # The reviewer sees what was found and where, masked: the stored findings hold no values.
+    assert "手机号" in page and "139****5678" in page and "来信内容第 9 字起" in page
     draft = Publication.objects.get()
+    assert {"kind": "phone", "part": "body", "start": 8, "end": 19} in draft.findings
+    assert "13912345678" not in str(draft.findings) and "王小明" not in str(draft.findings)
     client.post(url, {"action": "publish", "title": draft.title, "body": draft.body, "reply": draft.reply})
     client.logout()
 
@@ -236,3 +239,43 @@ def test_the_clerk_sees_route_suggestions_and_the_choice_is_recorded(client, cit
     decision = RoutingDecision.objects.get(letter_id=letter.pk)
     assert decision.chosen_code == "LX-HB" and decision.suggested_codes == ["LX-RS", "LX-HB"]
     assert decision.followed_top3 and not decision.followed_top1
+
+
+def test_forged_client_addresses_do_not_escape_the_anonymous_letter_limit(client, staff, settings):
+    # Issue 15 finding 5: rotating X-Real-IP used to give a fresh allowance per letter.
+    settings.ZHENGWU_LETTERS_RATE_IP = (2, 3600)
+    url = reverse("letters:write", kwargs={"channel": "suggestion"})
+    answers = [
+        client.post(url, {"category": "transport", "title": f"增加公交班次{n}", "body": BODY + "一二三"[n]},
+                    REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP=f"203.0.113.{n + 1}",
+                    HTTP_X_FORWARDED_FOR=f"198.51.100.{n + 1}")
+        for n in range(3)
+    ]
+    assert [a.status_code for a in answers] == [302, 302, 429]
+    assert Letter.objects.count() == 2
+
+
+def test_the_letter_limit_answers_429_with_retry_after(client, staff, settings):
+    settings.ZHENGWU_LETTERS_RATE_IP = (1, 3600)
+    url = reverse("letters:write", kwargs={"channel": "suggestion"})
+    client.post(url, {"category": "transport", "title": "增加公交班次", "body": BODY})
+
+    refused = client.post(url, {"category": "transport", "title": "增加公交班次二", "body": BODY + "二"})
+
+    assert refused.status_code == 429 and "操作过于频繁" in refused.content.decode()
+    assert 0 < int(refused["Retry-After"]) <= 3600
+
+
+def test_the_letter_query_limit_answers_429_with_retry_after(client, staff):
+    for _ in range(20):
+        _query(client, "ABCDEFGHJKMN")
+    response = _query(client, "ABCDEFGHJKMN")
+    assert response.status_code == 429 and 0 < int(response["Retry-After"]) <= 3600
+
+
+def test_the_letter_query_api_limit_answers_429_with_retry_after(client, staff):
+    for _ in range(20):
+        client.get("/api/v1/letters/query/ABCDEFGHJKMN")
+    response = client.get("/api/v1/letters/query/ABCDEFGHJKMN")
+    assert response.status_code == 429 and response.json()["code"] == "rate_limited"
+    assert int(response["Retry-After"]) > 0

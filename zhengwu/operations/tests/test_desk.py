@@ -195,6 +195,8 @@ def test_metrics_for_the_local_scraper_only_and_not_by_header(client, settings):
     remote = client.get("/metrics", REMOTE_ADDR="203.0.113.9", HTTP_X_REAL_IP="127.0.0.1",
                         HTTP_X_FORWARDED_FOR="127.0.0.1")
     assert remote.status_code == 404
+    # Through the local nginx the peer is 127.0.0.1, but the client is somebody else.
+    assert client.get("/metrics", HTTP_X_REAL_IP="203.0.113.9").status_code == 404
     settings.ZHENGWU_METRICS_TOKEN = "s3cret-token"
     assert client.get("/metrics", REMOTE_ADDR="203.0.113.9",
                       HTTP_AUTHORIZATION="Bearer s3cret-token").status_code == 200

@@ -129,6 +129,53 @@ def test_a_refused_grant_leaves_no_assignment_and_no_success_row(department, sys
     ).exists()
 
 
+BUSINESS_ROLES = sorted(set(Role.values) - SEPARATED_ADMIN_ROLES)
+
+
+@pytest.mark.parametrize("admin_role", sorted(SEPARATED_ADMIN_ROLES))
+@pytest.mark.parametrize("business_role", BUSINESS_ROLES)
+def test_an_administrator_can_hold_no_business_post(county, department, security, admin_role, business_role):
+    user = StaffFactory()
+    services.assignment_grant(actor=security, user=user, unit=county, role=admin_role)
+
+    with pytest.raises(Conflict) as info:
+        services.assignment_grant(actor=security, user=user, unit=department, role=business_role)
+
+    assert info.value.code == "separated_admin_business_post"
+    assert list(Assignment.objects.filter(user=user).values_list("role", flat=True)) == [admin_role]
+
+
+@pytest.mark.parametrize("admin_role", sorted(SEPARATED_ADMIN_ROLES))
+def test_a_business_post_holder_cannot_become_an_administrator(county, department, security, admin_role):
+    user = StaffFactory()
+    services.assignment_grant(actor=security, user=user, unit=department, role=Role.WINDOW_CLERK)
+
+    with pytest.raises(Conflict) as info:
+        services.assignment_grant(actor=security, user=user, unit=county, role=admin_role)
+
+    assert info.value.code == "separated_admin_conflict"
+    assert not Assignment.objects.filter(user=user, role=admin_role).exists()
+
+
+def test_system_set_up_obeys_the_rule_too(county, department):
+    # actor=None (management commands, demo loaders) gets no exception from the rule.
+    user = StaffFactory()
+    services.assignment_grant(actor=None, user=user, unit=county, role=Role.AUDIT_ADMIN)
+    with pytest.raises(Conflict):
+        services.assignment_grant(actor=None, user=user, unit=department, role=Role.HANDLER)
+
+
+@pytest.mark.parametrize("role", sorted(Role.values))
+def test_nobody_grants_himself_any_post(county, department, security, role):
+    unit = county if role in SEPARATED_ADMIN_ROLES else department
+
+    with pytest.raises(PermissionDenied) as info:
+        services.assignment_grant(actor=security, user=security, unit=unit, role=role)
+
+    assert info.value.code == "assignment_self_grant"
+    assert list(Assignment.objects.filter(user=security).values_list("role", flat=True)) == [Role.SECURITY_ADMIN]
+
+
 # ------------------------------------------------------------------ the Assignment screen
 
 
@@ -266,3 +313,27 @@ def test_createsuperuser_still_works_outside_production(settings, monkeypatch):
     call_command("createsuperuser", interactive=False, username="root", email="root@example.com", verbosity=0)
 
     assert User.objects.get(username="root").is_superuser
+
+
+def test_the_admin_screen_refuses_a_self_grant_of_the_window_clerk_post(client, department, security):
+    # The probe: anquan granted himself 窗口人员, then read everyone's clear ID numbers.
+    login_verified(client, security)
+
+    response = client.post(reverse("admin:org_assignment_add"),
+                           {"user": security.pk, "unit": department.pk, "role": Role.WINDOW_CLERK})
+
+    assert response.status_code == 200
+    assert "不能给自己授予岗位" in response.content.decode()
+    assert not Assignment.objects.filter(user=security, role=Role.WINDOW_CLERK).exists()
+    assert not security.has_perm("accounts.view_personal_data")
+
+
+def test_the_admin_screen_refuses_a_business_post_for_another_administrator(client, department, security, auditor):
+    login_verified(client, security)
+
+    response = client.post(reverse("admin:org_assignment_add"),
+                           {"user": auditor.pk, "unit": department.pk, "role": Role.WINDOW_CLERK})
+
+    assert response.status_code == 200
+    assert "三员分立" in response.content.decode()
+    assert not Assignment.objects.filter(user=auditor, role=Role.WINDOW_CLERK).exists()

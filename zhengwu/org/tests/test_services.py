@@ -135,11 +135,13 @@ def test_a_person_holds_at_most_one_separated_admin_post(county):
     assert list(Assignment.objects.filter(user=admin).values_list("role", flat=True)) == [Role.SYSTEM_ADMIN]
 
 
-def test_separated_admin_may_also_hold_ordinary_posts(county, department):
+def test_separated_admin_may_not_also_hold_a_business_post(county, department):
     admin = StaffFactory()
     services.assignment_grant(actor=None, user=admin, unit=county, role=Role.SECURITY_ADMIN)
-    services.assignment_grant(actor=None, user=admin, unit=department, role=Role.HANDLER)
-    assert Assignment.objects.filter(user=admin).count() == 2
+    with pytest.raises(Conflict) as info:
+        services.assignment_grant(actor=None, user=admin, unit=department, role=Role.HANDLER)
+    assert info.value.code == "separated_admin_business_post"
+    assert Assignment.objects.filter(user=admin).count() == 1
 
 
 def test_granting_the_same_post_twice_is_a_conflict(department):

@@ -6,7 +6,7 @@ import pytest
 
 from zhengwu.accounts.tests.factories import StaffFactory
 from zhengwu.accounts.tests.timetravel import at
-from zhengwu.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from zhengwu.core.errors import Conflict, NotFound, PermissionDenied, RateLimited, ValidationFailed
 from zhengwu.core.models import AuditEvent
 from zhengwu.org.roles import Role
 from zhengwu.org.tests.factories import grant_post
@@ -243,7 +243,7 @@ def test_comments_per_user_are_rate_limited(open_solicitation, citizen, citizen2
     for i in range(2):
         services.comment_submit(actor=citizen, solicitation=open_solicitation, text=f"意见{i}")
 
-    with pytest.raises(ValidationFailed) as exc:
+    with pytest.raises(RateLimited) as exc:
         services.comment_submit(actor=citizen, solicitation=open_solicitation, text="第三条意见")
 
     assert exc.value.code == "rate_limited" and "请稍后再试" in exc.value.message

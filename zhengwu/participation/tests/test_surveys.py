@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 
 from zhengwu.accounts.tests.factories import CitizenFactory
 from zhengwu.accounts.tests.timetravel import at
-from zhengwu.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from zhengwu.core.errors import Conflict, NotFound, PermissionDenied, RateLimited, ValidationFailed
 from zhengwu.participation import services
 from zhengwu.participation.models import Answer, Question, Questionnaire, Response
 
@@ -146,7 +146,7 @@ def test_an_anonymous_poll_limits_responses_per_ip(poll, settings):
         services.response_submit(actor=None, questionnaire=poll, answers=_answers(poll), browser_token=f"b{n}",
                                  ip="10.1.2.3")
 
-    with pytest.raises(ValidationFailed) as exc:
+    with pytest.raises(RateLimited) as exc:
         services.response_submit(actor=None, questionnaire=poll, answers=_answers(poll), browser_token="b9",
                                  ip="10.1.2.3")
 

@@ -21,6 +21,15 @@
       .then(function (xml) { return viewer.importXML(xml); })
       .then(function () {
         viewer.get("canvas").zoom("fit-viewport", "auto");
+        // The drawing itself is the image, not the container: the viewer also puts a
+        // focusable link (its bpmn.io mark) in the container, and a link inside role="img"
+        // is hidden from screen readers yet reachable by Tab (axe: nested-interactive).
+        var svg = canvas.querySelector("svg");
+        if (svg) {
+          svg.setAttribute("role", "img");
+          svg.setAttribute("aria-label", canvas.getAttribute("data-label") || "流程图");
+          svg.setAttribute("focusable", "false");
+        }
         canvas.classList.add("is-ready");
         say("流程图已加载。");
       })
