@@ -36,11 +36,11 @@ class PageParams(Schema):
     page_size: int = Field(20, ge=1, le=100, description="每页条数,最大 100")
 
 
-class ItemFilter(PageParams):
+class OpenItemFilter(PageParams):
     q: str | None = Field(None, max_length=100, description="关键词(事项名称或编号)")
 
 
-class MaterialOut(Schema):
+class OpenItemMaterialOut(Schema):
     id: int = Field(description="上传时的字段名为 material_<id>")
     seq: int
     name: str
@@ -54,7 +54,7 @@ class OpenItem(Schema):
     category: str
     department: str | None
     promised_limit_days: int | None
-    materials: list[MaterialOut]
+    materials: list[OpenItemMaterialOut]
 
 
 class OpenItemPage(Schema):
@@ -117,7 +117,7 @@ def _slice(qs, params: PageParams):
 
 
 @router.get("/items", response=OpenItemPage, auth=public_auth, summary="可申请的事项")
-def open_items(request, filters: Query[ItemFilter]):
+def open_items(request, filters: Query[OpenItemFilter]):
     qs = items_open_for_application(q=filters.q or "").prefetch_related(
         Prefetch("materials", queryset=ItemMaterial.objects.order_by("seq"))
     )

@@ -17,7 +17,7 @@ router = Router(tags=["事项目录"])
 CategoryParam = Literal["disclosure", "power", "convenience"]
 
 
-class ItemFilter(Schema):
+class CatalogItemFilter(Schema):
     category: CategoryParam | None = Field(None, description="类别:disclosure 公开 / power 职权 / convenience 便民")
     work_area: str | None = Field(None, max_length=100, description="工作领域代码或名称")
     department: str | None = Field(None, max_length=32, description="实施部门机构代码")
@@ -46,7 +46,7 @@ class ItemPage(Schema):
     items: list[ItemSummary]
 
 
-class MaterialOut(Schema):
+class ItemMaterialOut(Schema):
     seq: int
     name: str
     form: str
@@ -83,7 +83,7 @@ class ItemDetail(ItemSummary):
     online_application: bool
     consultation_phone: str
     supervision_phone: str
-    materials: list[MaterialOut]
+    materials: list[ItemMaterialOut]
 
 
 class WorkAreaOut(Schema):
@@ -113,7 +113,7 @@ def _summary(item: Item) -> dict:
 
 
 @router.get("/items", auth=public_auth, response=ItemPage, summary="事项列表", url_name="catalog_items")
-def items_list(request, filters: Query[ItemFilter]):
+def items_list(request, filters: Query[CatalogItemFilter]):
     qs = selectors.item_list(
         category=filters.category, work_area=filters.work_area, department=filters.department, q=filters.q,
     )

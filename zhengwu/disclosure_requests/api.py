@@ -31,7 +31,7 @@ class RequestIn(Schema):
     requester_subtype: str = ""
 
 
-class EventOut(Schema):
+class RequestEventOut(Schema):
     kind: str
     label: str
     at: datetime
@@ -39,7 +39,7 @@ class EventOut(Schema):
     due_on: date | None
 
 
-class FileOut(Schema):
+class RequestFileOut(Schema):
     id: str
     name: str
     url: str
@@ -62,8 +62,8 @@ class RequestOut(Schema):
     outcome_label: str
     reply_text: str
     replied_on: date | None
-    timeline: list[EventOut]
-    reply_files: list[FileOut]
+    timeline: list[RequestEventOut]
+    reply_files: list[RequestFileOut]
 
 
 class StaffRequestOut(RequestOut):
@@ -84,7 +84,7 @@ class RequestSummary(Schema):
     outcome_label: str
 
 
-class ActionIn(Schema):
+class RequestActionIn(Schema):
     action: str
     note: str = ""
     outcome: str = ""
@@ -170,7 +170,7 @@ def staff_detail(request, receipt_no: str):
 
 
 @router.post("/staff/{receipt_no}/actions", response=StaffRequestOut, auth=officer_auth, summary="办理申请")
-def staff_act(request, receipt_no: str, payload: ActionIn):
+def staff_act(request, receipt_no: str, payload: RequestActionIn):
     req = selectors.request_get_for_staff(user=request.auth, receipt_no=receipt_no)
     services.request_act(actor=request.auth, req=req, action=payload.action, data=payload.dict())
     req = selectors.request_get_for_staff(user=request.auth, receipt_no=receipt_no)
