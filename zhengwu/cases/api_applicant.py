@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.db.models import Prefetch
-from ninja import Field, Form, Query, Router, Schema, Status
+from ninja import Field, Form, Path, Query, Router, Schema, Status
 
 from zhengwu.catalog.models import ItemMaterial
 from zhengwu.core.api_auth import applicant_auth, public_auth
+from zhengwu.core.openapi import error_responses
 from zhengwu.core.errors import DomainError, NotFound, ValidationFailed
 
 from .selectors import case_get_public
@@ -139,7 +140,8 @@ def open_items(request, filters: Query[OpenItemFilter]):
     }
 
 
-@router.post("/submit", response={201: Receipt}, auth=applicant_auth, summary="提交申请(multipart)")
+@router.post("/submit", response={201: Receipt}, auth=applicant_auth, summary="提交申请(multipart)",
+             openapi_extra=error_responses(404, 409))
 def submit(
     request,
     item_code: str = Form(..., max_length=32, description="事项编号"),
@@ -184,7 +186,7 @@ def mine(request, params: Query[PageParams]):
 
 @router.post(
     "/{receipt_no}/resubmit", response=MyCase, auth=applicant_auth, summary="补正材料(multipart)",
-    openapi_extra={"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+    openapi_extra={**error_responses(409), "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
         "type": "object", "required": ["expected_version"],
         "properties": {
             "expected_version": {"type": "integer", "description": "办件当前版本(我的办件中的 version);过期返回 409"},
@@ -221,8 +223,9 @@ def resubmit(request, receipt_no: str):
     }
 
 
-@router.get("/{receipt_no}/status", response=PublicStatus, auth=public_auth, summary="办件进度查询(无需登录)")
-def public_status(request, receipt_no: str, id_tail: str = Query(..., max_length=8, description="申请人证件号码后四位")):
+@router.get("/{receipt_no}/status", response=PublicStatus, auth=public_auth, summary="办件进度查询(无需登录)",
+            openapi_extra=error_responses(429))
+def public_status(request, receipt_no: str = Path(..., max_length=40, description="受理编号"), id_tail: str = Query(..., max_length=8, description="申请人证件号码后四位")):
     if not status_query_allowed(request):
         raise TooManyQueries(LIMIT_MESSAGE, code="too_many_queries")
     s = case_get_public(receipt_no=receipt_no[:40], id_tail=id_tail)

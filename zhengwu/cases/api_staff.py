@@ -12,7 +12,9 @@ from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import ValidationError as PydanticValidationError
 
 from zhengwu.core.api_auth import staff_auth
+from zhengwu.core.openapi import error_responses
 from zhengwu.core.errors import ValidationFailed
+from zhengwu.core.openapi import ApiDate, error_responses
 
 from . import engine
 from .selectors_staff import (
@@ -34,8 +36,8 @@ class CaseInboxQuery(Schema):
     item: str | None = Field(None, max_length=100, description="事项编号或名称的一部分")
     colour: ColourParam | None = Field(None, description="本环节时限:normal 正常 / yellow 预警 / red 超期 / suspended 暂停")
     q: str | None = Field(None, max_length=20, description="受理编号(部分匹配)")
-    date_from: date | None = Field(None, description="提交日期起(含)")
-    date_to: date | None = Field(None, description="提交日期止(含)")
+    date_from: ApiDate | None = Field(None, description="提交日期起(含)")
+    date_to: ApiDate | None = Field(None, description="提交日期止(含)")
     after: str | None = Field(None, max_length=40, description="翻页键:上一页返回的 next_after")
 
 
@@ -260,7 +262,7 @@ def _action_body(request) -> tuple[CaseActionIn | None, list]:
 
 @router.post(
     "/{receipt_no}/actions", response=CaseOut, auth=staff_auth, summary="办理动作", url_name="staff_case_act",
-    openapi_extra={"requestBody": {"required": True, "content": {
+    openapi_extra={**error_responses(409), "requestBody": {"required": True, "content": {
         "application/json": {"schema": CaseActionIn.model_json_schema()},
         "multipart/form-data": {"schema": _MULTIPART_SCHEMA},
     }}},

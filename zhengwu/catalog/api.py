@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 
 from zhengwu.core.api_auth import public_auth
 
@@ -124,7 +124,7 @@ def items_list(request, filters: Query[CatalogItemFilter]):
 
 
 @router.get("/items/{code}", auth=public_auth, response=ItemDetail, summary="事项详情(实施清单)", url_name="catalog_item")
-def items_get(request, code: str):
+def items_get(request, code: str = Path(..., max_length=32, description="事项编号,如 QL017")):
     item = selectors.item_get(code=code)
     materials = [
         {

@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema
 
 from zhengwu.core.api_auth import public_auth
 from zhengwu.core.errors import NotFound
+from zhengwu.core.openapi import ObjectId
 
 from . import selectors
 from .models import Column, Disclosure
@@ -116,7 +117,7 @@ def items_list(request, filters: Query[DisclosureFilter]):
 
 
 @router.get("/items/{disclosure_id}", auth=public_auth, response=DisclosureDetail, summary="公开信息详情")
-def items_detail(request, disclosure_id: int):
+def items_detail(request, disclosure_id: ObjectId):
     row = selectors.disclosure_get_public(pk=disclosure_id)  # NotFound → 404 for unpublished or absent
     return {
         **_summary(row),

@@ -9,16 +9,17 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import ValidationError as PydanticValidationError
 
 from zhengwu.core import request_context
 from zhengwu.core.api_auth import StaffSessionAuth, applicant_auth, public_auth
+from zhengwu.core.openapi import ObjectId, error_responses
 from zhengwu.core.errors import ValidationFailed
 
 from . import posts, selectors, services
-from .models import Letter
+from .models import Category, Channel, Letter
 from .moderation import rate_limit_check
 from .views import QUERY_RATE
 
@@ -27,8 +28,9 @@ letters_staff_auth = StaffSessionAuth(roles=posts.STAFF_ROLES)
 
 
 class LetterSubmitIn(Schema):
-    channel: str = Field(description="county_head / department / petition / consultation / complaint / suggestion / report")
-    category: str = Field(description="类别代码,如 labour、environment")
+    channel: str = Field(description="county_head / department / petition / consultation / complaint / suggestion / report",
+                         json_schema_extra={"enum": Channel.values})
+    category: str = Field(description="类别代码,如 labour、environment", json_schema_extra={"enum": Category.values})
     title: str = Field(max_length=2000)
     body: str = Field(max_length=40000)
     township: str | None = Field(None, max_length=64, description="乡镇(街道)机构代码")
@@ -91,7 +93,8 @@ def _public(letter: Letter, *, with_notes: bool = True) -> dict:
     }
 
 
-@router.post("/submit", response={201: LetterReceipt}, auth=applicant_auth, summary="提交信件(实名)")
+@router.post("/submit", response={201: LetterReceipt}, auth=applicant_auth, summary="提交信件(实名)",
+             openapi_extra=error_responses(409, 429))
 def submit(request, payload: LetterSubmitIn):
     letter = services.letter_submit(
         actor=request.user, channel=payload.channel, category=payload.category, title=payload.title,
@@ -111,8 +114,9 @@ def mine(request):
     ]
 
 
-@router.get("/query/{code}", response=PublicLetterOut, auth=public_auth, summary="凭查询码查询信件")
-def query(request, code: str):
+@router.get("/query/{code}", response=PublicLetterOut, auth=public_auth, summary="凭查询码查询信件",
+            openapi_extra=error_responses(429))
+def query(request, code: str = Path(..., max_length=32, description="查询码")):
     rate_limit_check(key=f"letters:query:ip:{request_context.current().ip or 'unknown'}",
                      limit=QUERY_RATE[0], window_seconds=QUERY_RATE[1])
     return _public(selectors.letter_by_code(code))
@@ -191,7 +195,8 @@ class LetterInboxRow(Schema):
 
 
 class LetterInboxQuery(Schema):
-    view: str = Field("todo", description="todo / open / done / all", max_length=8)
+    view: str = Field("todo", description="todo / open / done / all", max_length=8,
+                      json_schema_extra={"enum": list(selectors.INBOX_VIEWS)})
     page: int = Field(1, ge=1, le=10000)
 
 
@@ -258,14 +263,19 @@ def _staff_detail(letter: Letter) -> dict:
 
 
 @router.get("/staff/{letter_id}", response=StaffLetterOut, auth=letters_staff_auth, summary="工作人员:信件详情")
-def staff_detail(request, letter_id: int):
+def staff_detail(request, letter_id: ObjectId):
     return _staff_detail(selectors.staff_letter_get(user=request.user, letter_id=letter_id))
+
+
+LETTER_ACTIONS = ["accept", "not_accept", "assign", "transfer", "joint_opinion", "reply_draft", "reply_approve",
+                  "reply_return", "extension_request", "extension_approve", "extension_refuse"]
 
 
 class LetterActionIn(Schema):
     action: str = Field(description="accept / not_accept / assign / transfer / joint_opinion / reply_draft / "
                                     "reply_approve / reply_return / extension_request / extension_approve / "
-                                    "extension_refuse", max_length=32)
+                                    "extension_refuse", max_length=32,
+                        json_schema_extra={"enum": LETTER_ACTIONS})
     department: str | None = Field(None, max_length=32, description="部门机构代码(assign、transfer)")
     co_departments: list[str] = Field(default_factory=list, max_length=10)
     reason: str = Field("", max_length=4000)
@@ -290,9 +300,10 @@ def _action_body(request) -> LetterActionIn | None:
 
 @router.post(
     "/staff/{letter_id}/actions", response=StaffLetterOut, auth=letters_staff_auth, summary="工作人员:办理信件",
-    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": LetterActionIn.model_json_schema()}}}},
+    openapi_extra={**error_responses(409),
+                   "requestBody": {"required": True, "content": {"application/json": {"schema": LetterActionIn.model_json_schema()}}}},
 )
-def staff_act(request, letter_id: int):
+def staff_act(request, letter_id: ObjectId):
     """Apply one action (JSON body ``LetterActionIn``); a letter the caller may not see is 404 whatever was sent."""
     letter = selectors.staff_letter_get(user=request.user, letter_id=letter_id)
     payload = _action_body(request)

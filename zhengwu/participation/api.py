@@ -11,6 +11,7 @@ from ninja.utils import check_csrf
 
 from zhengwu.core import request_context
 from zhengwu.core.api_auth import applicant_auth, public_auth
+from zhengwu.core.openapi import ObjectId, error_responses
 from zhengwu.core.errors import PermissionDenied
 
 from . import selectors, services
@@ -109,7 +110,7 @@ def solicitation_list(request, filters: Query[SolicitationFilter]):
 
 
 @router.get("/solicitations/{solicitation_id}", response=SolicitationDetail, auth=public_auth, summary="意见征集详情")
-def solicitation_detail(request, solicitation_id: int):
+def solicitation_detail(request, solicitation_id: ObjectId):
     s = selectors.solicitation_get_public(solicitation_id=solicitation_id)
     if s is None:
         raise Http404
@@ -132,8 +133,8 @@ def solicitation_detail(request, solicitation_id: int):
 
 
 @router.post("/solicitations/{solicitation_id}/comments", response={201: CommentOut}, auth=applicant_auth,
-             summary="提出意见(实名个人或企业)")
-def comment_submit(request, solicitation_id: int, payload: CommentIn):
+             summary="提出意见(实名个人或企业)", openapi_extra=error_responses(409, 429))
+def comment_submit(request, solicitation_id: ObjectId, payload: CommentIn):
     s = selectors.solicitation_get_public(solicitation_id=solicitation_id)
     if s is None:
         raise Http404
@@ -249,7 +250,7 @@ def questionnaire_list(request, filters: Query[QuestionnaireFilter]):
 
 
 @router.get("/questionnaires/{questionnaire_id}", response=QuestionnaireDetail, auth=public_auth, summary="问卷详情")
-def questionnaire_detail(request, questionnaire_id: int, response: HttpResponse):
+def questionnaire_detail(request, questionnaire_id: ObjectId, response: HttpResponse):
     q = _questionnaire(questionnaire_id)
     if q.identity_mode == Questionnaire.IdentityMode.BROWSER:
         # The token an anonymous poll counts by; a client keeps this cookie for the POST.
@@ -266,8 +267,9 @@ def questionnaire_detail(request, questionnaire_id: int, response: HttpResponse)
 
 
 @router.post("/questionnaires/{questionnaire_id}/responses", response={201: ResponseOut}, auth=public_auth,
-             summary="提交答卷或投票(实名问卷须登录;匿名问卷按浏览器 Cookie 限一次)")
-def response_submit(request, questionnaire_id: int, payload: ResponseIn):
+             summary="提交答卷或投票(实名问卷须登录;匿名问卷按浏览器 Cookie 限一次)",
+             openapi_extra=error_responses(403, 409, 429))
+def response_submit(request, questionnaire_id: ObjectId, payload: ResponseIn):
     q = _questionnaire(questionnaire_id)
     user = request.user if request.user.is_authenticated else None
     if q.identity_mode == Questionnaire.IdentityMode.REAL_NAME:
@@ -285,8 +287,8 @@ def response_submit(request, questionnaire_id: int, payload: ResponseIn):
 
 
 @router.get("/questionnaires/{questionnaire_id}/results", response=ResultsOut, auth=public_auth,
-            summary="调查/评选结果(按问卷设置实时或结束后公开)")
-def questionnaire_results(request, questionnaire_id: int):
+            summary="调查/评选结果(按问卷设置实时或结束后公开)", openapi_extra=error_responses(403))
+def questionnaire_results(request, questionnaire_id: ObjectId):
     q = _questionnaire(questionnaire_id)
     staff = selectors.user_is_questionnaire_staff(user=request.user, questionnaire=q)
     if not staff and not q.results_public(timezone.localdate()):

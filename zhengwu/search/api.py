@@ -4,25 +4,37 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from zhengwu.core.api_auth import public_auth
+from zhengwu.core.openapi import EARLIEST_DATE, LATEST_DATE
 
 from . import selectors, services
+from .text import MAX_QUERY_CHARS
 
 router = Router(tags=["全文检索"])
 
 
+_DATE = {"format": "date", "formatMinimum": EARLIEST_DATE.isoformat(), "formatMaximum": LATEST_DATE.isoformat()}
+
+
+def _type_enum(schema: dict) -> None:
+    # Read when the document is built: the sources register themselves at start-up.
+    schema["enum"] = list(selectors.search_types())
+
+
 class SearchParams(Schema):
     # Strings on purpose: the service validates them and answers in Chinese (400).
-    q: str = ""
-    type: str | None = None
-    department: str | None = None
-    date_from: str | None = None
-    date_to: str | None = None
-    sort: str = "relevance"
-    page: str | None = None
-    page_size: str | None = None
+    # The schema declares what the service accepts.
+    q: str = Field("", description=f"关键词,最多 {MAX_QUERY_CHARS} 字", json_schema_extra={"maxLength": MAX_QUERY_CHARS})
+    type: str | None = Field(None, description="内容类型", json_schema_extra=_type_enum)
+    department: str | None = Field(None, description="发布部门机构代码")
+    date_from: str | None = Field(None, description="发布日期起 YYYY-MM-DD", json_schema_extra=_DATE)
+    date_to: str | None = Field(None, description="发布日期止 YYYY-MM-DD", json_schema_extra=_DATE)
+    sort: str = Field("relevance", description="relevance 相关度 / date 发布时间", json_schema_extra={"enum": list(selectors.SORTS)})
+    page: str | None = Field(None, description=f"页码,1 至 {selectors.MAX_PAGE}", json_schema_extra={"pattern": "^[0-9]{1,6}$"})
+    page_size: str | None = Field(None, description=f"每页条数,1 至 {selectors.MAX_PAGE_SIZE}",
+                                  json_schema_extra={"pattern": "^[0-9]{1,6}$"})
 
 
 class SearchHit(Schema):
