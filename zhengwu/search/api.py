@@ -7,6 +7,7 @@ from datetime import datetime
 from ninja import Field, Query, Router, Schema
 
 from zhengwu.core.api_auth import public_auth
+from zhengwu.core.errors import ValidationFailed
 from zhengwu.core.openapi import EARLIEST_DATE, LATEST_DATE
 
 from . import selectors, services
@@ -69,6 +70,18 @@ class HotWord(Schema):
     count: int
 
 
+def _check_date_range(params: SearchParams) -> None:
+    # The range openapi.json declares; the index cannot hold dates far beyond it (a 5xx
+    # before). ISO dates of four-digit years compare correctly as text.
+    for name, label in (("date_from", "开始日期"), ("date_to", "结束日期")):
+        value = (getattr(params, name) or "").strip()
+        if len(value) == 10 and not EARLIEST_DATE.isoformat() <= value <= LATEST_DATE.isoformat():
+            raise ValidationFailed(
+                f"{label}必须在 {EARLIEST_DATE.isoformat()} 至 {LATEST_DATE.isoformat()} 之间",
+                code="invalid_date", details={"field": name},
+            )
+
+
 @router.get("", response=SearchOut, auth=public_auth, summary="全文检索")
 def search(request, params: Query[SearchParams]):
     """检索全部公开内容(办事事项、政府信息、信件答复等)。
@@ -77,6 +90,7 @@ def search(request, params: Query[SearchParams]):
     不支持检索语法,引号内的文字按短语匹配。`snippet`/`title_html` 中除 `<em>` 外的内容均已 HTML 转义。
     关键词超过 100 字、日期格式不正确等返回 400。
     """
+    _check_date_range(params)
     result = selectors.search(
         params.q, type=params.type, department=params.department, date_from=params.date_from,
         date_to=params.date_to, sort=params.sort, page=params.page, page_size=params.page_size,
