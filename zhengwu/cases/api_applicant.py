@@ -6,11 +6,13 @@ from datetime import date, datetime
 
 from django.db.models import Prefetch
 from ninja import Field, Form, Path, Query, Router, Schema, Status
+from ninja.decorators import decorate_view
 
 from zhengwu.catalog.models import ItemMaterial
 from zhengwu.core.api_auth import applicant_auth, public_auth
-from zhengwu.core.openapi import error_responses
 from zhengwu.core.errors import DomainError, NotFound, ValidationFailed
+from zhengwu.core.openapi import error_responses
+from zhengwu.core.page_cache import cached_public_page
 
 from .selectors import case_get_public
 from .selectors_apply import (
@@ -117,6 +119,7 @@ def _slice(qs, params: PageParams):
     return qs.count(), list(qs[start:start + params.page_size])
 
 
+@decorate_view(cached_public_page)
 @router.get("/items", response=OpenItemPage, auth=public_auth, summary="可申请的事项")
 def open_items(request, filters: Query[OpenItemFilter]):
     qs = items_open_for_application(q=filters.q or "").prefetch_related(

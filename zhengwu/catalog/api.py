@@ -6,8 +6,10 @@ from datetime import datetime
 from typing import Literal
 
 from ninja import Field, Path, Query, Router, Schema
+from ninja.decorators import decorate_view
 
 from zhengwu.core.api_auth import public_auth
+from zhengwu.core.page_cache import cached_public_page
 
 from . import selectors
 from .models import Item
@@ -112,6 +114,7 @@ def _summary(item: Item) -> dict:
     }
 
 
+@decorate_view(cached_public_page)
 @router.get("/items", auth=public_auth, response=ItemPage, summary="事项列表", url_name="catalog_items")
 def items_list(request, filters: Query[CatalogItemFilter]):
     qs = selectors.item_list(
@@ -123,6 +126,7 @@ def items_list(request, filters: Query[CatalogItemFilter]):
     return {"count": count, "page": filters.page, "page_size": filters.page_size, "items": [_summary(i) for i in rows]}
 
 
+@decorate_view(cached_public_page)
 @router.get("/items/{code}", auth=public_auth, response=ItemDetail, summary="事项详情(实施清单)", url_name="catalog_item")
 def items_get(request, code: str = Path(..., max_length=32, description="事项编号,如 QL017")):
     item = selectors.item_get(code=code)
@@ -150,6 +154,7 @@ def items_get(request, code: str = Path(..., max_length=32, description="事项�
     return data
 
 
+@decorate_view(cached_public_page)
 @router.get("/work-areas", auth=public_auth, response=list[WorkAreaOut], summary="工作领域列表", url_name="catalog_work_areas")
 def work_areas_list(request, category: CategoryParam | None = None):
     return [

@@ -8,11 +8,13 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema
+from ninja.decorators import decorate_view
 
 from zhengwu.core.api_auth import StaffSessionAuth, applicant_auth, public_auth
-from zhengwu.core.openapi import MAX_OBJECT_ID, error_responses
 from zhengwu.core.clock import clock_colour
 from zhengwu.core.errors import NotFound
+from zhengwu.core.openapi import MAX_OBJECT_ID, error_responses
+from zhengwu.core.page_cache import cached_public_page
 from zhengwu.org.models import Unit
 from zhengwu.org.roles import Role
 
@@ -161,6 +163,7 @@ def _summary(req) -> dict:
     }
 
 
+@decorate_view(cached_public_page)
 @router.get("/outcomes", response=list[OutcomeOut], auth=public_auth, summary="处理结果分类(年度报告口径)")
 def outcomes(request):
     return [{"code": o.code, "category": o.category.label, "label": o.full_label} for o in OUTCOMES]
@@ -204,6 +207,7 @@ def staff_act(request, receipt_no: str, payload: RequestActionIn):
     return _out(req, for_requester=False)
 
 
+@decorate_view(cached_public_page)
 @router.get("/reports/{year}", auth=public_auth, response=AnnualReportOut, summary="已发布的政府信息公开工作年度报告")
 def report(request, year: int = Path(..., ge=1900, le=2199, description="报告年度")):
     found = selectors_report.published_report_get(year=year)

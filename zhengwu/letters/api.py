@@ -10,13 +10,15 @@ import json
 from datetime import date, datetime
 
 from ninja import Field, Path, Query, Router, Schema, Status
+from ninja.decorators import decorate_view
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import ValidationError as PydanticValidationError
 
 from zhengwu.core import request_context
 from zhengwu.core.api_auth import StaffSessionAuth, applicant_auth, public_auth
-from zhengwu.core.openapi import ObjectId, error_responses
 from zhengwu.core.errors import ValidationFailed
+from zhengwu.core.openapi import ObjectId, error_responses
+from zhengwu.core.page_cache import cached_public_page
 
 from . import posts, selectors, services
 from .models import Category, Channel, Letter
@@ -140,6 +142,7 @@ class PublishedQuery(Schema):
     category: str = Field("", max_length=32)
 
 
+@decorate_view(cached_public_page)
 @router.get("/published", response=list[PublishedOut], auth=public_auth, summary="已公开的信件答复")
 def published(request, params: Query[PublishedQuery]):
     rows, _ = selectors.published_list(page=params.page, category=params.category)
@@ -168,6 +171,7 @@ class MonthOut(Schema):
     satisfaction_rate: float | None
 
 
+@decorate_view(cached_public_page)
 @router.get("/statistics/monthly", response=list[MonthOut], auth=public_auth, summary="来信办理月度统计")
 def statistics_monthly(request):
     return [

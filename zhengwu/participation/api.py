@@ -7,12 +7,14 @@ from datetime import date
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
+from ninja.decorators import decorate_view
 from ninja.utils import check_csrf
 
 from zhengwu.core import request_context
 from zhengwu.core.api_auth import applicant_auth, public_auth
-from zhengwu.core.openapi import ObjectId, error_responses
 from zhengwu.core.errors import PermissionDenied
+from zhengwu.core.openapi import ObjectId, error_responses
+from zhengwu.core.page_cache import cached_public_page
 
 from . import selectors, services
 from .models import Phase, Questionnaire
@@ -102,6 +104,7 @@ def _row(s, today) -> dict:
     }
 
 
+@decorate_view(cached_public_page)
 @router.get("/solicitations", response=SolicitationPage, auth=public_auth, summary="意见征集列表")
 def solicitation_list(request, filters: Query[SolicitationFilter]):
     today = timezone.localdate()
@@ -109,6 +112,7 @@ def solicitation_list(request, filters: Query[SolicitationFilter]):
     return {"items": [_row(s, today) for s in rows], "page": filters.page, "has_more": more}
 
 
+@decorate_view(cached_public_page)
 @router.get("/solicitations/{solicitation_id}", response=SolicitationDetail, auth=public_auth, summary="意见征集详情")
 def solicitation_detail(request, solicitation_id: ObjectId):
     s = selectors.solicitation_get_public(solicitation_id=solicitation_id)
@@ -242,6 +246,7 @@ def _questionnaire(questionnaire_id):
     return q
 
 
+@decorate_view(cached_public_page)
 @router.get("/questionnaires", response=list[QuestionnaireRow], auth=public_auth, summary="网上调查与评选列表")
 def questionnaire_list(request, filters: Query[QuestionnaireFilter]):
     today = timezone.localdate()
@@ -249,6 +254,7 @@ def questionnaire_list(request, filters: Query[QuestionnaireFilter]):
     return [_q_row(q, today) for q in rows]
 
 
+@decorate_view(cached_public_page)
 @router.get("/questionnaires/{questionnaire_id}", response=QuestionnaireDetail, auth=public_auth, summary="问卷详情")
 def questionnaire_detail(request, questionnaire_id: ObjectId, response: HttpResponse):
     q = _questionnaire(questionnaire_id)
@@ -286,6 +292,7 @@ def response_submit(request, questionnaire_id: ObjectId, payload: ResponseIn):
     return 201, {"id": response.pk, "message": "提交成功,感谢参与"}
 
 
+@decorate_view(cached_public_page)
 @router.get("/questionnaires/{questionnaire_id}/results", response=ResultsOut, auth=public_auth,
             summary="调查/评选结果(按问卷设置实时或结束后公开)", openapi_extra=error_responses(403))
 def questionnaire_results(request, questionnaire_id: ObjectId):
