@@ -46,6 +46,7 @@ from zhengwu.demo.tests.test_load_demo_county import _small_catalog
 pytestmark = pytest.mark.django_db
 
 API_PREFIX = "/api/v1/"
+STAFF_CASES = "/api/v1/staff/cases/"
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 # Examples per operation, per generation mode and per parameter source (generated ids,
 # real ids). ~45 operations x 2 modes x (1 or 2) x this = the run's size.
@@ -103,9 +104,8 @@ def _load_world() -> World:
     from zhengwu.disclosure.models import Disclosure
     from zhengwu.disclosure_requests.models import DisclosureRequest
     from zhengwu.letters.models import Letter
-    from zhengwu.org.models import Unit
+    from zhengwu.org.models import Assignment
     from zhengwu.org.roles import Role
-    from zhengwu.org.services import assignment_grant
     from zhengwu.participation.models import Questionnaire, Solicitation
 
     calendar_seed_from_package(actor=None)
@@ -122,15 +122,17 @@ def _load_world() -> World:
     at_review = case_submit(actor=citizen, item=item, applicant=citizen, channel="online")
     case_act(actor=clerk, case=at_review, action="accept", expected_version=at_review.version)
 
-    # One staff member holding each post a staff operation asks for, so that every staff
-    # operation answers as it would to its real users (not only 403).
+    # The demo county's own staff, each with the post its operations ask for, so that every
+    # staff operation answers as it does to its real users (not only 403).
     request = DisclosureRequest.objects.order_by("pk").first()
-    for unit, role in (
-        (Unit.objects.get(code="SLX-33"), Role.SUPERVISOR),
-        (request.department, Role.DISCLOSURE_OFFICER),
-        (item.department, Role.DEPARTMENT_HEAD),
-    ):
-        assignment_grant(actor=None, user=reviewer, unit=unit, role=role)
+    officer = Assignment.objects.filter(unit=request.department, role=Role.DISCLOSURE_OFFICER).first().user
+    staff = {
+        STAFF_CASES: reviewer,
+        "/api/v1/disclosure-requests/": officer,
+        "/api/v1/supervision/": User.objects.get(username="jcj_jiancha"),
+        "/api/v1/insights/": User.objects.get(username="jcj_jiancha"),
+        "/api/v1/letters/": User.objects.get(username="xfj_fenban"),
+    }
 
     letter = Letter.objects.order_by("pk").first()
     report_year = _published_report_year()
@@ -148,7 +150,7 @@ def _load_world() -> World:
         callers={
             "public": Caller("anonymous"),
             "applicant": _session_caller("citizen", citizen, staff=False),
-            "staff": _session_caller("staff", reviewer, staff=True),
+            **{prefix: _session_caller(f"staff {user.username}", user, staff=True) for prefix, user in staff.items()},
         },
         path_values=values,
     )
@@ -163,14 +165,15 @@ def _published_report_year() -> int:
     return 2025
 
 
-def _audience(operation) -> str:
+def _caller(operation, world: World) -> Caller:
+    """Nobody, the citizen, or the staff member whose post the operation's path asks for."""
     security = operation.definition.raw.get("security") or []
     names = {name for requirement in security for name in requirement}
     if "StaffSessionAuth" in names:
-        return "staff"
+        return next(c for prefix, c in world.callers.items() if operation.path.startswith(prefix))
     if "ApplicantSessionAuth" in names:
-        return "applicant"
-    return "public"
+        return world.callers["applicant"]
+    return world.callers["public"]
 
 
 def _real_path_values(operation, world: World, receipts: dict[str, str]) -> dict[str, str] | None:
@@ -245,7 +248,7 @@ def test_every_operation_keeps_its_documented_contract(wsgi_keeps_the_test_conne
     for result in schema.get_all_operations():
         operation = result.ok()
         tally.operations += 1
-        caller = world.callers[_audience(operation)]
+        caller = _caller(operation, world)
         real = _real_path_values(operation, world, receipts)
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             _run(operation, mode=mode, caller=caller, path_parameters=None, tally=tally)
