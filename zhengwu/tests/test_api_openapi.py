@@ -87,3 +87,11 @@ def test_the_limits_the_server_enforces_are_declared():
     assert set(_parameter("search", "type")["enum"]) >= {"item", "disclosure", "letter"}
     assert _parameter("insights/overview", "granularity")["enum"] == ["", "day", "week", "month"]
     assert _parameter("catalog/items/{code}", "code")["maxLength"] == 32
+
+
+@pytest.mark.django_db
+def test_the_served_document_is_encoded_once(client):
+    first = client.get("/api/v1/openapi.json")
+
+    assert first["Content-Type"] == "application/json"
+    assert api._openapi_bytes[PREFIX] == first.content == client.get("/api/v1/openapi.json").content
