@@ -38,8 +38,13 @@ HOST = "127.0.0.1"  # never anything else: the load stays on this machine
 PAGES = [
     ("catalog_list", "目录列表页 catalog list", "/catalog/"),
     ("item", "事项页 item page", "/catalog/items/QL017/"),
+    # The public API mirrors those pages and is cached like them (issue 15: goal ≥ API_RATIO_GOAL).
+    ("catalog_api", "目录接口 catalog API", "/api/v1/catalog/items?category=power"),
+    ("item_api", "事项接口 item API", "/api/v1/catalog/items/QL017"),
     ("bare", "基准页 bare page", "/bench/bare/"),
 ]
+API_PAGES = {"catalog_api", "item_api"}
+API_RATIO_GOAL = 0.5
 RATIO_GOAL = 0.7
 P99_GOAL_MS = 100.0
 # Hard ceilings so a broken server or a typo in the arguments cannot run for ever.
@@ -278,9 +283,11 @@ def evaluate(pages: list[dict]) -> None:
         if page["key"] == "bare":
             page["goal_met"] = None  # the baseline itself is not judged
             continue
+        goal = API_RATIO_GOAL if page["key"] in API_PAGES else RATIO_GOAL
+        page["ratio_goal"] = goal
         page["goal_met"] = bool(
             page["ratio_to_bare"] is not None
-            and page["ratio_to_bare"] >= RATIO_GOAL
+            and page["ratio_to_bare"] >= goal
             and page["p99_ms"] is not None
             and page["p99_ms"] <= P99_GOAL_MS
             and page.get("non_2xx", 0) == 0
@@ -329,7 +336,7 @@ def markdown(result: dict) -> str:
         f"gunicorn 2 workers · {result['load_generator']} · {result['connections']} connections · "
         f"{result['duration_s']} s per page · {result['cpu_count']} CPUs · commit {result['commit'] or '—'}",
         "",
-        f"目标 / goal: 与基准页之比 ≥ {RATIO_GOAL}, p99 ≤ {P99_GOAL_MS:.0f} ms",
+        f"目标 / goal: 与基准页之比 ≥ {RATIO_GOAL}(接口 API ≥ {API_RATIO_GOAL}), p99 ≤ {P99_GOAL_MS:.0f} ms",
         "",
         "| 页面 page | URL | 请求/秒 req/s | p50 ms | p99 ms | 与基准页之比 ratio | 非 2xx | 超时/错误 | 结论 |",
         "|---|---|---:|---:|---:|---:|---:|---:|---|",
@@ -492,7 +499,7 @@ def main(argv: list[str] | None = None) -> int:
         "warmup_s": args.warmup,
         "cpu_count": os.cpu_count(),
         "python": platform.python_version(),
-        "goal": {"ratio_to_bare_min": RATIO_GOAL, "p99_ms_max": P99_GOAL_MS},
+        "goal": {"ratio_to_bare_min": RATIO_GOAL, "api_ratio_to_bare_min": API_RATIO_GOAL, "p99_ms_max": P99_GOAL_MS},
         "pages": pages,
         "calendar": calendar,
         "uncached_render": render,

@@ -9,7 +9,6 @@ import datetime as dt
 
 from django.http import Http404
 from django.utils import timezone
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
@@ -17,6 +16,7 @@ from ninja.responses import NinjaJSONEncoder
 
 from zhengwu.core.api_auth import staff_auth
 from zhengwu.core.errors import DomainError
+from zhengwu.core.openapi import ContractAPI
 
 
 class _LocalTimeEncoder(NinjaJSONEncoder):
@@ -38,8 +38,9 @@ class _Renderer(JSONRenderer):
 
 
 # Deny by default: an operation that declares nothing is for verified staff only; open
-# ones say ``auth=public_auth`` (zhengwu.core.api_auth).
-api = NinjaAPI(
+# ones say ``auth=public_auth`` (zhengwu.core.api_auth). ContractAPI documents the error
+# body and each operation's 4xx, and builds openapi.json once (zhengwu.core.openapi).
+api = ContractAPI(
     auth=staff_auth,
     title="政务信息平台 API",
     version="1.0.0",

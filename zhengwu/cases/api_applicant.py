@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.db.models import Prefetch
-from ninja import Field, Form, Query, Router, Schema, Status
+from ninja import Field, Form, Path, Query, Router, Schema, Status
+from ninja.decorators import decorate_view
 
 from zhengwu.catalog.models import ItemMaterial
 from zhengwu.core.api_auth import applicant_auth, public_auth
 from zhengwu.core.errors import DomainError, NotFound, ValidationFailed
+from zhengwu.core.openapi import error_responses
+from zhengwu.core.page_cache import cached_public_page
 
 from .selectors import case_get_public
 from .selectors_apply import (
@@ -36,11 +39,11 @@ class PageParams(Schema):
     page_size: int = Field(20, ge=1, le=100, description="每页条数,最大 100")
 
 
-class ItemFilter(PageParams):
+class OpenItemFilter(PageParams):
     q: str | None = Field(None, max_length=100, description="关键词(事项名称或编号)")
 
 
-class MaterialOut(Schema):
+class OpenItemMaterialOut(Schema):
     id: int = Field(description="上传时的字段名为 material_<id>")
     seq: int
     name: str
@@ -54,7 +57,7 @@ class OpenItem(Schema):
     category: str
     department: str | None
     promised_limit_days: int | None
-    materials: list[MaterialOut]
+    materials: list[OpenItemMaterialOut]
 
 
 class OpenItemPage(Schema):
@@ -116,8 +119,9 @@ def _slice(qs, params: PageParams):
     return qs.count(), list(qs[start:start + params.page_size])
 
 
+@decorate_view(cached_public_page)
 @router.get("/items", response=OpenItemPage, auth=public_auth, summary="可申请的事项")
-def open_items(request, filters: Query[ItemFilter]):
+def open_items(request, filters: Query[OpenItemFilter]):
     qs = items_open_for_application(q=filters.q or "").prefetch_related(
         Prefetch("materials", queryset=ItemMaterial.objects.order_by("seq"))
     )
@@ -139,7 +143,8 @@ def open_items(request, filters: Query[ItemFilter]):
     }
 
 
-@router.post("/submit", response={201: Receipt}, auth=applicant_auth, summary="提交申请(multipart)")
+@router.post("/submit", response={201: Receipt}, auth=applicant_auth, summary="提交申请(multipart)",
+             openapi_extra=error_responses(404, 409))
 def submit(
     request,
     item_code: str = Form(..., max_length=32, description="事项编号"),
@@ -184,7 +189,7 @@ def mine(request, params: Query[PageParams]):
 
 @router.post(
     "/{receipt_no}/resubmit", response=MyCase, auth=applicant_auth, summary="补正材料(multipart)",
-    openapi_extra={"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+    openapi_extra={**error_responses(409), "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
         "type": "object", "required": ["expected_version"],
         "properties": {
             "expected_version": {"type": "integer", "description": "办件当前版本(我的办件中的 version);过期返回 409"},
@@ -227,8 +232,9 @@ class StatusQueryIn(Schema):
 
 # POST with the tail in the body, not GET with it in the query string: URLs end up in
 # access logs, proxy logs and browser history, and the tail is half of what opens a case.
-@router.post("/{receipt_no}/status", response=PublicStatus, auth=public_auth, summary="办件进度查询(无需登录)")
-def public_status(request, receipt_no: str, payload: StatusQueryIn):
+@router.post("/{receipt_no}/status", response=PublicStatus, auth=public_auth, summary="办件进度查询(无需登录)",
+             openapi_extra=error_responses(429))
+def public_status(request, payload: StatusQueryIn, receipt_no: str = Path(..., max_length=40, description="受理编号")):
     if not status_query_allowed(request):
         raise TooManyQueries(LIMIT_MESSAGE, code="too_many_queries")
     s = case_get_public(receipt_no=receipt_no[:40], id_tail=payload.id_tail)

@@ -12,7 +12,9 @@ from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import ValidationError as PydanticValidationError
 
 from zhengwu.core.api_auth import staff_auth
+from zhengwu.core.openapi import error_responses
 from zhengwu.core.errors import ValidationFailed
+from zhengwu.core.openapi import ApiDate, error_responses
 
 from . import engine
 from .selectors_staff import (
@@ -29,13 +31,13 @@ StatusParam = Literal["running", "correction", "suspended"]
 ColourParam = Literal["normal", "yellow", "red", "suspended"]
 
 
-class InboxQuery(Schema):
+class CaseInboxQuery(Schema):
     status: StatusParam | None = Field(None, description="状态:running 办理中 / correction 待补正 / suspended 特别程序中")
     item: str | None = Field(None, max_length=100, description="事项编号或名称的一部分")
     colour: ColourParam | None = Field(None, description="本环节时限:normal 正常 / yellow 预警 / red 超期 / suspended 暂停")
     q: str | None = Field(None, max_length=20, description="受理编号(部分匹配)")
-    date_from: date | None = Field(None, description="提交日期起(含)")
-    date_to: date | None = Field(None, description="提交日期止(含)")
+    date_from: ApiDate | None = Field(None, description="提交日期起(含)")
+    date_to: ApiDate | None = Field(None, description="提交日期止(含)")
     after: str | None = Field(None, max_length=40, description="翻页键:上一页返回的 next_after")
 
 
@@ -61,7 +63,7 @@ class InboxRow(Schema):
     version: int
 
 
-class InboxOut(Schema):
+class CaseInboxPage(Schema):
     items: list[InboxRow]
     next_after: str | None
 
@@ -78,7 +80,7 @@ class ClockDetailOut(Schema):
     calendar_complete: bool
 
 
-class EventOut(Schema):
+class CaseEventOut(Schema):
     seq: int
     action: str
     action_label: str
@@ -90,7 +92,7 @@ class EventOut(Schema):
     at: datetime
 
 
-class MaterialOut(Schema):
+class CaseFileOut(Schema):
     file_id: str
     material_name: str
     file_name: str
@@ -98,7 +100,7 @@ class MaterialOut(Schema):
     download_url: str
 
 
-class ActionOut(Schema):
+class CaseActionOut(Schema):
     action: str
     label: str
 
@@ -122,15 +124,15 @@ class CaseOut(Schema):
     submitted_at: datetime
     concluded_at: datetime | None
     clocks: list[ClockDetailOut]
-    timeline: list[EventOut]
-    materials: list[MaterialOut]
-    evidence: list[MaterialOut] = Field(description="特别程序证明材料")
+    timeline: list[CaseEventOut]
+    materials: list[CaseFileOut]
+    evidence: list[CaseFileOut] = Field(description="特别程序证明材料")
     missing_candidates: list[str]
-    actions: list[ActionOut]
+    actions: list[CaseActionOut]
     transfer_targets: list[dict[str, Any]]
 
 
-class ActionIn(Schema):
+class CaseActionIn(Schema):
     action: str = Field(..., max_length=32, description="办理动作,如 accept / return / request_correction")
     expected_version: int = Field(..., ge=1, description="办件当前版本(详情中的 version);过期返回 409")
     reason: str = Field("", max_length=1000, description="理由;不予受理、退回、不予许可、特别程序、延期、转办必填")
@@ -154,8 +156,8 @@ def _inbox_row(c) -> dict:
     }
 
 
-@router.get("/inbox", response=InboxOut, auth=staff_auth, summary="待办件列表", url_name="staff_case_inbox")
-def inbox(request, filters: Query[InboxQuery]):
+@router.get("/inbox", response=CaseInboxPage, auth=staff_auth, summary="待办件列表", url_name="staff_case_inbox")
+def inbox(request, filters: Query[CaseInboxQuery]):
     """Cases waiting at a step of the caller's posts, most urgent first, paged by key."""
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
         raise ValidationFailed("开始日期不能晚于结束日期", code="date_range_invalid")
@@ -228,7 +230,7 @@ _MULTIPART_SCHEMA = {
 }
 
 
-def _action_body(request) -> tuple[ActionIn | None, list]:
+def _action_body(request) -> tuple[CaseActionIn | None, list]:
     """Read the action as JSON or as multipart/form-data (a suspension's evidence files need the latter)."""
     if request.content_type == "multipart/form-data":
         post = request.POST
@@ -252,7 +254,7 @@ def _action_body(request) -> tuple[ActionIn | None, list]:
     if not isinstance(raw, dict):
         raise ValidationFailed("请求内容须为 JSON 对象", code="body_invalid")
     try:
-        return ActionIn.model_validate(raw), files
+        return CaseActionIn.model_validate(raw), files
     except PydanticValidationError as exc:
         # The API's handler words these in Chinese, as for any other operation.
         raise NinjaValidationError([dict(e, loc=("body", *e["loc"])) for e in exc.errors()]) from None
@@ -260,8 +262,8 @@ def _action_body(request) -> tuple[ActionIn | None, list]:
 
 @router.post(
     "/{receipt_no}/actions", response=CaseOut, auth=staff_auth, summary="办理动作", url_name="staff_case_act",
-    openapi_extra={"requestBody": {"required": True, "content": {
-        "application/json": {"schema": ActionIn.model_json_schema()},
+    openapi_extra={**error_responses(409), "requestBody": {"required": True, "content": {
+        "application/json": {"schema": CaseActionIn.model_json_schema()},
         "multipart/form-data": {"schema": _MULTIPART_SCHEMA},
     }}},
 )

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
+from ninja.decorators import decorate_view
 
 from zhengwu.core.api_auth import public_auth
+from zhengwu.core.page_cache import cached_public_page
 
 from . import selectors
 from .models import Item
@@ -17,7 +19,7 @@ router = Router(tags=["事项目录"])
 CategoryParam = Literal["disclosure", "power", "convenience"]
 
 
-class ItemFilter(Schema):
+class CatalogItemFilter(Schema):
     category: CategoryParam | None = Field(None, description="类别:disclosure 公开 / power 职权 / convenience 便民")
     work_area: str | None = Field(None, max_length=100, description="工作领域代码或名称")
     department: str | None = Field(None, max_length=32, description="实施部门机构代码")
@@ -46,7 +48,7 @@ class ItemPage(Schema):
     items: list[ItemSummary]
 
 
-class MaterialOut(Schema):
+class ItemMaterialOut(Schema):
     seq: int
     name: str
     form: str
@@ -83,7 +85,7 @@ class ItemDetail(ItemSummary):
     online_application: bool
     consultation_phone: str
     supervision_phone: str
-    materials: list[MaterialOut]
+    materials: list[ItemMaterialOut]
 
 
 class WorkAreaOut(Schema):
@@ -112,8 +114,9 @@ def _summary(item: Item) -> dict:
     }
 
 
+@decorate_view(cached_public_page)
 @router.get("/items", auth=public_auth, response=ItemPage, summary="事项列表", url_name="catalog_items")
-def items_list(request, filters: Query[ItemFilter]):
+def items_list(request, filters: Query[CatalogItemFilter]):
     qs = selectors.item_list(
         category=filters.category, work_area=filters.work_area, department=filters.department, q=filters.q,
     )
@@ -123,8 +126,9 @@ def items_list(request, filters: Query[ItemFilter]):
     return {"count": count, "page": filters.page, "page_size": filters.page_size, "items": [_summary(i) for i in rows]}
 
 
+@decorate_view(cached_public_page)
 @router.get("/items/{code}", auth=public_auth, response=ItemDetail, summary="事项详情(实施清单)", url_name="catalog_item")
-def items_get(request, code: str):
+def items_get(request, code: str = Path(..., max_length=32, description="事项编号,如 QL017")):
     item = selectors.item_get(code=code)
     materials = [
         {
@@ -150,6 +154,7 @@ def items_get(request, code: str):
     return data
 
 
+@decorate_view(cached_public_page)
 @router.get("/work-areas", auth=public_auth, response=list[WorkAreaOut], summary="工作领域列表", url_name="catalog_work_areas")
 def work_areas_list(request, category: CategoryParam | None = None):
     return [

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from zhengwu.core.api_auth import public_auth
 from zhengwu.core.errors import ValidationFailed
@@ -20,6 +20,8 @@ router = Router(tags=["工作日历"])
 EARLIEST = date(1900, 1, 1)
 LATEST = date(2199, 12, 31)
 MAX_WORKING_DAYS = 3650
+# Declared in openapi.json; _check_date enforces it (400 with the range in words).
+_DATE_LIMITS = {"formatMinimum": EARLIEST.isoformat(), "formatMaximum": LATEST.isoformat()}
 
 
 def _check_date(value: date, label: str) -> None:
@@ -58,14 +60,23 @@ class YearsOut(Schema):
     missing_years: list[int]
 
 
+class DeadlineQuery(Schema):
+    start: date = Field(..., description="起算日期 YYYY-MM-DD(当日不计入)", json_schema_extra=_DATE_LIMITS)
+    working_days: int = Field(..., description=f"工作日数,0 至 {MAX_WORKING_DAYS}",
+                              json_schema_extra={"minimum": 0, "maximum": MAX_WORKING_DAYS})
+
+
+class WorkdaysQuery(Schema):
+    start: date = Field(..., description="开始日期 YYYY-MM-DD(当日不计入)", json_schema_extra=_DATE_LIMITS)
+    end: date = Field(..., description="结束日期 YYYY-MM-DD(当日计入);早于开始日期时结果为负数",
+                      json_schema_extra=_DATE_LIMITS)
+
+
 @router.get("/deadline", auth=public_auth, response=DeadlineOut, summary="计算办理期限(按工作日)")
-def deadline(
-    request,
-    start: date = Query(..., description="起算日期 YYYY-MM-DD(当日不计入)"),
-    working_days: int = Query(..., description=f"工作日数,0 至 {MAX_WORKING_DAYS}"),
-):
+def deadline(request, params: Query[DeadlineQuery]):
     """Return the N-th working day after ``start``; ``calendar_complete`` is false when
     the span reaches a year whose holiday arrangement is not loaded."""
+    start, working_days = params.start, params.working_days
     _check_date(start, "开始日期")
     if not 0 <= working_days <= MAX_WORKING_DAYS:
         raise ValidationFailed(
@@ -81,11 +92,8 @@ def deadline(
 
 
 @router.get("/workdays", auth=public_auth, response=WorkdaysOut, summary="统计两日期之间的工作日数")
-def workdays(
-    request,
-    start: date = Query(..., description="开始日期 YYYY-MM-DD(当日不计入)"),
-    end: date = Query(..., description="结束日期 YYYY-MM-DD(当日计入);早于开始日期时结果为负数"),
-):
+def workdays(request, params: Query[WorkdaysQuery]):
+    start, end = params.start, params.end
     _check_date(start, "开始日期")
     _check_date(end, "结束日期")
     result = working_days_between(start, end)

@@ -6,9 +6,12 @@ from datetime import date, datetime
 
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
+from ninja.decorators import decorate_view
 
 from zhengwu.core.api_auth import public_auth
 from zhengwu.core.errors import NotFound
+from zhengwu.core.openapi import ObjectId
+from zhengwu.core.page_cache import cached_public_page
 
 from . import selectors
 from .models import Column, Disclosure
@@ -97,6 +100,7 @@ def _link(row: Disclosure) -> dict:
     return {"id": row.pk, "title": row.title, "url": row.get_absolute_url()}
 
 
+@decorate_view(cached_public_page)
 @router.get("/items", auth=public_auth, response=DisclosurePage, summary="已发布的公开信息列表")
 def items_list(request, filters: Query[DisclosureFilter]):
     department = item = None
@@ -115,8 +119,9 @@ def items_list(request, filters: Query[DisclosureFilter]):
     return {"count": count, "page": filters.page, "page_size": filters.page_size, "items": [_summary(r) for r in rows]}
 
 
+@decorate_view(cached_public_page)
 @router.get("/items/{disclosure_id}", auth=public_auth, response=DisclosureDetail, summary="公开信息详情")
-def items_detail(request, disclosure_id: int):
+def items_detail(request, disclosure_id: ObjectId):
     row = selectors.disclosure_get_public(pk=disclosure_id)  # NotFound → 404 for unpublished or absent
     return {
         **_summary(row),

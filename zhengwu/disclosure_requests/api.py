@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Path, Query, Router, Schema
+from ninja.decorators import decorate_view
 
 from zhengwu.core.api_auth import StaffSessionAuth, applicant_auth, public_auth
 from zhengwu.core.clock import clock_colour
 from zhengwu.core.errors import NotFound
+from zhengwu.core.openapi import MAX_OBJECT_ID, error_responses
+from zhengwu.core.page_cache import cached_public_page
 from zhengwu.org.models import Unit
 from zhengwu.org.roles import Role
 
 from . import selectors, selectors_report, services
-from .codes import OUTCOMES
+from .codes import OUTCOMES, RequesterSubtype
 from .models import DisclosureRequest
 
 router = Router(tags=["依申请公开"])
@@ -23,15 +27,19 @@ officer_auth = StaffSessionAuth(roles=[Role.DISCLOSURE_OFFICER, Role.DEPARTMENT_
 
 
 class RequestIn(Schema):
-    department_id: int
-    description: str
-    contact_phone: str
+    # Strings stay strings where the service checks them and answers in Chinese (400); the
+    # schema declares the values it accepts.
+    department_id: int = Field(ge=1, le=MAX_OBJECT_ID, description="受理机关编号")
+    description: str = Field(description="所需政府信息的内容描述")
+    contact_phone: str = Field(description="联系电话")
     purpose: str = ""
-    form: str = DisclosureRequest.Form.ELECTRONIC
-    requester_subtype: str = ""
+    form: str = Field(DisclosureRequest.Form.ELECTRONIC, json_schema_extra={"enum": DisclosureRequest.Form.values},
+                      description="获取信息的载体形式")
+    requester_subtype: str = Field("", json_schema_extra={"enum": ["", *RequesterSubtype.values]},
+                                   description="法人或其他组织的类型;个人留空")
 
 
-class EventOut(Schema):
+class RequestEventOut(Schema):
     kind: str
     label: str
     at: datetime
@@ -39,7 +47,7 @@ class EventOut(Schema):
     due_on: date | None
 
 
-class FileOut(Schema):
+class RequestFileOut(Schema):
     id: str
     name: str
     url: str
@@ -62,8 +70,8 @@ class RequestOut(Schema):
     outcome_label: str
     reply_text: str
     replied_on: date | None
-    timeline: list[EventOut]
-    reply_files: list[FileOut]
+    timeline: list[RequestEventOut]
+    reply_files: list[RequestFileOut]
 
 
 class StaffRequestOut(RequestOut):
@@ -84,11 +92,30 @@ class RequestSummary(Schema):
     outcome_label: str
 
 
-class ActionIn(Schema):
-    action: str
+REQUEST_ACTIONS = ["register", "correction_request", "correction_supply", "consultation_start", "consultation_end",
+                   "extension_request", "extension_approve", "extension_refuse", "reply"]
+
+
+class RequestActionIn(Schema):
+    action: str = Field(json_schema_extra={"enum": REQUEST_ACTIONS}, description="办理动作;其他取值返回 400")
     note: str = ""
     outcome: str = ""
     text: str = ""
+
+
+class AnnualReportOut(Schema):
+    year: int
+    title: str
+    published_at: datetime
+    overview: str
+    problems: str
+    other_matters: str
+    figures: dict[str, Any] = Field(description="年度报告统计表(国办公开办函〔2021〕30号格式),按表分组")
+
+
+class RequestInboxQuery(Schema):
+    status: str = Field("open", max_length=20, description="open 在办(默认)/ all 全部 / 按状态筛选",
+                        json_schema_extra={"enum": ["open", "all", *DisclosureRequest.Status.values]})
 
 
 class OutcomeOut(Schema):
@@ -136,12 +163,14 @@ def _summary(req) -> dict:
     }
 
 
+@decorate_view(cached_public_page)
 @router.get("/outcomes", response=list[OutcomeOut], auth=public_auth, summary="处理结果分类(年度报告口径)")
 def outcomes(request):
     return [{"code": o.code, "category": o.category.label, "label": o.full_label} for o in OUTCOMES]
 
 
-@router.post("/submit", response={201: RequestOut}, auth=applicant_auth, summary="提交政府信息公开申请")
+@router.post("/submit", response={201: RequestOut}, auth=applicant_auth, summary="提交政府信息公开申请",
+             openapi_extra=error_responses(404, 409))
 def submit(request, payload: RequestIn):
     department = Unit.objects.filter(pk=payload.department_id).first()
     req = services.request_submit(
@@ -159,8 +188,8 @@ def mine(request):
 
 
 @router.get("/staff/inbox", response=list[RequestSummary], auth=officer_auth, summary="本机关待办申请")
-def inbox(request, status: str = "open"):
-    return [_summary(r) for r in selectors.request_inbox(user=request.auth, status=status[:20])]
+def inbox(request, params: Query[RequestInboxQuery]):
+    return [_summary(r) for r in selectors.request_inbox(user=request.auth, status=params.status)]
 
 
 @router.get("/staff/{receipt_no}", response=StaffRequestOut, auth=officer_auth, summary="申请详情(工作人员)")
@@ -169,16 +198,18 @@ def staff_detail(request, receipt_no: str):
     return _out(req, for_requester=False)
 
 
-@router.post("/staff/{receipt_no}/actions", response=StaffRequestOut, auth=officer_auth, summary="办理申请")
-def staff_act(request, receipt_no: str, payload: ActionIn):
+@router.post("/staff/{receipt_no}/actions", response=StaffRequestOut, auth=officer_auth, summary="办理申请",
+             openapi_extra=error_responses(409))
+def staff_act(request, receipt_no: str, payload: RequestActionIn):
     req = selectors.request_get_for_staff(user=request.auth, receipt_no=receipt_no)
     services.request_act(actor=request.auth, req=req, action=payload.action, data=payload.dict())
     req = selectors.request_get_for_staff(user=request.auth, receipt_no=receipt_no)
     return _out(req, for_requester=False)
 
 
-@router.get("/reports/{year}", auth=public_auth, summary="已发布的政府信息公开工作年度报告")
-def report(request, year: int):
+@decorate_view(cached_public_page)
+@router.get("/reports/{year}", auth=public_auth, response=AnnualReportOut, summary="已发布的政府信息公开工作年度报告")
+def report(request, year: int = Path(..., ge=1900, le=2199, description="报告年度")):
     found = selectors_report.published_report_get(year=year)
     if found is None:
         raise NotFound("该年度报告尚未发布", code="report_not_found")

@@ -9,26 +9,31 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema, Status
+from ninja.decorators import decorate_view
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import ValidationError as PydanticValidationError
 
 from zhengwu.core import request_context
 from zhengwu.core.api_auth import StaffSessionAuth, applicant_auth, public_auth
 from zhengwu.core.errors import ValidationFailed
+from zhengwu.core.openapi import ObjectId, error_responses
+from zhengwu.core.page_cache import cached_public_page
 
 from . import posts, selectors, services
-from .models import Letter
 from zhengwu.core.ratelimit import rate_limit_check
+
+from .models import Category, Channel, Letter
 from .views import QUERY_RATE
 
 router = Router(tags=["信件与信访"])
 letters_staff_auth = StaffSessionAuth(roles=posts.STAFF_ROLES)
 
 
-class SubmitIn(Schema):
-    channel: str = Field(description="county_head / department / petition / consultation / complaint / suggestion / report")
-    category: str = Field(description="类别代码,如 labour、environment")
+class LetterSubmitIn(Schema):
+    channel: str = Field(description="county_head / department / petition / consultation / complaint / suggestion / report",
+                         json_schema_extra={"enum": Channel.values})
+    category: str = Field(description="类别代码,如 labour、environment", json_schema_extra={"enum": Category.values})
     title: str = Field(max_length=2000)
     body: str = Field(max_length=40000)
     township: str | None = Field(None, max_length=64, description="乡镇(街道)机构代码")
@@ -37,13 +42,13 @@ class SubmitIn(Schema):
     anonymous: bool = False
 
 
-class SubmitOut(Schema):
+class LetterReceipt(Schema):
     query_code: str = Field(description="查询码")
     status: str
     received_at: datetime
 
 
-class EventOut(Schema):
+class LetterEventOut(Schema):
     at: datetime
     label: str
     note: str
@@ -58,7 +63,7 @@ class PublicLetterOut(Schema):
     status_label: str
     received_at: datetime
     department: str | None
-    events: list[EventOut]
+    events: list[LetterEventOut]
     reply: str | None
     reply_unit: str | None
     replied_at: datetime | None
@@ -91,8 +96,9 @@ def _public(letter: Letter, *, with_notes: bool = True) -> dict:
     }
 
 
-@router.post("/submit", response={201: SubmitOut}, auth=applicant_auth, summary="提交信件(实名)")
-def submit(request, payload: SubmitIn):
+@router.post("/submit", response={201: LetterReceipt}, auth=applicant_auth, summary="提交信件(实名)",
+             openapi_extra=error_responses(409, 429))
+def submit(request, payload: LetterSubmitIn):
     letter = services.letter_submit(
         actor=request.user, channel=payload.channel, category=payload.category, title=payload.title,
         body=payload.body, township=payload.township, addressed_to=payload.addressed_to,
@@ -111,8 +117,9 @@ def mine(request):
     ]
 
 
-@router.get("/query/{code}", response=PublicLetterOut, auth=public_auth, summary="凭查询码查询信件")
-def query(request, code: str):
+@router.get("/query/{code}", response=PublicLetterOut, auth=public_auth, summary="凭查询码查询信件",
+            openapi_extra=error_responses(429))
+def query(request, code: str = Path(..., max_length=32, description="查询码")):
     rate_limit_check(key=f"letters:query:ip:{request_context.current().ip or 'unknown'}",
                      limit=QUERY_RATE[0], window_seconds=QUERY_RATE[1])
     return _public(selectors.letter_by_code(code))
@@ -131,13 +138,14 @@ class PublishedOut(Schema):
     reply: str
 
 
-class PageIn(Schema):
+class PublishedQuery(Schema):
     page: int = Field(1, ge=1, le=10000)
     category: str = Field("", max_length=32)
 
 
+@decorate_view(cached_public_page)
 @router.get("/published", response=list[PublishedOut], auth=public_auth, summary="已公开的信件答复")
-def published(request, params: Query[PageIn]):
+def published(request, params: Query[PublishedQuery]):
     rows, _ = selectors.published_list(page=params.page, category=params.category)
     from django.utils import timezone
 
@@ -164,6 +172,7 @@ class MonthOut(Schema):
     satisfaction_rate: float | None
 
 
+@decorate_view(cached_public_page)
 @router.get("/statistics/monthly", response=list[MonthOut], auth=public_auth, summary="来信办理月度统计")
 def statistics_monthly(request):
     return [
@@ -177,7 +186,7 @@ def statistics_monthly(request):
 # ------------------------------------------------------------------ staff
 
 
-class InboxOut(Schema):
+class LetterInboxRow(Schema):
     id: int
     query_code: str
     title: str
@@ -190,13 +199,14 @@ class InboxOut(Schema):
     colour: str
 
 
-class InboxIn(Schema):
-    view: str = Field("todo", description="todo / open / done / all", max_length=8)
+class LetterInboxQuery(Schema):
+    view: str = Field("todo", description="todo / open / done / all", max_length=8,
+                      json_schema_extra={"enum": list(selectors.INBOX_VIEWS)})
     page: int = Field(1, ge=1, le=10000)
 
 
-@router.get("/staff/inbox", response=list[InboxOut], auth=letters_staff_auth, summary="工作人员:信件收件箱")
-def staff_inbox(request, params: Query[InboxIn]):
+@router.get("/staff/inbox", response=list[LetterInboxRow], auth=letters_staff_auth, summary="工作人员:信件收件箱")
+def staff_inbox(request, params: Query[LetterInboxQuery]):
     if params.view not in selectors.INBOX_VIEWS:
         raise ValidationFailed("view 取值无效(todo、open、done、all)", code="letter_inbox_view")
     rows, _ = selectors.staff_inbox(user=request.user, view=params.view, page=params.page)
@@ -237,7 +247,7 @@ class StaffLetterOut(Schema):
     moderation_words: list[str]
     duplicate_of: str | None
     hops: list[HopOut]
-    events: list[EventOut]
+    events: list[LetterEventOut]
 
 
 def _staff_detail(letter: Letter) -> dict:
@@ -258,14 +268,19 @@ def _staff_detail(letter: Letter) -> dict:
 
 
 @router.get("/staff/{letter_id}", response=StaffLetterOut, auth=letters_staff_auth, summary="工作人员:信件详情")
-def staff_detail(request, letter_id: int):
+def staff_detail(request, letter_id: ObjectId):
     return _staff_detail(selectors.staff_letter_get(user=request.user, letter_id=letter_id))
 
 
-class ActionIn(Schema):
+LETTER_ACTIONS = ["accept", "not_accept", "assign", "transfer", "joint_opinion", "reply_draft", "reply_approve",
+                  "reply_return", "extension_request", "extension_approve", "extension_refuse"]
+
+
+class LetterActionIn(Schema):
     action: str = Field(description="accept / not_accept / assign / transfer / joint_opinion / reply_draft / "
                                     "reply_approve / reply_return / extension_request / extension_approve / "
-                                    "extension_refuse", max_length=32)
+                                    "extension_refuse", max_length=32,
+                        json_schema_extra={"enum": LETTER_ACTIONS})
     department: str | None = Field(None, max_length=32, description="部门机构代码(assign、transfer)")
     co_departments: list[str] = Field(default_factory=list, max_length=10)
     reason: str = Field("", max_length=4000)
@@ -274,7 +289,7 @@ class ActionIn(Schema):
     suggested_codes: list[str] | None = Field(None, max_length=3, description="分办时展示给分办员的建议部门")
 
 
-def _action_body(request) -> ActionIn | None:
+def _action_body(request) -> LetterActionIn | None:
     if not request.body:
         return None
     try:
@@ -282,7 +297,7 @@ def _action_body(request) -> ActionIn | None:
     except (ValueError, UnicodeDecodeError):
         raise ValidationFailed("请求内容不是有效的 JSON", code="letter_action_json") from None
     try:
-        return ActionIn.model_validate(data)
+        return LetterActionIn.model_validate(data)
     except PydanticValidationError as exc:
         # The API's handler words these in Chinese, as for any other operation.
         raise NinjaValidationError([dict(e, loc=("body", *e["loc"])) for e in exc.errors()]) from None
@@ -290,10 +305,11 @@ def _action_body(request) -> ActionIn | None:
 
 @router.post(
     "/staff/{letter_id}/actions", response=StaffLetterOut, auth=letters_staff_auth, summary="工作人员:办理信件",
-    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": ActionIn.model_json_schema()}}}},
+    openapi_extra={**error_responses(409),
+                   "requestBody": {"required": True, "content": {"application/json": {"schema": LetterActionIn.model_json_schema()}}}},
 )
-def staff_act(request, letter_id: int):
-    """Apply one action (JSON body ``ActionIn``); a letter the caller may not see is 404 whatever was sent."""
+def staff_act(request, letter_id: ObjectId):
+    """Apply one action (JSON body ``LetterActionIn``); a letter the caller may not see is 404 whatever was sent."""
     letter = selectors.staff_letter_get(user=request.user, letter_id=letter_id)
     payload = _action_body(request)
     if payload is None:

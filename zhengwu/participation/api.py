@@ -7,11 +7,14 @@ from datetime import date
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
+from ninja.decorators import decorate_view
 from ninja.utils import check_csrf
 
 from zhengwu.core import request_context
 from zhengwu.core.api_auth import applicant_auth, public_auth
 from zhengwu.core.errors import PermissionDenied
+from zhengwu.core.openapi import ObjectId, error_responses
+from zhengwu.core.page_cache import cached_public_page
 
 from . import selectors, services
 from .models import Phase, Questionnaire
@@ -101,6 +104,7 @@ def _row(s, today) -> dict:
     }
 
 
+@decorate_view(cached_public_page)
 @router.get("/solicitations", response=SolicitationPage, auth=public_auth, summary="意见征集列表")
 def solicitation_list(request, filters: Query[SolicitationFilter]):
     today = timezone.localdate()
@@ -108,8 +112,9 @@ def solicitation_list(request, filters: Query[SolicitationFilter]):
     return {"items": [_row(s, today) for s in rows], "page": filters.page, "has_more": more}
 
 
+@decorate_view(cached_public_page)
 @router.get("/solicitations/{solicitation_id}", response=SolicitationDetail, auth=public_auth, summary="意见征集详情")
-def solicitation_detail(request, solicitation_id: int):
+def solicitation_detail(request, solicitation_id: ObjectId):
     s = selectors.solicitation_get_public(solicitation_id=solicitation_id)
     if s is None:
         raise Http404
@@ -132,8 +137,8 @@ def solicitation_detail(request, solicitation_id: int):
 
 
 @router.post("/solicitations/{solicitation_id}/comments", response={201: CommentOut}, auth=applicant_auth,
-             summary="提出意见(实名个人或企业)")
-def comment_submit(request, solicitation_id: int, payload: CommentIn):
+             summary="提出意见(实名个人或企业)", openapi_extra=error_responses(409, 429))
+def comment_submit(request, solicitation_id: ObjectId, payload: CommentIn):
     s = selectors.solicitation_get_public(solicitation_id=solicitation_id)
     if s is None:
         raise Http404
@@ -241,6 +246,7 @@ def _questionnaire(questionnaire_id):
     return q
 
 
+@decorate_view(cached_public_page)
 @router.get("/questionnaires", response=list[QuestionnaireRow], auth=public_auth, summary="网上调查与评选列表")
 def questionnaire_list(request, filters: Query[QuestionnaireFilter]):
     today = timezone.localdate()
@@ -248,8 +254,9 @@ def questionnaire_list(request, filters: Query[QuestionnaireFilter]):
     return [_q_row(q, today) for q in rows]
 
 
+@decorate_view(cached_public_page)
 @router.get("/questionnaires/{questionnaire_id}", response=QuestionnaireDetail, auth=public_auth, summary="问卷详情")
-def questionnaire_detail(request, questionnaire_id: int, response: HttpResponse):
+def questionnaire_detail(request, questionnaire_id: ObjectId, response: HttpResponse):
     q = _questionnaire(questionnaire_id)
     if q.identity_mode == Questionnaire.IdentityMode.BROWSER:
         # The token an anonymous poll counts by; a client keeps this cookie for the POST.
@@ -266,8 +273,9 @@ def questionnaire_detail(request, questionnaire_id: int, response: HttpResponse)
 
 
 @router.post("/questionnaires/{questionnaire_id}/responses", response={201: ResponseOut}, auth=public_auth,
-             summary="提交答卷或投票(实名问卷须登录;匿名问卷按浏览器 Cookie 限一次)")
-def response_submit(request, questionnaire_id: int, payload: ResponseIn):
+             summary="提交答卷或投票(实名问卷须登录;匿名问卷按浏览器 Cookie 限一次)",
+             openapi_extra=error_responses(403, 409, 429))
+def response_submit(request, questionnaire_id: ObjectId, payload: ResponseIn):
     q = _questionnaire(questionnaire_id)
     user = request.user if request.user.is_authenticated else None
     if q.identity_mode == Questionnaire.IdentityMode.REAL_NAME:
@@ -284,9 +292,10 @@ def response_submit(request, questionnaire_id: int, payload: ResponseIn):
     return 201, {"id": response.pk, "message": "提交成功,感谢参与"}
 
 
+@decorate_view(cached_public_page)
 @router.get("/questionnaires/{questionnaire_id}/results", response=ResultsOut, auth=public_auth,
-            summary="调查/评选结果(按问卷设置实时或结束后公开)")
-def questionnaire_results(request, questionnaire_id: int):
+            summary="调查/评选结果(按问卷设置实时或结束后公开)", openapi_extra=error_responses(403))
+def questionnaire_results(request, questionnaire_id: ObjectId):
     q = _questionnaire(questionnaire_id)
     staff = selectors.user_is_questionnaire_staff(user=request.user, questionnaire=q)
     if not staff and not q.results_public(timezone.localdate()):

@@ -4,25 +4,38 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from zhengwu.core.api_auth import public_auth
+from zhengwu.core.errors import ValidationFailed
+from zhengwu.core.openapi import EARLIEST_DATE, LATEST_DATE
 
 from . import selectors, services
+from .text import MAX_QUERY_CHARS
 
 router = Router(tags=["全文检索"])
 
 
+_DATE = {"format": "date", "formatMinimum": EARLIEST_DATE.isoformat(), "formatMaximum": LATEST_DATE.isoformat()}
+
+
+def _type_enum(schema: dict) -> None:
+    # Read when the document is built: the sources register themselves at start-up.
+    schema["enum"] = list(selectors.search_types())
+
+
 class SearchParams(Schema):
     # Strings on purpose: the service validates them and answers in Chinese (400).
-    q: str = ""
-    type: str | None = None
-    department: str | None = None
-    date_from: str | None = None
-    date_to: str | None = None
-    sort: str = "relevance"
-    page: str | None = None
-    page_size: str | None = None
+    # The schema declares what the service accepts.
+    q: str = Field("", description=f"关键词,最多 {MAX_QUERY_CHARS} 字", json_schema_extra={"maxLength": MAX_QUERY_CHARS})
+    type: str | None = Field(None, description="内容类型", json_schema_extra=_type_enum)
+    department: str | None = Field(None, description="发布部门机构代码")
+    date_from: str | None = Field(None, description="发布日期起 YYYY-MM-DD", json_schema_extra=_DATE)
+    date_to: str | None = Field(None, description="发布日期止 YYYY-MM-DD", json_schema_extra=_DATE)
+    sort: str = Field("relevance", description="relevance 相关度 / date 发布时间", json_schema_extra={"enum": list(selectors.SORTS)})
+    page: str | None = Field(None, description=f"页码,1 至 {selectors.MAX_PAGE}", json_schema_extra={"pattern": "^[0-9]{1,6}$"})
+    page_size: str | None = Field(None, description=f"每页条数,1 至 {selectors.MAX_PAGE_SIZE}",
+                                  json_schema_extra={"pattern": "^[0-9]{1,6}$"})
 
 
 class SearchHit(Schema):
@@ -58,6 +71,18 @@ class HotWord(Schema):
     count: int
 
 
+def _check_date_range(params: SearchParams) -> None:
+    # The range openapi.json declares; the index cannot hold dates far beyond it (a 5xx
+    # before). ISO dates of four-digit years compare correctly as text.
+    for name, label in (("date_from", "开始日期"), ("date_to", "结束日期")):
+        value = (getattr(params, name) or "").strip()
+        if len(value) == 10 and not EARLIEST_DATE.isoformat() <= value <= LATEST_DATE.isoformat():
+            raise ValidationFailed(
+                f"{label}必须在 {EARLIEST_DATE.isoformat()} 至 {LATEST_DATE.isoformat()} 之间",
+                code="invalid_date", details={"field": name},
+            )
+
+
 @router.get("", response=SearchOut, auth=public_auth, summary="全文检索")
 def search(request, params: Query[SearchParams]):
     """检索全部公开内容(办事事项、政府信息、信件答复等)。
@@ -66,6 +91,7 @@ def search(request, params: Query[SearchParams]):
     不支持检索语法,引号内的文字按短语匹配。`snippet`/`title_html` 中除 `<em>` 外的内容均已 HTML 转义。
     关键词超过 100 字、日期格式不正确等返回 400。
     """
+    _check_date_range(params)
     result = selectors.search(
         params.q, type=params.type, department=params.department, date_from=params.date_from,
         date_to=params.date_to, sort=params.sort, page=params.page, page_size=params.page_size,

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from zhengwu.core.api_auth import StaffSessionAuth
+from zhengwu.core.openapi import MAX_OBJECT_ID
 from zhengwu.org.roles import Role
 
 from . import selectors
@@ -38,7 +39,7 @@ class AlertPage(Schema):
 
 class AlertFilter(Schema):
     level: Alert.Level | None = None
-    before: int | None = None
+    before: int | None = Field(None, ge=1, le=MAX_OBJECT_ID, description="翻页键:上一页返回的 next_before")
 
 
 class DepartmentStats(Schema):

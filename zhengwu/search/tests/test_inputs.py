@@ -117,3 +117,12 @@ def test_page_renders_results_with_safe_snippets(engine, notes, client):
     assert "<img src=x" not in html and "&lt;img src=x" in html
     assert 'href="/notes/1/"' in html
     assert "共找到 <strong>1</strong> 条结果" in html
+
+
+@pytest.mark.parametrize("field", ["date_from", "date_to"])
+def test_api_dates_beyond_the_declared_range_are_a_400_not_a_server_error(client, field):
+    # Schemathesis found date_to=4214-12-09 reaching the index's date range as a 500.
+    response = client.get("/api/v1/search", {"q": "办理", field: "4214-12-09"})
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_date" and "2199-12-31" in response.json()["message"]
