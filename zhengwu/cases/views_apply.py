@@ -19,6 +19,7 @@ from zhengwu.core.access import (
     access,
     forbidden,
 )
+from zhengwu.core.bounds import int_parse
 from zhengwu.core.errors import DomainError, NotFound, ValidationFailed
 from zhengwu.core.identifiers import validate_resident_id
 from zhengwu.core.masking import mask_phone
@@ -226,8 +227,10 @@ def resubmit(request, receipt_no):
         return HttpResponseRedirect(detail_url)
     note = request.POST.get("note", "")
     try:
-        expected_version = int(request.POST.get("expected_version", ""))
-    except ValueError:
+        expected_version = int_parse(request.POST.get("expected_version", ""), label="页面版本", low=0)
+        if expected_version is None:
+            raise ValidationFailed("页面版本信息缺失", code="version_missing")
+    except ValidationFailed:
         return _detail_page(request, case, correction_error="页面版本信息缺失,请刷新后重试。", status=400, note_value=note)
     chosen = {}
     for m in case.item.materials.all():

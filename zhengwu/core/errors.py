@@ -41,3 +41,8 @@ class PermissionDenied(DomainError):
 class Conflict(DomainError):
     status = 409
     code = "conflict"
+
+
+class PayloadTooLarge(DomainError):
+    status = 413
+    code = "body_too_large"

@@ -6,7 +6,6 @@ published replies and statistics (public), the staff inbox, detail and actions.
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 
 from ninja import Field, Query, Router, Schema, Status
@@ -15,6 +14,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from zhengwu.core import request_context
 from zhengwu.core.api_auth import StaffSessionAuth, applicant_auth, public_auth
+from zhengwu.core.bounds import json_loads_bounded
 from zhengwu.core.errors import ValidationFailed
 
 from . import posts, selectors, services
@@ -277,10 +277,7 @@ class ActionIn(Schema):
 def _action_body(request) -> ActionIn | None:
     if not request.body:
         return None
-    try:
-        data = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
-        raise ValidationFailed("请求内容不是有效的 JSON", code="letter_action_json") from None
+    data = json_loads_bounded(request.body)
     try:
         return ActionIn.model_validate(data)
     except PydanticValidationError as exc:

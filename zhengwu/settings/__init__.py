@@ -230,9 +230,12 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
     },
-    "filters": {"request_id": {"()": "zhengwu.core.middleware.RequestIdLogFilter"}},
+    "filters": {
+        "request_id": {"()": "zhengwu.core.middleware.RequestIdLogFilter"},
+        "client_errors": {"()": "zhengwu.core.middleware.ClientErrorLogFilter"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id", "client_errors"]}
     },
     "root": {"handlers": ["console"], "level": env("ZHENGWU_LOG_LEVEL", default="INFO")},
     # django.template at DEBUG dumps whole template contexts (cookies, session keys, form
