@@ -22,6 +22,7 @@ from zhengwu.core.access import (
 from zhengwu.core.bounds import int_parse
 from zhengwu.core.errors import DomainError, NotFound, ValidationFailed
 from zhengwu.core.identifiers import validate_resident_id
+from zhengwu.core.uploads.inspection import sanitize_name
 from zhengwu.core.masking import mask_phone
 from zhengwu.org.roles import Role
 
@@ -124,6 +125,7 @@ def _apply_page(request, code, channel, *, form_class, form_kwargs=None, initial
     materials = list(item.materials.all())
     form_kwargs = form_kwargs or {}
     material_errors: dict[int, str] = {}
+    files_to_choose_again = False
     if request.method == "POST":
         form = form_class(request.POST, **form_kwargs)
         if form.is_valid():
@@ -146,6 +148,13 @@ def _apply_page(request, code, channel, *, form_class, form_kwargs=None, initial
                     form.add_error(None, exc.message)
                 for pk in details.get("missing", []):
                     material_errors[pk] = "请上传此材料"
+                if details.get("file"):
+                    # Name the input that held the refused file; nothing of the batch was
+                    # stored, and browsers never refill file inputs, so say so plainly.
+                    for pk, chosen_file in chosen.items():
+                        if chosen_file and sanitize_name(chosen_file.name) == details["file"]:
+                            material_errors[pk] = exc.message
+                    files_to_choose_again = True
             else:
                 return HttpResponseRedirect(reverse("cases:mine_detail", kwargs={"receipt_no": case.receipt_no}) + "?new=1")
         status = 400
@@ -156,7 +165,7 @@ def _apply_page(request, code, channel, *, form_class, form_kwargs=None, initial
     return render(request, "cases/apply_form.html", {
         "nav": "services", "item": item, "form": form, "materials": rows, "channel": channel,
         "title": CHANNEL_PAGES[channel]["title"], "items_url_name": CHANNEL_PAGES[channel]["items"],
-        "extras_field": EXTRAS_FIELD,
+        "extras_field": EXTRAS_FIELD, "files_to_choose_again": files_to_choose_again,
     }, status=status)
 
 
