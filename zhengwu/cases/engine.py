@@ -259,7 +259,7 @@ def transition(
     elif action == "transfer":
         _need_reason(reason, "转办")
         to = payload.get("to_user_id")
-        if isinstance(to, bool) or not isinstance(to, int) or not 0 < to <= INT_MAX:
+        if isinstance(to, bool) or not isinstance(to, int) or not 0 <= to <= INT_MAX:
             _refuse("转办须指定接收人员", "transfer_target_required", 400)
         flags["assignee_id"] = to
     elif action == "withdraw":
