@@ -6,15 +6,20 @@ from an unknown route.
 """
 
 import datetime as dt
+import logging
 
+from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.utils import timezone
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 
 from zhengwu.core.api_auth import staff_auth
+from zhengwu.core.bounds import json_loads_bounded
 from zhengwu.core.errors import DomainError
 from zhengwu.core.openapi import ContractAPI
 
@@ -37,6 +42,13 @@ class _Renderer(JSONRenderer):
     encoder_class = _LocalTimeEncoder
 
 
+class _BoundedParser(Parser):
+    """JSON bodies with a size and a nesting limit: deep nesting used to end in RecursionError."""
+
+    def parse_body(self, request):
+        return json_loads_bounded(request.body)
+
+
 # Deny by default: an operation that declares nothing is for verified staff only; open
 # ones say ``auth=public_auth`` (zhengwu.core.api_auth). ContractAPI documents the error
 # body and each operation's 4xx, and builds openapi.json once (zhengwu.core.openapi).
@@ -48,7 +60,10 @@ api = ContractAPI(
     urls_namespace="api",
     docs_url="/docs",
     renderer=_Renderer(),
+    parser=_BoundedParser(),
 )
+
+logger = logging.getLogger(__name__)
 
 _FIELD_NAMES = {
     "start": "开始日期",
@@ -128,6 +143,32 @@ def _http_error(request, exc: HttpError):
     if message.isascii():
         message = _HTTP_ERROR_MESSAGES.get(exc.status_code, "请求无法处理")
     return api.create_response(request, {"code": "http_error", "message": message, "details": {}}, status=exc.status_code)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request, exc):
+    return api.create_response(request, {"code": "body_too_large", "message": "提交的内容过大", "details": {}}, status=413)
+
+
+@api.exception_handler(SuspiciousOperation)
+@api.exception_handler(BadRequest)
+def _bad_request(request, exc):
+    return api.create_response(request, {"code": "bad_request", "message": _HTTP_ERROR_MESSAGES[400], "details": {}}, status=400)
+
+
+@api.exception_handler(DjangoPermissionDenied)
+def _forbidden(request, exc):
+    return api.create_response(request, {"code": "permission_denied", "message": "无权执行此操作", "details": {}}, status=403)
+
+
+@api.exception_handler(Exception)
+def _server_error(request, exc):
+    # A bug, not bad input: logged with its traceback, answered in the API's own JSON
+    # contract (never Django's HTML error page), without internals.
+    logger.error("API error on %s %s", request.method, request.path, exc_info=exc)
+    return api.create_response(
+        request, {"code": "server_error", "message": "服务器内部错误,请稍后再试", "details": {}}, status=500,
+    )
 
 
 def _register_routers():

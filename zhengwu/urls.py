@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("zhengwu.accounts.urls")),
     path("files/", include("zhengwu.core.urls")),
+    path("seal/", include("zhengwu.core.urls_seal")),
     path("office/supervision/", include("zhengwu.supervision.urls")),
     path("cases/", include("zhengwu.cases.urls")),
     path("office/cases/", include("zhengwu.cases.urls_staff")),

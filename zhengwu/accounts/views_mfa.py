@@ -38,7 +38,8 @@ class CodeForm(forms.Form):
 
 def _next_url(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
+    # Only a path on this site: a bare word would be taken by redirect() for a view name.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
@@ -159,7 +160,7 @@ def mfa_reset_view(request):
     query = request.GET.get("q", "")[:64]
     if request.method == "POST":
         raw_id = request.POST.get("user", "")
-        if not raw_id.isdigit():
+        if not (raw_id.isascii() and raw_id.isdigit() and len(raw_id) <= 18):
             return forbidden(request, "请选择要重置的工作人员账户。", status=400)
         target = get_object_or_404(User, pk=int(raw_id), kind=User.Kind.STAFF)
         try:

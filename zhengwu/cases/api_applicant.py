@@ -206,7 +206,7 @@ def resubmit(request, receipt_no: str):
     if case.applicant_id != request.user.pk:
         raise NotFound(CASE_NOT_FOUND, code="case_not_found")
     raw = request.POST.get("expected_version", "")
-    if not raw.isascii() or not raw.isdigit():
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 18:
         raise ValidationFailed("请提供办件当前版本 expected_version(整数)", code="version_missing")
     materials = {}
     for m in case.item.materials.all():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -12,6 +11,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import ValidationError as PydanticValidationError
 
 from zhengwu.core.api_auth import staff_auth
+from zhengwu.core.bounds import json_loads_bounded
 from zhengwu.core.openapi import error_responses
 from zhengwu.core.errors import ValidationFailed
 from zhengwu.core.openapi import ApiDate, error_responses
@@ -239,17 +239,16 @@ def _action_body(request) -> tuple[CaseActionIn | None, list]:
         raw = {k: post[k] for k in ("action", "expected_version", "reason") if k in post}
         if post.get("payload", "").strip():
             try:
-                raw["payload"] = json.loads(post["payload"])
-            except ValueError:
+                raw["payload"] = json_loads_bounded(post["payload"])
+            except ValidationFailed as exc:
+                if exc.code != "json_invalid":
+                    raise
                 raise ValidationFailed("payload 须为 JSON 对象文本", code="payload_invalid") from None
         files = request.FILES.getlist(EVIDENCE_FIELD)
     else:
         if not request.body.strip():
             return None, []
-        try:
-            raw = json.loads(request.body)
-        except ValueError:
-            raise ValidationFailed("请求内容不是有效的 JSON", code="body_invalid") from None
+        raw = json_loads_bounded(request.body)
         files = []
     if not isinstance(raw, dict):
         raise ValidationFailed("请求内容须为 JSON 对象", code="body_invalid")

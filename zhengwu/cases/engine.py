@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from zhengwu.core.bounds import INT_MAX
 from zhengwu.core.errors import DomainError
 
 # Statuses
@@ -75,6 +76,8 @@ ADVANCING = frozenset({"accept", "review_pass", "approve", "reject"})
 UNDOABLE = ADVANCING | {"return"}
 SUSPEND_KINDS = {"hearing": "听证", "expert_review": "专家评审", "testing": "检验检测", "other": "其他"}
 APPLICANT = "applicant"
+
+EXTEND_MAX_DAYS = 365
 
 
 class TransitionRefused(DomainError):
@@ -248,12 +251,15 @@ def transition(
         days = payload.get("days")
         if isinstance(days, bool) or not isinstance(days, int) or days < 1:
             _refuse("延长天数必须是正整数(工作日)", "extend_days_invalid", 400)
+        if days > EXTEND_MAX_DAYS:
+            # The working-day calendar walks day by day: an unbounded count never ends.
+            _refuse(f"延长天数不能超过 {EXTEND_MAX_DAYS} 个工作日", "extend_days_invalid", 400)
         extend_days = days
         flags["extended"] = int(flags.get("extended", 0)) + days
     elif action == "transfer":
         _need_reason(reason, "转办")
         to = payload.get("to_user_id")
-        if isinstance(to, bool) or not isinstance(to, int):
+        if isinstance(to, bool) or not isinstance(to, int) or not 0 <= to <= INT_MAX:
             _refuse("转办须指定接收人员", "transfer_target_required", 400)
         flags["assignee_id"] = to
     elif action == "withdraw":

@@ -206,6 +206,8 @@ def inbox_cursor(row: Case) -> str:
 def inbox_cursor_parse(raw: str) -> tuple[date, int]:
     """Parse a page key made by ``inbox_cursor``; ValueError if it is not one."""
     day, _, pk = raw.partition("_")
+    if not pk.isascii() or not pk.isdigit() or len(pk) > 18:
+        raise ValueError(raw)
     return date.fromisoformat(day), int(pk)
 
 

@@ -19,8 +19,10 @@ from zhengwu.core.access import (
     access,
     forbidden,
 )
+from zhengwu.core.bounds import int_parse
 from zhengwu.core.errors import DomainError, NotFound, ValidationFailed
 from zhengwu.core.identifiers import validate_resident_id
+from zhengwu.core.uploads.inspection import sanitize_name
 from zhengwu.core.masking import mask_phone
 from zhengwu.org.roles import Role
 
@@ -123,6 +125,7 @@ def _apply_page(request, code, channel, *, form_class, form_kwargs=None, initial
     materials = list(item.materials.all())
     form_kwargs = form_kwargs or {}
     material_errors: dict[int, str] = {}
+    files_to_choose_again = False
     if request.method == "POST":
         form = form_class(request.POST, **form_kwargs)
         if form.is_valid():
@@ -145,6 +148,13 @@ def _apply_page(request, code, channel, *, form_class, form_kwargs=None, initial
                     form.add_error(None, exc.message)
                 for pk in details.get("missing", []):
                     material_errors[pk] = "请上传此材料"
+                if details.get("file"):
+                    # Name the input that held the refused file; nothing of the batch was
+                    # stored, and browsers never refill file inputs, so say so plainly.
+                    for pk, chosen_file in chosen.items():
+                        if chosen_file and sanitize_name(chosen_file.name) == details["file"]:
+                            material_errors[pk] = exc.message
+                    files_to_choose_again = True
             else:
                 return HttpResponseRedirect(reverse("cases:mine_detail", kwargs={"receipt_no": case.receipt_no}) + "?new=1")
         status = 400
@@ -155,7 +165,7 @@ def _apply_page(request, code, channel, *, form_class, form_kwargs=None, initial
     return render(request, "cases/apply_form.html", {
         "nav": "services", "item": item, "form": form, "materials": rows, "channel": channel,
         "title": CHANNEL_PAGES[channel]["title"], "items_url_name": CHANNEL_PAGES[channel]["items"],
-        "extras_field": EXTRAS_FIELD,
+        "extras_field": EXTRAS_FIELD, "files_to_choose_again": files_to_choose_again,
     }, status=status)
 
 
@@ -226,8 +236,10 @@ def resubmit(request, receipt_no):
         return HttpResponseRedirect(detail_url)
     note = request.POST.get("note", "")
     try:
-        expected_version = int(request.POST.get("expected_version", ""))
-    except ValueError:
+        expected_version = int_parse(request.POST.get("expected_version", ""), label="页面版本", low=0)
+        if expected_version is None:
+            raise ValidationFailed("页面版本信息缺失", code="version_missing")
+    except ValidationFailed:
         return _detail_page(request, case, correction_error="页面版本信息缺失,请刷新后重试。", status=400, note_value=note)
     chosen = {}
     for m in case.item.materials.all():

@@ -21,6 +21,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
+from zhengwu.core.bounds import is_id_text
 from zhengwu.core.access import STAFF, access
 from zhengwu.core.errors import DomainError, NotFound, ValidationFailed
 from zhengwu.org import selectors as org_selectors
@@ -132,7 +133,7 @@ def _apply_op(op: str, rows: list[dict]) -> tuple[list[dict], str | None]:
             return rows, f"一个流程最多 {MAX_STEPS} 个环节"
         return [*rows, _blank_row(rows)], None
     name, _, index = op.partition(":")
-    if name not in ("up", "down", "remove") or not index.isdigit() or int(index) >= len(rows):
+    if name not in ("up", "down", "remove") or not is_id_text(index) or int(index) >= len(rows):
         return rows, "无效的操作,请重试"
     i = int(index)
     rows = list(rows)

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from zhengwu.core.access import STAFF, access
+from zhengwu.core.bounds import date_parse, int_parse
 from zhengwu.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from zhengwu.core.sanitise import has_unsafe_chars
 
@@ -39,9 +40,9 @@ def inbox_filters_parse(params) -> tuple[dict, InboxFilters, str | None]:
     dates: dict[str, date | None] = {}
     for key, label in (("date_from", "开始日期"), ("date_to", "结束日期")):
         try:
-            dates[key] = date.fromisoformat(raw[key]) if raw[key] else None
-        except ValueError:
-            return raw, InboxFilters(), f"{label}不是有效日期(应为 YYYY-MM-DD)。"
+            dates[key] = date_parse(raw[key], label=label, field=key)
+        except ValidationFailed as exc:
+            return raw, InboxFilters(), exc.message + "。"
     if dates["date_from"] and dates["date_to"] and dates["date_from"] > dates["date_to"]:
         return raw, InboxFilters(), "开始日期不能晚于结束日期。"
     try:
@@ -83,9 +84,11 @@ def action_input_parse(post) -> tuple[str, int, str, dict]:
     if action not in engine.ACTION_LABELS:
         raise ValidationFailed("请选择有效的办理动作", code="action_invalid")
     try:
-        expected_version = int(post.get("expected_version", ""))
-    except ValueError:
-        raise ValidationFailed("页面版本信息缺失,请刷新后重试", code="version_missing") from None
+        expected_version = int_parse(post.get("expected_version", ""), label="页面版本", low=0)
+    except ValidationFailed:
+        expected_version = None
+    if expected_version is None:
+        raise ValidationFailed("页面版本信息缺失,请刷新后重试", code="version_missing")
     reason = (post.get("reason") or "").strip()
     if len(reason) > REASON_MAX:
         raise ValidationFailed(f"理由不能超过{REASON_MAX}个字", code="reason_too_long")
@@ -104,14 +107,19 @@ def action_input_parse(post) -> tuple[str, int, str, dict]:
             raise ValidationFailed("请选择特别程序类型:听证、专家评审或检验检测", code="suspend_kind_invalid")
     elif action == "extend":
         try:
-            payload["days"] = int(post.get("days", ""))
-        except ValueError:
-            raise ValidationFailed("延长天数必须是正整数(工作日)", code="extend_days_invalid") from None
+            payload["days"] = int_parse(post.get("days", ""), label="延长天数", low=1, high=engine.EXTEND_MAX_DAYS)
+        except ValidationFailed:
+            payload["days"] = None
+        if payload["days"] is None:
+            raise ValidationFailed(
+                f"延长天数必须是 1 到 {engine.EXTEND_MAX_DAYS} 之间的整数(工作日)", code="extend_days_invalid")
     elif action == "transfer":
         try:
-            payload["to_user_id"] = int(post.get("to_user_id", ""))
-        except ValueError:
-            raise ValidationFailed("转办须指定接收人员", code="transfer_target_required") from None
+            payload["to_user_id"] = int_parse(post.get("to_user_id", ""), label="接收人员", low=1)
+        except ValidationFailed:
+            payload["to_user_id"] = None
+        if payload["to_user_id"] is None:
+            raise ValidationFailed("转办须指定接收人员", code="transfer_target_required")
     return action, expected_version, reason, payload
 
 

@@ -52,3 +52,8 @@ class RateLimited(DomainError):
     def __init__(self, message: str, *, code: str | None = None, details: dict | None = None, retry_after: int = 0):
         super().__init__(message, code=code, details=details)
         self.retry_after = max(0, int(retry_after or 0))
+
+
+class PayloadTooLarge(DomainError):
+    status = 413
+    code = "body_too_large"

@@ -60,6 +60,22 @@ class RequestIdLogFilter(logging.Filter):
         return True
 
 
+class ClientErrorLogFilter(logging.Filter):
+    """Log a 4xx as its one line, without the traceback of the exception behind it.
+
+    Django logs "Not Found", "Forbidden" and "Bad Request" with the Http404 /
+    PermissionDenied / BadRequest traceback attached; those are ordinary answers to
+    ordinary requests, and hundreds of tracebacks hid the few that mattered. 5xx keep theirs.
+    """
+
+    def filter(self, record):
+        status = getattr(record, "status_code", None)
+        if isinstance(status, int) and 400 <= status < 500 and record.exc_info:
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 # Everything the pages need is served from our own origin (static files, no CDN, no
 # inline script or style), so the policy can be strict. Images may be data: URIs
 # (QR codes for second-factor enrolment, the API docs' icons).

@@ -22,6 +22,7 @@ from django.utils.dateparse import parse_date
 
 from zhengwu.catalog.models import Category, Item
 from zhengwu.core.audit import audit_record, audit_record_failure
+from zhengwu.core.bounds import date_check
 from zhengwu.core.errors import Conflict, PermissionDenied, ValidationFailed
 from zhengwu.core.uploads import file_delete, files_store
 from zhengwu.org import responsibility
@@ -105,7 +106,7 @@ def _clean_date(value, *, label: str) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return timezone.localdate(value) if timezone.is_aware(value) else value.date()
     if isinstance(value, dt.date):
-        return value
+        return date_check(value, label=label)
     parsed = None
     if isinstance(value, str):
         try:
@@ -114,7 +115,7 @@ def _clean_date(value, *, label: str) -> dt.date | None:
             parsed = None
     if parsed is None:
         raise ValidationFailed(f"{label}格式不正确,请按“年-月-日”填写", code="disclosure_date_invalid", details={"field": label})
-    return parsed
+    return date_check(parsed, label=label)
 
 
 def _clean_body(raw) -> tuple[str, str]:

@@ -17,6 +17,7 @@ from django.views.decorators.http import (
 )
 
 from zhengwu.core.access import STAFF, access
+from zhengwu.core.bounds import date_check
 from zhengwu.core.errors import DomainError, NotFound, ValidationFailed
 from zhengwu.org import responsibility
 from zhengwu.org.models import Unit
@@ -172,6 +173,7 @@ def _parse_schedule(raw: str) -> dt.datetime | None:
         parsed = None
     if parsed is None:
         raise ValidationFailed("定时发布时间格式不正确", code="disclosure_schedule_invalid")
+    date_check(parsed, label="定时发布时间")
     return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
+from zhengwu.core.bounds import is_id_text
 from zhengwu.core.access import APPLICANT, PUBLIC, access
 from zhengwu.core.clock import COLOUR_LABELS, clock_colour
 from zhengwu.core.errors import DomainError, NotFound, ValidationFailed
@@ -41,7 +42,7 @@ def handling_units() -> list[Unit]:
 
 def unit_from_post(value) -> Unit | None:
     value = str(value or "").strip()
-    if not value.isdigit():
+    if not is_id_text(value):
         return None
     return Unit.objects.filter(pk=int(value), kind__in=services.HANDLING_UNIT_KINDS, is_active=True).first()
 

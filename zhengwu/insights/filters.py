@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
+from zhengwu.core.bounds import date_check, is_id_text
 from zhengwu.core.errors import ValidationFailed
 
 DEFAULT_DAYS = 30
@@ -48,16 +49,17 @@ class InsightFilter:
 
 def _date(raw: str, label: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(raw)
+        day = dt.date.fromisoformat(raw)
     except ValueError:
         raise ValidationFailed(f"{label}不是有效日期,请按“年-月-日”填写,如 2026-03-01",
                                code="insights_date_invalid", details={"field": label}) from None
+    return date_check(day, label=label)
 
 
 def _id(raw: str, label: str) -> int | None:
     if not raw:
         return None
-    if not raw.isdigit() or len(raw) > 18:
+    if not is_id_text(raw):
         raise ValidationFailed(f"{label}选择无效", code="insights_filter_invalid", details={"field": label})
     return int(raw)
 

@@ -6,7 +6,6 @@ published replies and statistics (public), the staff inbox, detail and actions.
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 
 from ninja import Field, Path, Query, Router, Schema, Status
@@ -16,6 +15,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from zhengwu.core import request_context
 from zhengwu.core.api_auth import StaffSessionAuth, applicant_auth, public_auth
+from zhengwu.core.bounds import json_loads_bounded
 from zhengwu.core.errors import ValidationFailed
 from zhengwu.core.openapi import ObjectId, error_responses
 from zhengwu.core.page_cache import cached_public_page
@@ -292,10 +292,7 @@ class LetterActionIn(Schema):
 def _action_body(request) -> LetterActionIn | None:
     if not request.body:
         return None
-    try:
-        data = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
-        raise ValidationFailed("请求内容不是有效的 JSON", code="letter_action_json") from None
+    data = json_loads_bounded(request.body)
     try:
         return LetterActionIn.model_validate(data)
     except PydanticValidationError as exc:

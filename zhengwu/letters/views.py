@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from zhengwu.core import masking, request_context
+from zhengwu.core.bounds import is_id_text
 from zhengwu.core.access import APPLICANT, PUBLIC, STAFF, access
 from zhengwu.core.clock import COLOUR_LABELS, clock_colour
 from zhengwu.core.errors import DomainError, NotFound
@@ -39,7 +40,7 @@ QUERY_RATE = (20, 600)  # code lookups per IP per 10 minutes: enough for people,
 
 def _page(request) -> int:
     raw = request.GET.get("page", "1")
-    return min(int(raw), 10_000) if raw.isdigit() and int(raw) > 0 else 1
+    return min(int(raw), 10_000) if is_id_text(raw) and int(raw) > 0 else 1
 
 
 # ------------------------------------------------------------------ public

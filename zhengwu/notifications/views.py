@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from zhengwu.core.bounds import is_id_text
 from zhengwu.core.access import AUTHENTICATED, access
 from zhengwu.core.errors import NotFound
 
@@ -15,7 +16,7 @@ from . import selectors, services
 @require_safe
 def message_centre(request):
     before = request.GET.get("before", "")
-    before_id = int(before) if before.isdigit() else None
+    before_id = int(before) if is_id_text(before) else None
     rows = selectors.message_list(user=request.user, before_id=before_id, limit=selectors.MESSAGE_PAGE_SIZE + 1)
     has_more = len(rows) > selectors.MESSAGE_PAGE_SIZE
     rows = rows[: selectors.MESSAGE_PAGE_SIZE]

@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from zhengwu.core.bounds import is_id_text
 from zhengwu.core.registries.search import SearchDocument
 from zhengwu.org import responsibility
 
@@ -56,7 +57,7 @@ def search_iter_all():
 
 
 def search_get_one(doc_id: str):
-    if not str(doc_id).isdigit():
+    if not is_id_text(doc_id):
         return None
     s = Solicitation.objects.filter(pk=int(doc_id), status=Solicitation.Status.PUBLISHED).select_related("department").first()
     return _document(s) if s else None

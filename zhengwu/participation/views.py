@@ -14,6 +14,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
+from zhengwu.core.bounds import is_id_text
 from zhengwu.core import request_context
 from zhengwu.core.access import APPLICANT, PUBLIC, access, is_applicant
 from zhengwu.core.errors import DomainError
@@ -35,7 +36,7 @@ QUESTIONNAIRE_TABS = [("", "全部"), (Phase.OPEN, "进行中"), (Phase.CLOSED, 
 
 def _page(request) -> int:
     raw = request.GET.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 10_000 else 1
+    return int(raw) if is_id_text(raw) and 0 < int(raw) < 10_000 else 1
 
 
 @access(PUBLIC)

@@ -4,7 +4,6 @@ Views only parse input, call selectors and render; every read of substance lives
 selectors of the app that owns the data.
 """
 
-from datetime import date
 
 from django.core.paginator import InvalidPage, Paginator
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_safe
 
 from zhengwu.catalog import selectors as catalog_selectors
 from zhengwu.catalog.models import Category
+from zhengwu.core import bounds
 from zhengwu.core import selectors as core_selectors
 from zhengwu.core import workdays
 from zhengwu.core.access import PUBLIC, STAFF, access
@@ -230,16 +230,14 @@ def _audit_filters(params) -> tuple[dict, dict, str | None]:
         return raw, parsed, "结果筛选取值无效。"
     for key, label in (("date_from", "开始日期"), ("date_to", "结束日期")):
         try:
-            parsed[key] = date.fromisoformat(raw[key]) if raw[key] else None
-        except ValueError:
-            return raw, parsed, f"{label}不是有效日期(应为 YYYY-MM-DD)。"
+            parsed[key] = bounds.date_parse(raw[key], label=label, field=key)
+        except ValidationFailed as exc:
+            return raw, parsed, exc.message + "。"
     if parsed["date_from"] and parsed["date_to"] and parsed["date_from"] > parsed["date_to"]:
         return raw, parsed, "开始日期不能晚于结束日期。"
     try:
-        parsed["before_id"] = int(raw["before"]) if raw["before"] else None
-    except ValueError:
-        return raw, parsed, "翻页参数无效,请从第一页重新查询。"
-    if parsed["before_id"] is not None and parsed["before_id"] < 1:
+        parsed["before_id"] = bounds.int_parse(raw["before"], label="翻页参数", low=1)
+    except ValidationFailed:
         return raw, parsed, "翻页参数无效,请从第一页重新查询。"
     return raw, parsed, None
 
@@ -295,6 +293,8 @@ def error_404(request, exception=None):
 
 
 def error_500(request):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "server_error", "message": "服务器内部错误,请稍后再试", "details": {}}, status=500)
     # Rendered without a request context: the database may be what failed.
     html = loader.get_template("portal/500.html").render({})
     return HttpResponse(html, status=500)

@@ -10,6 +10,7 @@ import time
 from django.db.models import Sum
 from django.utils import timezone
 
+from zhengwu.core.bounds import date_check, date_parse
 from zhengwu.core.errors import ValidationFailed
 
 from . import suggest, synonyms
@@ -53,14 +54,9 @@ def _date(value, label: str, field: str) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            try:
-                return dt.date.fromisoformat(text)
-            except ValueError:
-                pass
+        return date_check(value, label=label, field=field)
+    if isinstance(value, str) and value.strip():
+        return date_parse(value, label=label, field=field)
     raise ValidationFailed(f"{label}不是有效日期(应为 YYYY-MM-DD)", code="invalid_date", details={"field": field})
 
 

@@ -237,9 +237,12 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
     },
-    "filters": {"request_id": {"()": "zhengwu.core.middleware.RequestIdLogFilter"}},
+    "filters": {
+        "request_id": {"()": "zhengwu.core.middleware.RequestIdLogFilter"},
+        "client_errors": {"()": "zhengwu.core.middleware.ClientErrorLogFilter"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id", "client_errors"]}
     },
     "root": {"handlers": ["console"], "level": env("ZHENGWU_LOG_LEVEL", default="INFO")},
     # django.template at DEBUG dumps whole template contexts (cookies, session keys, form
@@ -281,6 +284,8 @@ ZHENGWU_UPLOAD_ROOT = Path(env("ZHENGWU_UPLOAD_ROOT", default=str(VAR_DIR / "upl
 ZHENGWU_UPLOAD_MAX_BYTES = env.int("ZHENGWU_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 ZHENGWU_UPLOAD_MAX_FILES = env.int("ZHENGWU_UPLOAD_MAX_FILES", default=10)
 ZHENGWU_UPLOAD_ALLOWED = env.list("ZHENGWU_UPLOAD_ALLOWED", default=["pdf", "ofd", "jpg", "png", "docx", "xlsx"])
+# JSON request bodies (zhengwu.core.bounds): larger ones get a 413 before they are parsed.
+ZHENGWU_JSON_MAX_BYTES = env.int("ZHENGWU_JSON_MAX_BYTES", default=1024 * 1024)
 
 # Access control (zhengwu.core.access): who holds a post is answered by org.
 ZHENGWU_ROLE_CHECKER = "zhengwu.org.selectors.user_holds_any_role"

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
+from zhengwu.core.bounds import is_id_text
 from zhengwu.core.registries.search import SearchDocument
 
 from .models import FeedEntry, FeedSource
@@ -94,7 +95,7 @@ def search_documents_all() -> Iterator[SearchDocument]:
 
 
 def search_document_get(doc_id: str) -> SearchDocument | None:
-    if not str(doc_id).isdigit():
+    if not is_id_text(doc_id):
         return None
     entry = shown_entries().select_related("source", "source__department").filter(pk=int(doc_id)).first()
     return _document(entry) if entry else None

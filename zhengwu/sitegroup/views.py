@@ -12,6 +12,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
+from zhengwu.core.bounds import is_id_text
 from zhengwu.core.access import PUBLIC, STAFF, access
 from zhengwu.core.errors import DomainError
 from zhengwu.core.page_cache import cached_public_page
@@ -26,7 +27,7 @@ MANAGER_ROLES = sorted(services.MANAGER_ROLES)
 
 def _positive_int(raw) -> int | None:
     raw = (raw or "").strip()
-    return int(raw) if raw.isdigit() and 0 < len(raw) <= 18 else None
+    return int(raw) if is_id_text(raw) else None
 
 
 @access(PUBLIC)

@@ -12,6 +12,7 @@ from django.views.decorators.http import (
 )
 
 from zhengwu.cases.models import Case
+from zhengwu.core.bounds import is_id_text
 from zhengwu.core.access import STAFF, access
 from zhengwu.core.errors import DomainError
 from zhengwu.org.roles import Role
@@ -23,7 +24,7 @@ from .services import ORDER_MAX_DAYS, supervision_order_issue, supervision_order
 
 def _before(request) -> int | None:
     raw = request.GET.get("before", "")
-    return int(raw) if raw.isdigit() and int(raw) > 0 else None
+    return int(raw) if is_id_text(raw) and int(raw) > 0 else None
 
 
 @access(STAFF, roles=[Role.SUPERVISOR])
@@ -76,7 +77,7 @@ def orders(request):
         case = Case.objects.filter(receipt_no=form["receipt_no"].upper()).first() if form["receipt_no"] else None
         if case is None:
             error = "未找到该受理编号的办件"
-        elif not form["days"].isdigit():
+        elif not is_id_text(form["days"]):
             error = f"反馈期限应为1至{ORDER_MAX_DAYS}个工作日"
         else:
             try:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from zhengwu.core.access import STAFF, access
+from zhengwu.core.bounds import date_check
 from zhengwu.core.errors import ValidationFailed
 from zhengwu.org.roles import Role
 
@@ -32,7 +33,7 @@ def _date(raw: str, label: str) -> dt.date:
         raise ValidationFailed(f"{label}格式不正确,请按“年-月-日”填写,例如 2026-01-05", code="webstats_bad_date") from None
     if value < EARLIEST:
         raise ValidationFailed(f"{label}不能早于 {EARLIEST.isoformat()}", code="webstats_date_too_early")
-    return value
+    return date_check(value, label=label)
 
 
 def parse_period(params, *, today: dt.date) -> selectors.Period:

@@ -139,6 +139,32 @@ def test_wrong_file_type_is_refused_naming_the_rule_and_nothing_is_saved(client,
     assert stored_files_on_disk(settings) == []
 
 
+def test_pdf_with_hidden_script_is_refused_at_its_own_material_and_the_typed_text_is_kept(client, citizen, item, materials, settings):
+    from zhengwu.core.tests.upload_samples import PAGE_OBJECTS, pdf_with_object_stream
+
+    client.force_login(citizen)
+    evil = pdf_with_object_stream(
+        {4: b"<< /S /JavaScript /JS (app.alert(1)) >>"}, ["/ASCII85Decode", "/FlateDecode"],
+        plain={**PAGE_OBJECTS, 1: b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>"},
+    )
+    data = {"note": "请尽快办理", "contact_phone": "13900001111",
+            f"material_{materials['form'].pk}": upload("审批表.pdf", PDF_BYTES),
+            f"material_{materials['id'].pk}": upload("身份证明.pdf", evil)}
+
+    response = client.post(apply_url(item), data)
+
+    assert response.status_code == 400
+    body = response.content.decode()
+    message = "文件“身份证明.pdf”包含JavaScript 脚本,不允许上传"
+    # Named once at the top and once beside the input that held it.
+    assert body.count(message) == 2
+    row = body[body.index(f'id="material_{materials["id"].pk}"'):]
+    assert message in row[: row.index("</div>")]
+    assert "请尽快办理" in body and "重新选择全部材料" in body
+    assert not Case.objects.exists() and not StoredFile.objects.exists()
+    assert stored_files_on_disk(settings) == []
+
+
 def test_disallowed_extension_is_refused_naming_the_allowed_types(client, citizen, item, materials, settings):
     client.force_login(citizen)
 

@@ -160,3 +160,13 @@ def unit_certificate_build(
         certificate_pem=certificate.public_bytes(serialization.Encoding.PEM).decode(),
         encrypted_key_pem=encrypt_private_key(key),
     )
+
+
+def certificate_fingerprint(pem: str) -> str:
+    """SHA-256 of the DER certificate, as the colon-separated hex that viewers display."""
+    digest = x509.load_pem_x509_certificate(pem.encode()).fingerprint(hashes.SHA256())
+    return ":".join(f"{b:02X}" for b in digest)
+
+
+def certificate_der(pem: str) -> bytes:
+    return x509.load_pem_x509_certificate(pem.encode()).public_bytes(serialization.Encoding.DER)

@@ -4,6 +4,11 @@ Drawn with reportlab's built-in CID font STSong-Light, so no font file ships wit
 platform: viewers substitute their own Song typeface (Adobe-GB1 collection) and
 pdftotext still extracts the Unicode text.
 
+The notice is a tagged PDF (PDF/UA's basics): marked content for every block of text,
+a structure tree (Document → H1, P …) that screen readers follow, the language zh-CN and
+a title shown in the viewer's title bar. Decoration (the red rule, the footer line) is
+marked as artifact. The structure is added before signing, so the seal covers it.
+
 The unsigned notice carries *no* seal: the red seal is drawn only as the appearance of
 the signature field that ``signing.pdf_sign`` adds at ``SEAL_BOX``, so a page that
 shows a seal always has a signature behind it.
@@ -15,6 +20,16 @@ import datetime as dt
 import io
 import math
 from xml.sax.saxutils import escape
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    BooleanObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    TextStringObject,
+)
 
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.enums import TA_JUSTIFY
@@ -61,6 +76,71 @@ def chinese_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+LANG = "zh-CN"
+
+
+class _Tagger:
+    """Wrap what the canvas draws in marked content and remember the structure to build."""
+
+    def __init__(self, c: canvas.Canvas):
+        self.c = c
+        self.elements: list[tuple[str, int]] = []  # (structure type, MCID), in reading order
+
+    def begin(self, tag: str) -> None:
+        mcid = len(self.elements)
+        self.elements.append((tag, mcid))
+        self.c.addLiteral(f"/{tag} <</MCID {mcid}>> BDC")
+
+    def begin_artifact(self) -> None:
+        self.c.addLiteral("/Artifact BMC")
+
+    def end(self) -> None:
+        self.c.addLiteral("EMC")
+
+
+def _add_structure(pdf: bytes, elements: list[tuple[str, int]], *, title: str) -> bytes:
+    """Add the structure tree, /MarkInfo and the viewer's title to a one-page PDF."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    page = writer.pages[0]
+    root = DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot")})
+    root_ref = writer._add_object(root)
+    document = DictionaryObject({
+        NameObject("/Type"): NameObject("/StructElem"), NameObject("/S"): NameObject("/Document"),
+        NameObject("/P"): root_ref, NameObject("/Lang"): TextStringObject(LANG),
+    })
+    document_ref = writer._add_object(document)
+    kids = ArrayObject()
+    by_mcid = ArrayObject()
+    for tag, mcid in elements:
+        element = DictionaryObject({
+            NameObject("/Type"): NameObject("/StructElem"), NameObject("/S"): NameObject(f"/{tag}"),
+            NameObject("/P"): document_ref, NameObject("/Pg"): page.indirect_reference,
+            NameObject("/K"): NumberObject(mcid),
+        })
+        ref = writer._add_object(element)
+        kids.append(ref)
+        by_mcid.append(ref)
+    document[NameObject("/K")] = kids
+    root[NameObject("/K")] = ArrayObject([document_ref])
+    root[NameObject("/ParentTree")] = writer._add_object(DictionaryObject({
+        NameObject("/Nums"): ArrayObject([NumberObject(0), writer._add_object(by_mcid)]),
+    }))
+    root[NameObject("/ParentTreeNextKey")] = NumberObject(1)
+    page[NameObject("/StructParents")] = NumberObject(0)
+    page[NameObject("/Tabs")] = NameObject("/S")
+    catalog = writer._root_object
+    catalog[NameObject("/StructTreeRoot")] = root_ref
+    catalog[NameObject("/MarkInfo")] = DictionaryObject({NameObject("/Marked"): BooleanObject(True)})
+    catalog[NameObject("/Lang")] = TextStringObject(LANG)
+    catalog[NameObject("/ViewerPreferences")] = DictionaryObject({
+        NameObject("/DisplayDocTitle"): BooleanObject(True),
+    })
+    writer.add_metadata({"/Title": title})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def _bold_centred(c: canvas.Canvas, text: str, *, y: float, size: float, colour=None) -> None:
     # CID fonts have no bold face: fill and stroke the glyphs (text render mode 2).
     c.saveState()
@@ -91,22 +171,32 @@ def notice_pdf_render(
     title = (title or "").strip() or DEFAULT_TITLE
 
     buffer = io.BytesIO()
-    c = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
-    c.setTitle(f"{title}({receipt_no})")
+    c = canvas.Canvas(buffer, pagesize=A4, pageCompression=1, lang=LANG)
+    tags = _Tagger(c)
+    document_title = f"{title}({receipt_no})"
+    c.setTitle(document_title)
     c.setAuthor(unit_name)
     c.setSubject(item_name)
     c.setCreator("zhengwu")
 
     # Red letterhead (红头) with the issuing department and the red rule beneath it.
+    tags.begin("P")
     _bold_centred(c, unit_name, y=PAGE_HEIGHT - 40 * mm, size=26, colour=SEAL_RED)
+    tags.end()
+    tags.begin_artifact()
     c.setStrokeColor(SEAL_RED)
     c.setLineWidth(1.6)
     c.line(MARGIN_X - 4 * mm, PAGE_HEIGHT - 47 * mm, PAGE_WIDTH - MARGIN_X + 4 * mm, PAGE_HEIGHT - 47 * mm)
+    tags.end()
 
+    tags.begin("H1")
     _bold_centred(c, title, y=PAGE_HEIGHT - 64 * mm, size=22, colour=HexColor("#000000"))
+    tags.end()
+    tags.begin("P")
     c.setFont(FONT, 12)
     c.setFillColor(HexColor("#000000"))
     c.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT - 73 * mm, f"受理编号:{receipt_no}")
+    tags.end()
 
     story = [Paragraph(f"{escape(applicant_name.strip())}:", _SALUTATION_STYLE)]
     story += [
@@ -118,28 +208,40 @@ def notice_pdf_render(
         MARGIN_X, _BODY_BOTTOM, PAGE_WIDTH - 2 * MARGIN_X, frame_top - _BODY_BOTTOM,
         leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, showBoundary=0,
     )
-    frame.addFromList(story, c)
-    if story:
-        raise ValidationFailed("决定内容过长,无法在一页决定书内排版,请精简后重试")
+    # One paragraph at a time, so each is its own P in the structure tree.
+    for paragraph in story:
+        tags.begin("P")
+        placed = frame.add(paragraph, c)
+        tags.end()
+        if not placed:
+            raise ValidationFailed("决定内容过长,无法在一页决定书内排版,请精简后重试")
 
     # Issuing department and date, bottom right; the seal will sit across them.
     c.setFont(FONT, 14)
     c.setFillColor(HexColor("#000000"))
+    tags.begin("P")
     c.drawRightString(_SIGN_BLOCK_RIGHT, _SIGN_BLOCK_Y, unit_name)
+    tags.end()
+    tags.begin("P")
     c.drawRightString(_SIGN_BLOCK_RIGHT, _SIGN_BLOCK_Y - 9 * mm, chinese_date(issued_on))
+    tags.end()
 
+    tags.begin_artifact()
     c.setStrokeColor(HexColor("#999999"))
     c.setLineWidth(0.5)
     c.line(MARGIN_X, 24 * mm, PAGE_WIDTH - MARGIN_X, 24 * mm)
+    tags.end()
+    tags.begin("P")
     c.setFont(FONT, 9)
     c.setFillColor(HexColor("#555555"))
     c.drawString(
         MARGIN_X, 19 * mm,
         "本决定书加盖电子印章,与纸质文书具有同等效力。可用 PDF 阅读器查看签名,或凭受理编号在政务服务网核验。",
     )
+    tags.end()
     c.showPage()
     c.save()
-    return buffer.getvalue()
+    return _add_structure(buffer.getvalue(), tags.elements, title=document_title)
 
 
 def _star(c: canvas.Canvas, cx: float, cy: float, radius: float) -> None:

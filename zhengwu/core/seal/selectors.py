@@ -50,3 +50,28 @@ def seal_trust_roots() -> list[str]:
             "certificate_pem", flat=True
         )
     )
+
+
+def seal_roots_published() -> list[dict]:
+    """The county root certificates a citizen may need to check a notice, newest first.
+
+    Retired roots are listed too (marked as such): notices sealed under them still verify.
+    """
+    from .certificates import certificate_fingerprint
+
+    rows = SealCertificate.objects.filter(kind=SealCertificate.Kind.CA).order_by("-is_active", "-not_before")
+    return [
+        {
+            "serial": row.serial, "subject": row.subject, "unit_name": row.unit_name,
+            "not_before": row.not_before, "not_after": row.not_after, "is_active": row.is_active,
+            "sha256": certificate_fingerprint(row.certificate_pem),
+        }
+        for row in rows
+    ]
+
+
+def seal_root_pem(*, serial: str) -> str | None:
+    return (
+        SealCertificate.objects.filter(kind=SealCertificate.Kind.CA, serial=serial[:64])
+        .values_list("certificate_pem", flat=True).first()
+    )

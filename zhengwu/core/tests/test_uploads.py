@@ -12,12 +12,14 @@ from zhengwu.core.uploads import config, file_get, files_store
 from zhengwu.core.uploads.storage import path_for
 
 from .upload_samples import (
+    PAGE_OBJECTS,
     PDF_BYTES,
     docx_bytes,
     docx_entries,
     gzip_bytes,
     jpeg_with_exif,
     ofd_bytes,
+    pdf_with_object_stream,
     png_bytes,
     upload,
     xlsx_bytes,
@@ -280,11 +282,9 @@ def test_pdf_with_script_or_launch_action_is_refused(citizen, action):
 
 
 def test_pdf_with_script_hidden_in_compressed_stream_is_refused(citizen):
-    import zlib
-
-    body = zlib.compress(b"<< /S /JavaScript /JS (app.alert(1)) >>")
-    evil = PDF_BYTES.replace(
-        b"trailer", b"3 0 obj\n<< /Type /ObjStm /Filter /FlateDecode >>\nstream\n" + body + b"\nendstream\nendobj\ntrailer"
+    evil = pdf_with_object_stream(
+        {4: b"<< /S /JavaScript /JS (app.alert(1)) >>"}, ["/FlateDecode"],
+        plain={**PAGE_OBJECTS, 1: b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>"},
     )
 
     message = refusal(citizen, upload("hidden.pdf", evil))

@@ -84,6 +84,9 @@ PAGE_SAMPLES: dict[str, Sample] = {
     "accounts:mfa_recovery": Sample(),
     "accounts:mfa_reset": Sample(),
     "core:file_download": Sample(kwargs={"file_id": lambda w: w.file_of_a.pk}, owner="citizen_a"),
+    "seal:root": Sample(),
+    # No county root exists in the walk's world: the download is a 404 for everyone.
+    "seal:root_download": Sample(kwargs={"serial": "abc123", "fmt": "pem"}, ok=frozenset({404})),
     "portal:home": Sample(),
     "portal:disclosure": Sample(),
     "portal:services": Sample(),

@@ -46,3 +46,6 @@ def human_size(n: int) -> str:
     if mb >= 1:
         return f"{mb:g} MB" if mb == int(mb) else f"{mb:.1f} MB"
     return f"{n // 1024} KB" if n >= 1024 else f"{n} 字节"
+# PDFs are parsed completely; these bound the work one hostile file can cause.
+PDF_MAX_OBJECTS = 500_000
+PDF_MAX_DECODED = 200 * 1024 * 1024

@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 import unicodedata
 import warnings
-import zipfile
-import zlib
 from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -18,34 +16,20 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from zhengwu.core.errors import ValidationFailed
 
 from . import config
-
-# Extensions that are archives in their own right: refused by name before anything is read.
-ARCHIVE_EXTENSIONS = frozenset({
-    "zip", "rar", "7z", "gz", "tgz", "tar", "bz2", "tbz", "tbz2", "xz", "txz", "lz", "lzma",
-    "zst", "z", "cab", "arj", "lzh", "iso", "jar", "war", "apk", "cpio", "ar",
-})
-EXTENSION_ALIASES = {"jpeg": "jpg", "jpe": "jpg"}
-
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-JPEG_MAGIC = b"\xff\xd8\xff"
-PDF_MAGIC = b"%PDF-"
-ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
-OTHER_ARCHIVE_MAGICS = (
-    b"Rar!\x1a\x07",          # RAR 4 and 5
-    b"7z\xbc\xaf\x27\x1c",    # 7-Zip
-    b"\x1f\x8b",              # gzip
-    b"BZh",                   # bzip2
-    b"\xfd7zXZ\x00",          # xz
-    b"\x28\xb5\x2f\xfd",      # zstd
-    b"MSCF",                  # cab
+from .containers import ZIP_CONTAINER_KINDS, check_zip_container
+from .pdf import check_pdf
+from .sniff import (
+    ARCHIVE_EXTENSIONS,
+    JPEG_MAGIC,
+    PDF_MAGIC,
+    PNG_MAGIC,
+    ZIP_MAGICS,
+    extension_of,
+    is_archive_bytes,
+    mismatch,
 )
-ZIP_CONTAINER_KINDS = ("docx", "xlsx", "ofd")
-REQUIRED_ZIP_ENTRIES = {
-    "docx": ("[Content_Types].xml", "word/document.xml"),
-    "xlsx": ("[Content_Types].xml", "xl/workbook.xml"),
-    "ofd": ("OFD.xml",),
-}
-KIND_LABELS = {"docx": "Word 文档", "xlsx": "Excel 表格", "ofd": "OFD 文件"}
+
+EXTENSION_ALIASES = {"jpeg": "jpg", "jpe": "jpg"}
 
 _UNSAFE_NAME_CHARS = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*;\u202a-\u202e\u2066-\u2069]')
 
@@ -64,19 +48,6 @@ def sanitize_name(raw: str | None) -> str:
     return name or "未命名文件"
 
 
-def extension_of(name: str) -> str:
-    _, dot, ext = name.rpartition(".")
-    return ext.lower() if dot else ""
-
-
-def is_tar(head: bytes) -> bool:
-    return len(head) >= 262 and head[257:262] == b"ustar"
-
-
-def is_archive_bytes(head: bytes) -> bool:
-    return head.startswith(ZIP_MAGICS) or head.startswith(OTHER_ARCHIVE_MAGICS) or is_tar(head)
-
-
 def kind_from_name(display_name: str) -> str:
     """Map the extension to an allowed kind, or refuse the file by name alone."""
     ext = extension_of(display_name)
@@ -93,14 +64,6 @@ def kind_from_name(display_name: str) -> str:
     return kind
 
 
-def _mismatch(display_name: str, why: str = "") -> ValidationFailed:
-    suffix = f"({why})" if why else ""
-    return ValidationFailed(
-        f"文件“{display_name}”的内容与扩展名不符{suffix}", code="upload_content_mismatch",
-        details={"file": display_name},
-    )
-
-
 def check_content(path: Path, *, kind: str, display_name: str) -> None:
     """Require the bytes to match ``kind``; refuse archives and dangerous content."""
     with open(path, "rb") as fh:
@@ -110,134 +73,20 @@ def check_content(path: Path, *, kind: str, display_name: str) -> None:
         raise ValidationFailed(f"文件“{display_name}”是压缩包,不允许上传", code="upload_archive")
     if kind == "pdf":
         if not head.startswith(PDF_MAGIC):
-            raise _mismatch(display_name)
-        _check_pdf(path, display_name)
+            raise mismatch(display_name)
+        check_pdf(path, display_name)
     elif kind == "png":
         if not head.startswith(PNG_MAGIC):
-            raise _mismatch(display_name)
+            raise mismatch(display_name)
     elif kind == "jpg":
         if not head.startswith(JPEG_MAGIC):
-            raise _mismatch(display_name)
+            raise mismatch(display_name)
     elif expected_zip:
         if not head.startswith(ZIP_MAGICS):
-            raise _mismatch(display_name)
-        _check_zip_container(path, kind=kind, display_name=display_name)
+            raise mismatch(display_name)
+        check_zip_container(path, kind=kind, display_name=display_name)
     else:  # pragma: no cover - kind_from_name only returns known kinds
-        raise _mismatch(display_name)
-
-
-# --- ZIP containers (docx, xlsx, ofd) -------------------------------------------------
-
-def _bomb(display_name: str, why: str) -> ValidationFailed:
-    return ValidationFailed(
-        f"文件“{display_name}”疑似压缩炸弹({why}),不允许上传", code="upload_zip_bomb",
-        details={"file": display_name},
-    )
-
-
-def _check_zip_container(path: Path, *, kind: str, display_name: str) -> None:
-    label = KIND_LABELS[kind]
-    try:
-        zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
-        raise _mismatch(display_name, f"不是有效的{label}") from None
-    with zf:
-        infos = zf.infolist()
-        if len(infos) > config.ZIP_MAX_ENTRIES:
-            raise _bomb(display_name, f"包含超过 {config.ZIP_MAX_ENTRIES} 个条目")
-        declared = sum(i.file_size for i in infos)
-        if declared > config.ZIP_MAX_UNCOMPRESSED:
-            raise _bomb(display_name, f"解压后超过 {config.human_size(config.ZIP_MAX_UNCOMPRESSED)}")
-        names = {i.filename for i in infos}
-        missing = [n for n in REQUIRED_ZIP_ENTRIES[kind] if n not in names]
-        if missing:
-            raise _mismatch(display_name, f"不是有效的{label},缺少 {'、'.join(missing)}")
-        for info in infos:
-            if info.flag_bits & 0x1:
-                raise ValidationFailed(
-                    f"文件“{display_name}”含有加密内容,无法检查,不允许上传", code="upload_encrypted",
-                    details={"file": display_name},
-                )
-            if info.compress_size and info.file_size > 1024 * 1024 and (
-                info.file_size / info.compress_size > config.ZIP_MAX_RATIO
-            ):
-                raise _bomb(display_name, "压缩比异常")
-            if extension_of(info.filename.rstrip("/")) in ARCHIVE_EXTENSIONS:
-                raise _nested(display_name)
-        # Decompress every entry (bounded by the declared sizes, which zipfile enforces
-        # while reading) to verify CRCs and sniff for archives hidden under other names.
-        total = 0
-        for info in infos:
-            if info.is_dir():
-                continue
-            try:
-                with zf.open(info) as member:
-                    first = member.read(512)
-                    if is_archive_bytes(first):
-                        raise _nested(display_name)
-                    total += len(first)
-                    while chunk := member.read(64 * 1024):
-                        total += len(chunk)
-                        if total > config.ZIP_MAX_UNCOMPRESSED:
-                            raise _bomb(display_name, "解压后体积超限")
-            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError, ValueError):
-                raise _mismatch(display_name, f"{label}已损坏") from None
-
-
-def _nested(display_name: str) -> ValidationFailed:
-    return ValidationFailed(
-        f"文件“{display_name}”内嵌压缩包,不允许上传", code="upload_nested_archive",
-        details={"file": display_name},
-    )
-
-
-# --- PDF ---------------------------------------------------------------------------
-
-# PDF names may hide letters as #xx escapes (/J#61vaScript); decode them before comparing.
-_PDF_NAME = re.compile(rb"/([^\s/<>\[\]()%{}]+)")
-_PDF_HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
-_PDF_FORBIDDEN_NAMES = {b"JavaScript": "JavaScript 脚本", b"JS": "JavaScript 脚本", b"Launch": "启动外部程序的动作"}
-_PDF_STREAM = re.compile(rb"stream\r?\n")
-_PDF_INFLATE_BUDGET = 64 * 1024 * 1024
-
-
-def _pdf_forbidden_name(data: bytes) -> str | None:
-    for match in _PDF_NAME.finditer(data):
-        name = _PDF_HEX_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), match.group(1))
-        if name in _PDF_FORBIDDEN_NAMES:
-            return _PDF_FORBIDDEN_NAMES[name]
-    return None
-
-
-def _check_pdf(path: Path, display_name: str) -> None:
-    """Refuse PDFs carrying script or launch actions.
-
-    This is a byte scan, not a PDF parser: it looks at the raw file and at every stream
-    that inflates with zlib (object streams can hide dictionaries), within a budget. A
-    deliberately obfuscated file (other filters, encryption) can still slip past, which is
-    acceptable because downloads are served as attachments, never rendered in the browser.
-    """
-    data = path.read_bytes()  # bounded: the size limit was enforced while receiving
-    found = _pdf_forbidden_name(data)
-    budget = _PDF_INFLATE_BUDGET
-    if found is None:
-        for match in _PDF_STREAM.finditer(data):
-            if budget <= 0:
-                break
-            inflater = zlib.decompressobj()
-            try:
-                inflated = inflater.decompress(data[match.end(): match.end() + 4 * 1024 * 1024], budget)
-            except zlib.error:
-                continue
-            budget -= len(inflated)
-            found = _pdf_forbidden_name(inflated)
-            if found:
-                break
-    if found:
-        raise ValidationFailed(
-            f"文件“{display_name}”包含{found},不允许上传", code="upload_pdf_active_content",
-            details={"file": display_name},
-        )
+        raise mismatch(display_name)
 
 
 # --- Images --------------------------------------------------------------------------

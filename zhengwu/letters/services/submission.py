@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from zhengwu.core.bounds import is_id_text
 from zhengwu.core.access import is_applicant
 from zhengwu.core.audit import audit_record
 from zhengwu.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -91,7 +92,7 @@ def _unit(value, *, kinds, label: str, field: str, required: bool):
         unit = qs.filter(pk=value).first()
     elif isinstance(value, str) and len(value) <= 32:
         unit = qs.filter(code=value.strip()).first()
-        if unit is None and value.strip().isdigit():
+        if unit is None and is_id_text(value.strip()):
             unit = qs.filter(pk=int(value.strip())).first()
     else:
         unit = None

@@ -8,6 +8,7 @@ from datetime import date
 
 from django.conf import settings
 
+from zhengwu.core.bounds import date_parse
 from zhengwu.core.errors import PermissionDenied, ValidationFailed
 from zhengwu.core.ratelimit import rate_limit_check
 from zhengwu.core.registries.moderation import moderation_check
@@ -58,12 +59,10 @@ def ip_digest(ip: str | None, *, scope: str) -> str:
 
 
 def parse_date(value, *, label: str) -> date:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value or "").strip())
-    except ValueError:
-        raise ValidationFailed(f"{label}不是有效日期(应为 YYYY-MM-DD)", code="date_invalid") from None
+    day = date_parse(value, label=label)
+    if day is None:
+        raise ValidationFailed(f"{label}不是有效日期(应为 YYYY-MM-DD)", code="invalid_date")
+    return day
 
 
 def sync_instance(target, source) -> None:

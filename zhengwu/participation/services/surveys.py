@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from zhengwu.core.bounds import is_id_text
 from zhengwu.core.access import is_applicant
 from zhengwu.core.audit import audit_record
 from zhengwu.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -212,7 +213,7 @@ def _choice_ids(value, where: str) -> list[int]:
             continue
         if isinstance(v, int) and not isinstance(v, bool):
             out.append(v)
-        elif isinstance(v, str) and v.strip().isdigit():
+        elif isinstance(v, str) and is_id_text(v.strip()):
             out.append(int(v.strip()))
         else:
             raise ValidationFailed(f"{where}的所选选项不存在", code="choice_invalid")
@@ -261,7 +262,7 @@ def answers_validate(*, questionnaire: Questionnaire, answers: dict) -> list[Ans
             # Whole numbers only: 3.5 or True must not become 3 or 1.
             if isinstance(value, int) and not isinstance(value, bool):
                 score = value
-            elif isinstance(value, str) and value.strip().isdigit():
+            elif isinstance(value, str) and is_id_text(value.strip()):
                 score = int(value.strip())
             else:
                 score = None
