@@ -351,6 +351,7 @@ def run(cases: int = 20_000, *, profile: bool = False, profile_cases: int = 300,
 
     from zhengwu.cases.models import Case, CaseEvent
     from zhengwu.core.audit import audit_chain_verify
+    from zhengwu.core.audit_sealer import start_sealer, stop_sealer
     from zhengwu.core.models import AuditEvent, Clock
     from zhengwu.core.wal import start_checkpointer, stop_checkpointer
 
@@ -370,6 +371,9 @@ def run(cases: int = 20_000, *, profile: bool = False, profile_cases: int = 300,
         autocheckpoint_pages = None
     # None on PostgreSQL. Its thread's CPU counts in cpu_seconds below, as it would in the worker.
     wal_thread = start_checkpointer() if checkpointer else None
+    # The audit sealer runs beside the steps as in the task worker (ADR 0005); its CPU
+    # counts in cpu_seconds, its seals hold the write lock (SQLite) like any writer.
+    sealer = start_sealer()
     wal = Path(connection.settings_dict["NAME"] + "-wal") if connection.vendor == "sqlite" else None
     t0, c0 = time.perf_counter(), time.process_time()
     untimed_steps = 0  # the workers' warm-up cases
@@ -389,7 +393,9 @@ def run(cases: int = 20_000, *, profile: bool = False, profile_cases: int = 300,
             commit_seconds, statement_seconds, begin_seconds = (
                 combined["commit"], combined["statements"], combined["begin"])
         wal_bytes = wal.stat().st_size if wal is not None and wal.exists() else None
+        sealer_backlog = AuditEvent.objects.filter(seq__isnull=True).count()  # at the end of the timed run
     finally:
+        stop_sealer()  # seals the rest
         stop_checkpointer()  # before the WAL measurements below, which checkpoint themselves
     audit_rows = AuditEvent.objects.count() - audit_before
     sqlite = connection.vendor == "sqlite"
@@ -437,6 +443,12 @@ def run(cases: int = 20_000, *, profile: bool = False, profile_cases: int = 300,
         "case_events": CaseEvent.objects.count(),
         "clocks": Clock.objects.count(),
         "concluded": Case.objects.filter(status="concluded").count(),
+        # The sealer (ADR 0005): rows it chained during the run, how many waited past the
+        # one-second window, and how many were still waiting when the last step committed.
+        "audit_sealer_passes": sealer.passes if sealer else None,
+        "audit_sealed_in_run": sealer.sealed if sealer else None,
+        "audit_sealed_late": sealer.late if sealer else None,
+        "audit_unsealed_at_end": sealer_backlog,
         "audit_chain_ok": bool(getattr(audit_chain_verify(), "ok", True)),
         "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
