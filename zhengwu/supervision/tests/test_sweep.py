@@ -170,7 +170,7 @@ def test_sweep_command_takes_full_and_reports_its_phase_timings(capsys):
     out = capsys.readouterr().out
     assert out.count("计时中") == 2 and "用时" in out
     runs = list(SweepRun.objects.order_by("pk"))
-    assert len(runs) == 2 and set(runs[1].details["seconds"]) == {"counts", "alerts", "enrich", "faults"}
+    assert len(runs) == 2 and set(runs[1].details["seconds"]) == {"counts", "alerts", "enrich", "faults", "statistics"}
 
 
 def test_an_enricher_runs_only_when_its_owner_type_got_new_alerts(clock_over_national_day, monkeypatch):
