@@ -219,3 +219,14 @@ def test_audit_verify_command_warns_about_rows_sealed_late(capsys):
     captured = capsys.readouterr()
     assert "已校验 1 条" in captured.out
     assert "超过 1 秒仍未封存" in captured.err
+
+
+def test_an_audited_write_touches_no_shared_row():
+    """What stops writers queueing: the row is inserted, the chain head is not read or locked."""
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx, transaction.atomic():
+        audit_record(actor=None, action="test.thing", object_type="thing", object_id=1)
+    statements = [q["sql"] for q in ctx.captured_queries]
+    assert any("core_auditevent" in sql for sql in statements)
+    assert not any("core_auditchainhead" in sql for sql in statements)

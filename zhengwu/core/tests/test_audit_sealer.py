@@ -4,7 +4,7 @@ import threading
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
+from django.db import connection, transaction
 
 from zhengwu.core.audit import SEAL_WINDOW_SECONDS, audit_chain_verify, audit_record
 from zhengwu.core.audit_sealer import AuditSealer, seal_interval, start_sealer, stop_sealer
@@ -40,8 +40,11 @@ def test_the_sealer_thread_seals_committed_rows_and_once_more_on_stop():
     done = threading.Event()
 
     def tick_in_thread():
-        sealer.tick()
-        done.set()
+        try:
+            sealer.tick()
+        finally:
+            connection.close()  # this thread's own connection (the test database is dropped after)
+            done.set()
 
     threading.Thread(target=tick_in_thread).start()
     assert done.wait(30)
@@ -69,3 +72,35 @@ def test_start_sealer_runs_one_per_process(settings):
     finally:
         stop_sealer()
     assert not first.is_alive()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sealers_at_once_keep_one_linear_chain():
+    """Two worker processes' sealers meet: the chain head makes them take turns."""
+    with transaction.atomic():
+        for n in range(40):
+            audit_record(actor=None, action="test.sealer", object_id=n)
+    start = threading.Barrier(2)
+    errors = []
+
+    def seal():
+        from zhengwu.core.audit import audit_seal
+
+        try:
+            start.wait(10)
+            for _ in range(5):
+                audit_seal(limit=7)  # small batches, so the two interleave if they can
+        except Exception as exc:  # reported below, not lost in the thread
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=seal) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    report = audit_chain_verify(seal=False)
+    assert report.ok and report.checked == 40 and report.unsealed == 0
+    assert sorted(AuditEvent.objects.values_list("seq", flat=True)) == list(range(1, 41))
