@@ -136,6 +136,11 @@ def _query_breakdown(item, staff, applicants) -> dict:
     return {"queries_per_step": round(total / (1 + len(ACTIONS)), 1), "by_statement": dict(tables.most_common())}
 
 
+# Time each transaction holds SQLite's write lock: from the end of BEGIN (the lock is
+# held) to the end of COMMIT (ADR 0004's in-lock time), summed over the run.
+_LOCK_HELD = {"at": None, "seconds": 0.0}
+
+
 class _CommitTimer:
     """Time spent in COMMIT during a run (what the disk costs: WAL writes and checkpoints)."""
 
@@ -154,7 +159,11 @@ class _CommitTimer:
             try:
                 return original()
             finally:
-                took = time.perf_counter() - t
+                end = time.perf_counter()
+                took = end - t
+                if _LOCK_HELD["at"] is not None:
+                    _LOCK_HELD["seconds"] += end - _LOCK_HELD["at"]
+                    _LOCK_HELD["at"] = None
                 self.seconds += took
                 self.count += 1
                 self.slowest = max(self.slowest, took)
@@ -187,6 +196,7 @@ class _SqliteTimer:
     def add(self, sql, took):
         if sql.startswith("BEGIN"):
             self.begin += took
+            _LOCK_HELD["at"] = time.perf_counter()
         else:
             self.statements += took
             self.count += 1
@@ -302,7 +312,8 @@ def _worker(n_cases: int, item_pk: int, ready, go, out) -> None:
         steps = _run_cases(n_cases, item, staff, applicants)
     t1 = time.perf_counter()
     out.put({"steps": steps, "warm_steps": warm, "start": t0, "end": t1, "cpu": time.process_time() - c0,
-             "commit": commits.seconds, "statements": sql.statements, "begin": sql.begin})
+             "commit": commits.seconds, "statements": sql.statements, "begin": sql.begin,
+             "in_lock": _LOCK_HELD["seconds"]})
 
 
 def _run_processes(n_cases: int, processes: int, item) -> dict:
@@ -328,6 +339,7 @@ def _run_processes(n_cases: int, processes: int, item) -> dict:
         "commit": sum(p["commit"] for p in parts),
         "statements": sum(p["statements"] for p in parts),
         "begin": sum(p["begin"] for p in parts),
+        "in_lock": sum(p["in_lock"] for p in parts),
     }
 
 
@@ -391,6 +403,7 @@ def run(cases: int = 20_000, *, profile: bool = False, profile_cases: int = 300,
             elapsed = time.perf_counter() - t0
             cpu = time.process_time() - c0
             commit_seconds, statement_seconds, begin_seconds = commits.seconds, sql.statements, sql.begin
+            in_lock_seconds = _LOCK_HELD["seconds"]
         else:
             # One untimed case first: the item's default flowchart is created on its first
             # submission, and workers racing to create it would fail (PostgreSQL).
@@ -401,6 +414,7 @@ def run(cases: int = 20_000, *, profile: bool = False, profile_cases: int = 300,
             cpu = combined["cpu"] + time.process_time() - c0
             commit_seconds, statement_seconds, begin_seconds = (
                 combined["commit"], combined["statements"], combined["begin"])
+            in_lock_seconds = combined["in_lock"]
         wal_bytes = wal.stat().st_size if wal is not None and wal.exists() else None
         sealer_backlog = AuditEvent.objects.filter(seq__isnull=True).count()  # at the end of the timed run
     finally:
@@ -437,6 +451,12 @@ def run(cases: int = 20_000, *, profile: bool = False, profile_cases: int = 300,
         "begin_us_per_step": round(begin_seconds / steps * 1e6) if sqlite else None,
         "sqlite_us_per_step": round(sqlite_us) if sqlite else None,
         "sqlite_only_ceiling_steps_per_second": round(1e6 / sqlite_us) if sqlite and sqlite_us else None,
+        # Issue 14's goal: steps/s against that floor (statements + COMMIT) of the same run.
+        "ratio_to_sqlite_floor": round(steps / elapsed / (1e6 / sqlite_us), 2) if sqlite and sqlite_us else None,
+        # The whole time the write lock was held per step (BEGIN done to COMMIT done, Python
+        # inside included) and the steps/s that alone would allow with perfect hand-over.
+        "in_lock_us_per_step": round(in_lock_seconds / steps * 1e6) if sqlite else None,
+        "in_lock_ceiling_steps_per_second": round(steps / in_lock_seconds) if sqlite and in_lock_seconds else None,
         # The background checkpointer (zhengwu.core.wal): whether it ran, how often it
         # checkpointed and how long that took on its own thread; the WAL file at the end.
         "checkpointer": wal_thread is not None,
