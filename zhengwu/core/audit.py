@@ -229,6 +229,7 @@ class SealReport:
     # Rows that waited longer than SEAL_WINDOW_SECONDS (the sealer was not running or behind).
     late: int = 0
     oldest_created_at: dt.datetime | None = None
+    max_wait_seconds: float = 0.0  # the longest a sealed row had waited since it was written
 
 
 def _head_locked() -> AuditChainHead:
@@ -252,7 +253,8 @@ def _seal_batch(limit: int, report: SealReport) -> int:
         if not rows:
             return 0
         prev, seq = head.last_hash, head.last_seq
-        late_before = timezone.now() - dt.timedelta(seconds=SEAL_WINDOW_SECONDS)
+        now = timezone.now()
+        late_before = now - dt.timedelta(seconds=SEAL_WINDOW_SECONDS)
         updates = []
         for row in rows:
             seq += 1
@@ -262,6 +264,7 @@ def _seal_batch(limit: int, report: SealReport) -> int:
             report.late += row.created_at < late_before
             if report.oldest_created_at is None or row.created_at < report.oldest_created_at:
                 report.oldest_created_at = row.created_at
+                report.max_wait_seconds = max(report.max_wait_seconds, (now - row.created_at).total_seconds())
         with connection.cursor() as cursor:
             # The one path that writes the chain columns (the model refuses updates); the
             # "seq IS NULL" guard makes a row sealed twice impossible.

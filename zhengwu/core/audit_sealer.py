@@ -44,6 +44,7 @@ class AuditSealer(threading.Thread):
         self.passes = 0
         self.sealed = 0
         self.late = 0  # rows sealed after the window (the worker was down or behind)
+        self.max_wait = 0.0  # seconds: the longest any row waited to be sealed
         self.errors = 0
         self._stop_event = threading.Event()
 
@@ -68,6 +69,7 @@ class AuditSealer(threading.Thread):
             return 0
         self.passes += 1
         self.sealed += report.sealed
+        self.max_wait = max(self.max_wait, report.max_wait_seconds)
         if report.late:
             self.late += report.late
             logger.warning("sealed %d audit rows later than %.0f s after they were written", report.late,
