@@ -39,6 +39,7 @@ from .errors import Conflict, ValidationFailed
 from .models import AuditChainHead, AuditEvent, AuditPurge
 
 GENESIS_HASH = "0" * 64
+UNSEALED = "-" * 64  # prev_hash and hash of a row the sealer has not reached yet
 
 
 def sm3_hex(data: bytes) -> str:
@@ -129,8 +130,10 @@ def audit_append(
         # Unsealed: the sealer gives the row its place and hash once it has committed
         # (ADR 0005), so this transaction locks nothing shared and hashes nothing.
         "seq": None,
-        "prev_hash": "",
-        "hash": "",
+        # Placeholders as wide as the hashes: the sealer then rewrites the row in place
+        # instead of growing it (on SQLite a grown row splits the newest table page).
+        "prev_hash": UNSEALED,
+        "hash": UNSEALED,
     }
     values["id"] = fastsql.insert_values(AuditEvent, values)  # append-only: one prepared INSERT
     page_cache.content_changed(action)

@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 
-from zhengwu.core.audit import GENESIS_HASH, audit_chain_verify, audit_record, audit_seal
+from zhengwu.core.audit import GENESIS_HASH, UNSEALED, audit_chain_verify, audit_record, audit_seal
 from zhengwu.core.models import AuditEvent
 from zhengwu.core.models.audit import AppendOnlyError
 
@@ -144,7 +144,7 @@ def test_audit_verify_command_succeeds_on_intact_chain(capsys):
 def test_a_row_is_written_unsealed_and_the_seal_chains_it():
     (event,) = _append(1, seal=False)
     stored = AuditEvent.objects.get(pk=event.pk)
-    assert (stored.seq, stored.prev_hash, stored.hash) == (None, "", "")
+    assert (stored.seq, stored.prev_hash, stored.hash) == (None, UNSEALED, UNSEALED)
     report = audit_seal()
     assert report.sealed == 1 and report.late == 0
     stored.refresh_from_db()
