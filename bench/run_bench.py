@@ -303,12 +303,20 @@ class _SkipPages(Exception):
     pass
 
 
+# Issue 14: steps/s against the SQLite floor of the same run (statements + COMMIT), the
+# in-lock time, and the audit sealer's lateness (ADR 0005).
+_CASE_KEYS = ("cases", "processes", "steps", "steps_per_second", "steps_per_cpu_second", "cpu_ceiling_steps_per_second",
+              "sqlite_only_ceiling_steps_per_second", "ratio_to_sqlite_floor", "in_lock_us_per_step",
+              "audit_rows_per_step", "audit_sealed_late", "goal_steps_per_second", "goal_met")
 MODULE_FIGURES = {
     # name → (label, keys worth a line in the report)
-    "cases": ("办件环节吞吐量 case steps", ("cases", "steps", "steps_per_second", "steps_per_cpu_second",
-                                         "audit_rows_per_step", "goal_steps_per_second", "goal_met")),
+    "cases": ("办件环节吞吐量 case steps", _CASE_KEYS),
+    "cases-workers": ("办件环节吞吐量,两个进程 case steps, 2 processes", _CASE_KEYS),
+    "cases-workers4": ("办件环节吞吐量,四个进程 case steps, 4 processes", _CASE_KEYS),
     "supervision": ("电子监察巡检 sweep", ("clocks", "first_sweep_seconds", "first_sweep", "next_day_sweep_seconds",
-                                       "next_day_sweep", "repeat_sweep_seconds", "goal_seconds", "goal_met")),
+                                       "next_day_sweep", "repeat_sweep_seconds", "goal_seconds", "goal_met",
+                                       "statistics_refresh_seconds", "department_statistics",
+                                       "department_statistics_goal_met")),
 }
 
 

@@ -12,7 +12,6 @@ from pydantic import ValidationError as PydanticValidationError
 
 from zhengwu.core.api_auth import staff_auth
 from zhengwu.core.bounds import json_loads_bounded
-from zhengwu.core.openapi import error_responses
 from zhengwu.core.errors import ValidationFailed
 from zhengwu.core.openapi import ApiDate, error_responses
 

@@ -8,6 +8,7 @@ not change running cases.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 
 from zhengwu.core.encrypted_fields import PersonalDataJSONField, PersonalDataTextField
 from zhengwu.core.models import TimeStampedModel
@@ -44,6 +45,11 @@ class ProcessDefinition(models.Model):
 
     def __str__(self):
         return f"{self.item_id} v{self.version}"
+
+    @cached_property
+    def typed_steps(self) -> tuple[engine.Step, ...]:
+        """``steps`` as the engine reads them (typed rows; the JSON stays the stored form)."""
+        return engine.steps_from_json(self.steps)
 
     @property
     def total_limit_days(self) -> int:

@@ -404,12 +404,12 @@ def case_actions_available(*, case: Case, scope: StaffScope) -> list[str]:
     for action in [*step.get("outcomes", []), "resume", "withdraw"]:
         if action in engine.STEP_ACTIONS and assignee is not None and assignee != scope.user_id:
             continue
-        needed = engine.required_role(steps, state, action)
+        needed = engine.required_role(case.definition.typed_steps, state, action)
         if needed is not None and not holds:
             continue
         try:
             engine.transition(
-                steps, state, action, actor_role=needed, actor_id=scope.user_id,
+                case.definition.typed_steps, state, action, actor_role=needed, actor_id=scope.user_id,
                 reason="-", payload=_DRY_RUN_PAYLOADS.get(action),
             )
         except engine.TransitionRefused:

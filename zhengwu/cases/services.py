@@ -287,7 +287,7 @@ def case_submit(*, actor, item, applicant, channel: str, agent_unit=None, data: 
         )
         case.step_clock = _step_clock(actor=actor, case=case, steps=steps, index=0, on=today)
         if steps[0].get("stops_clock"):
-            clock_suspend(actor=actor, clock=case.clock, on=today, reason=engine.pause_reason(steps, case.state), audit=False)
+            clock_suspend(actor=actor, clock=case.clock, on=today, reason=engine.pause_reason(definition.typed_steps, case.state), audit=False)
         update_rows(Case, where={"id": case.pk}, values={"clock_id": case.clock.pk, "step_clock_id": case.step_clock.pk})
         event = _event_append(
             case=case, seq=1, action="submit", step_key=steps[0]["key"], actor=actor,
@@ -308,7 +308,7 @@ def case_submit(*, actor, item, applicant, channel: str, agent_unit=None, data: 
 def _step_post(*, actor, case: Case, steps, action: str) -> str | None:
     """Return the post the actor acts in, or raise PermissionDenied naming what is missing."""
     state = case.state
-    needed = engine.required_role(steps, state, action)
+    needed = engine.required_role(case.definition.typed_steps, state, action)
     if needed is None:
         return None
     if needed == engine.APPLICANT:
@@ -347,7 +347,7 @@ def case_act(
     role = _step_post(actor=actor, case=case, steps=steps, action=action)
     old = case.state
     new, effects = engine.transition(
-        steps, old, action, actor_role=role, actor_id=getattr(actor, "pk", None), reason=reason, payload=payload,
+        case.definition.typed_steps, old, action, actor_role=role, actor_id=getattr(actor, "pk", None), reason=reason, payload=payload,
     )
     now = timezone.now()
     today = timezone.localdate(now)

@@ -10,6 +10,11 @@ A *refused or failed* action has no change to commit with; its row is written by
 transaction has rolled back (a savepoint inside that transaction would be rolled back
 with it and the refusal would leave no trace).
 
+The row is written unsealed: no hash, no place in the chain, no shared row locked, so
+audited transactions do not queue behind one another (ADR 0005). ``audit_seal``, run
+every 0.2 s by the task worker's sealer thread (``zhengwu.core.audit_sealer``), chains the
+committed rows within ``SEAL_WINDOW_SECONDS``; ``audit_verify`` seals first, then walks.
+
 Every row carries the time (Beijing time, +08:00 in the hash and in every export), the
 actor, the actor's posts (``role``, resolved through ZHENGWU_AUDIT_ROLE_RESOLVER when the
 caller gives none), the client IP, the action, the object, the result and the request id.
@@ -34,6 +39,7 @@ from .errors import Conflict, ValidationFailed
 from .models import AuditChainHead, AuditEvent, AuditPurge
 
 GENESIS_HASH = "0" * 64
+UNSEALED = "-" * 64  # prev_hash and hash of a row the sealer has not reached yet
 
 
 def sm3_hex(data: bytes) -> str:
@@ -80,36 +86,6 @@ def _actor_roles(user) -> str:
     return ",".join(resolver(user))[:64]
 
 
-@lru_cache(maxsize=4)
-def _chain_head_sql(vendor: str) -> tuple[str, str]:
-    """The chain head's SELECT (``FOR UPDATE`` where the database has it) and UPDATE."""
-    conn = connections[DEFAULT_DB_ALIAS]
-    table = conn.ops.quote_name(AuditChainHead._meta.db_table)
-    lock = " FOR UPDATE" if conn.features.has_select_for_update else ""
-    return (
-        f"SELECT last_hash FROM {table} WHERE id = 1{lock}",  # nosec B608 - table name from the model
-        f"UPDATE {table} SET last_hash = %s, last_event_id = %s WHERE id = 1",  # nosec B608 - table name from the model
-    )
-
-
-def _chain_head_lock(vendor: str) -> str:
-    """Lock the chain head and return the last hash (creating the head on first use).
-
-    Raw SQL because every audited write in the platform passes here: ``FOR UPDATE``
-    serialises appenders on PostgreSQL; SQLite already serialises writers (IMMEDIATE
-    transactions) and has no ``FOR UPDATE``.
-    """
-    row = fastsql.fetch_one(_chain_head_sql(vendor)[0])
-    if row is not None:
-        return row[0]
-    head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_hash": GENESIS_HASH})
-    return head.last_hash
-
-
-def _chain_head_move(vendor: str, event_id: int, event_hash_hex: str) -> None:
-    fastsql.execute(_chain_head_sql(vendor)[1], [event_hash_hex, event_id])
-
-
 def audit_append(
     *,
     actor,
@@ -121,7 +97,7 @@ def audit_append(
     role: str = "",
     details: dict | None = None,
 ) -> dict:
-    """Append one audit row, chained to the previous one, in the current transaction.
+    """Append one audit row in the current transaction; ``audit_seal`` chains it after commit.
 
     Returns the row's field values (attnames) with its ``id``; ``audit_record`` wraps
     them in an ``AuditEvent``. Hot paths (every case step) call this one and skip the
@@ -139,9 +115,6 @@ def audit_append(
     user = actor if getattr(actor, "pk", None) else None
     if not role:
         role = _actor_roles(user)
-    # Lock the chain head: on PostgreSQL this serialises appenders; SQLite already
-    # serialises writers (IMMEDIATE transactions), where FOR UPDATE is a no-op.
-    last_hash = _chain_head_lock(conn.vendor)
     values = {
         "created_at": timezone.localtime(timezone.now()),
         "actor_id": user.pk if user is not None else None,
@@ -154,11 +127,15 @@ def audit_append(
         "result": result,
         "request_id": ctx.request_id,
         "details": details or {},
-        "prev_hash": last_hash,
+        # Unsealed: the sealer gives the row its place and hash once it has committed
+        # (ADR 0005), so this transaction locks nothing shared and hashes nothing.
+        "seq": None,
+        # Placeholders as wide as the hashes: the sealer then rewrites the row in place
+        # instead of growing it (on SQLite a grown row splits the newest table page).
+        "prev_hash": UNSEALED,
+        "hash": UNSEALED,
     }
-    values["hash"] = sm3_hex(last_hash.encode() + _canonical_values(values))
     values["id"] = fastsql.insert_values(AuditEvent, values)  # append-only: one prepared INSERT
-    _chain_head_move(conn.vendor, values["id"], values["hash"])
     page_cache.content_changed(action)
     return values
 
@@ -239,52 +216,142 @@ def audit_event_row(event: AuditEvent) -> dict:
     }
 
 
+# ---------------------------------------------------------------------------
+# Sealing: the chain is built after commit, by one sealer at a time
+# ---------------------------------------------------------------------------
+
+# A row must be sealed within this many seconds of being written (ADR 0005). The task
+# worker's sealer looks every ZHENGWU_AUDIT_SEAL_INTERVAL seconds (0.2 by default).
+SEAL_WINDOW_SECONDS = 1.0
+SEAL_BATCH = 5000
+
+
+@dataclass
+class SealReport:
+    sealed: int = 0
+    # Rows that waited longer than SEAL_WINDOW_SECONDS (the sealer was not running or behind).
+    late: int = 0
+    oldest_created_at: dt.datetime | None = None
+    max_wait_seconds: float = 0.0  # the longest a sealed row had waited since it was written
+
+
+def _head_locked() -> AuditChainHead:
+    """The chain head, locked for this transaction (FOR UPDATE on PostgreSQL).
+
+    Only the sealer and purge take it, so two sealers (one per worker process) never
+    interleave their chains; on SQLite the write lock already serialises them.
+    """
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_hash": GENESIS_HASH})
+    return head
+
+
+def _seal_batch(limit: int, report: SealReport) -> int:
+    qn = connection.ops.quote_name
+    table = qn(AuditEvent._meta.db_table)
+    with transaction.atomic():
+        head = _head_locked()
+        # Committed rows only (another transaction's are invisible until it commits, and
+        # then join the next batch): the chain order is the order of sealing, not of ids.
+        rows = list(AuditEvent.objects.filter(seq__isnull=True).order_by("id")[:limit])
+        if not rows:
+            return 0
+        prev, seq = head.last_hash, head.last_seq
+        now = timezone.now()
+        late_before = now - dt.timedelta(seconds=SEAL_WINDOW_SECONDS)
+        updates = []
+        for row in rows:
+            seq += 1
+            digest = event_hash(row, prev)
+            updates.append((seq, prev, digest, row.pk))
+            prev = digest
+            report.late += row.created_at < late_before
+            if report.oldest_created_at is None or row.created_at < report.oldest_created_at:
+                report.oldest_created_at = row.created_at
+                report.max_wait_seconds = max(report.max_wait_seconds, (now - row.created_at).total_seconds())
+        with connection.cursor() as cursor:
+            # The one path that writes the chain columns (the model refuses updates); the
+            # "seq IS NULL" guard makes a row sealed twice impossible.
+            cursor.executemany(
+                f"UPDATE {table} SET {qn('seq')} = %s, {qn('prev_hash')} = %s, {qn('hash')} = %s "  # nosec B608
+                f"WHERE {qn('id')} = %s AND {qn('seq')} IS NULL",
+                updates,
+            )
+        AuditChainHead.objects.filter(pk=head.pk).update(last_hash=prev, last_seq=seq, last_event_id=rows[-1].pk)
+    report.sealed += len(rows)
+    return len(rows)
+
+
+def audit_seal(*, limit: int = SEAL_BATCH) -> SealReport:
+    """Chain every committed unsealed row (oldest id first); return what was sealed.
+
+    Each batch is one short transaction holding the chain head. The look before it runs
+    outside any transaction, so an idle sealer never takes SQLite's write lock.
+    """
+    report = SealReport()
+    while AuditEvent.objects.filter(seq__isnull=True).exists():
+        if _seal_batch(limit, report) < limit:
+            break
+    return report
+
+
 @dataclass
 class ChainReport:
     checked: int
     broken_at: int | None = None
     reason: str = ""
     anchor: AuditPurge | None = None
+    sealed_now: SealReport | None = None  # what this verification sealed first
+    unsealed: int = 0  # rows still waiting for the sealer when the walk ended
+    overdue: int = 0  # of them, written more than SEAL_WINDOW_SECONDS ago
 
     @property
     def ok(self) -> bool:
         return self.broken_at is None
 
 
-def audit_chain_verify(*, batch_size: int = 2000) -> ChainReport:
-    """Walk the chain in id order; return the first row whose hash or link is wrong.
+def audit_chain_verify(*, batch_size: int = 2000, seal: bool = True) -> ChainReport:
+    """Walk the chain in ``seq`` order; return the first row whose hash or link is wrong.
 
-    The chain starts at the genesis hash, or after the newest retention purge at the
-    hash of the last purged row. That purge must also be confirmed by its own chained
-    "audit.purge" row, so deleting rows and forging a purge record does not verify.
+    With ``seal`` (the default) every committed row is sealed first, so the walk covers
+    all of them; the read-only office page passes ``seal=False`` and is told how many rows
+    wait, and how many longer than the window. The chain starts at the genesis hash, or
+    after the newest retention purge at the hash of the last purged row. That purge must
+    also be confirmed by its own chained "audit.purge" row, so deleting rows and forging a
+    purge record does not verify.
     """
-    anchor = AuditPurge.objects.order_by("-last_purged_id", "-id").first()
+    sealed_now = audit_seal() if seal else None
+    anchor = AuditPurge.objects.order_by("-last_purged_seq", "-id").first()
     prev = anchor.last_purged_hash if anchor else GENESIS_HASH
-    last_id = anchor.last_purged_id if anchor else 0
+    last_seq = anchor.last_purged_seq if anchor else 0
     anchor_confirmed = anchor is None
     checked = 0
+
+    def report(broken_at=None, reason=""):
+        pending = AuditEvent.objects.filter(seq__isnull=True)
+        overdue_before = timezone.now() - dt.timedelta(seconds=SEAL_WINDOW_SECONDS)
+        return ChainReport(checked, broken_at, reason, anchor, sealed_now=sealed_now, unsealed=pending.count(),
+                           overdue=pending.filter(created_at__lt=overdue_before).count())
+
     while True:
-        batch = list(AuditEvent.objects.filter(id__gt=last_id).order_by("id")[:batch_size])
+        batch = list(AuditEvent.objects.filter(seq__isnull=False, seq__gt=last_seq).order_by("seq")[:batch_size])
         if not batch:
             break
         for event in batch:
             if event.prev_hash != prev:
-                return ChainReport(checked, event.pk, "与上一条记录的链接不一致(可能有记录被删除或插入)", anchor)
+                return report(event.pk, "与上一条记录的链接不一致(可能有记录被删除、插入或调换顺序)")
             if event_hash(event, prev) != event.hash:
-                return ChainReport(checked, event.pk, "记录内容与哈希不一致(记录被篡改)", anchor)
+                return report(event.pk, "记录内容与哈希不一致(记录被篡改)")
             if not anchor_confirmed and event.action == PURGE_ACTION:
                 anchor_confirmed = _purge_row_matches(event, anchor)
             prev = event.hash
             checked += 1
-            last_id = event.pk
+            last_seq = event.seq
     if not anchor_confirmed:
-        return ChainReport(
-            checked, anchor.last_purged_id, f"清理记录 #{anchor.pk} 在审计链中没有对应的清理审计记录(清理记录可能被伪造)", anchor
-        )
+        return report(anchor.last_purged_id, f"清理记录 #{anchor.pk} 在审计链中没有对应的清理审计记录(清理记录可能被伪造)")
     head = AuditChainHead.objects.filter(pk=1).first()
     if head and head.last_hash != prev:
-        return ChainReport(checked, head.last_event_id, "链尾与链头记录不一致(末尾记录被删除)", anchor)
-    return ChainReport(checked, anchor=anchor)
+        return report(head.last_event_id, "链尾与链头记录不一致(末尾记录被删除)")
+    return report()
 
 
 # ---------------------------------------------------------------------------
@@ -311,9 +378,12 @@ def audit_purge_latest_allowed() -> dt.date:
 
 def _purge_row_matches(event: AuditEvent, anchor: AuditPurge) -> bool:
     d = event.details or {}
+    # Purges made before sealing existed name no seq: their rows were chained in id order
+    # (migration core 0012 set seq = id), so their anchor's seq must equal its id.
     return (
         d.get("purge_id") == anchor.pk
         and d.get("last_purged_id") == anchor.last_purged_id
+        and d.get("last_purged_seq", anchor.last_purged_id) == anchor.last_purged_seq
         and d.get("last_purged_hash") == anchor.last_purged_hash
         and d.get("removed") == anchor.removed_count
     )
@@ -325,6 +395,7 @@ class PurgePlan:
     removed: int
     last_purged_id: int | None
     last_purged_hash: str = ""
+    last_purged_seq: int | None = None
     chain: ChainReport | None = None
     purge: AuditPurge | None = None
     event: AuditEvent | None = None
@@ -337,28 +408,32 @@ def _cut_datetime(before: dt.date) -> dt.datetime:
 
 def _plan(before: dt.date) -> PurgePlan:
     cut = _cut_datetime(before)
-    # Rows are appended under the chain-head lock with the time taken then, so ids and
-    # times rise together; cutting below the first kept id never takes a newer row.
-    first_kept = AuditEvent.objects.filter(created_at__gte=cut).order_by("id").values_list("id", flat=True).first()
-    old = AuditEvent.objects.all() if first_kept is None else AuditEvent.objects.filter(id__lt=first_kept)
-    last = old.order_by("-id").values("id", "hash").first()
+    # The chain order is seq (the order of sealing, close to commit order). Cut below the
+    # first sealed row written on or after the cut: a row written before it but sealed
+    # later is kept, never a newer row taken.
+    sealed = AuditEvent.objects.filter(seq__isnull=False)
+    first_kept = sealed.filter(created_at__gte=cut).order_by("seq").values_list("seq", flat=True).first()
+    old = sealed if first_kept is None else sealed.filter(seq__lt=first_kept)
+    last = old.order_by("-seq").values("id", "seq", "hash").first()
     if last is None:
         return PurgePlan(cut_before=cut, removed=0, last_purged_id=None)
-    return PurgePlan(cut_before=cut, removed=old.count(), last_purged_id=last["id"], last_purged_hash=last["hash"])
+    return PurgePlan(cut_before=cut, removed=old.count(), last_purged_id=last["id"], last_purged_hash=last["hash"],
+                     last_purged_seq=last["seq"])
 
 
-def _delete_audit_rows_through(last_id: int, *, batch_size: int = 5000) -> int:
+def _delete_audit_rows_through(last_seq: int, *, batch_size: int = 5000) -> int:
     """The one path that removes audit rows, used only by audit_purge.
 
     The model and queryset refuse delete(); this goes underneath them on purpose with
-    ``_raw_delete`` (a single DELETE per id range, no collector, no signals).
+    ``_raw_delete`` (a single DELETE per seq range, no collector, no signals).
     """
     deleted = 0
     db = AuditEvent.objects.db
-    low = AuditEvent.objects.order_by("id").values_list("id", flat=True).first()
-    while low is not None and low <= last_id:
-        high = min(low + batch_size - 1, last_id)
-        deleted += AuditEvent.objects.filter(id__gte=low, id__lte=high)._raw_delete(db)
+    sealed = AuditEvent.objects.filter(seq__isnull=False)
+    low = sealed.order_by("seq").values_list("seq", flat=True).first()
+    while low is not None and low <= last_seq:
+        high = min(low + batch_size - 1, last_seq)
+        deleted += sealed.filter(seq__gte=low, seq__lte=high)._raw_delete(db)
         low = high + 1
     return deleted
 
@@ -381,10 +456,12 @@ def audit_purge(
             details={"before": before.isoformat(), "latest_allowed": latest.isoformat()},
         )
     with transaction.atomic():
-        # Hold the chain head so nothing is appended between the check and the cut.
-        AuditChainHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_hash": GENESIS_HASH})
+        # Hold the chain head so nothing is sealed between the check and the cut; seal
+        # what has committed, so the cut and the check see every row written so far.
+        _head_locked()
+        audit_seal()
         plan = _plan(before)
-        plan.chain = audit_chain_verify()
+        plan.chain = audit_chain_verify(seal=False)
         recorded_break: dict = {}
         if not plan.chain.ok:
             recorded_break = {"broken_at": plan.chain.broken_at, "reason": plan.chain.reason}
@@ -399,7 +476,7 @@ def audit_purge(
         if dry_run or plan.removed == 0:
             transaction.set_rollback(True)
             return plan
-        removed = _delete_audit_rows_through(plan.last_purged_id)
+        removed = _delete_audit_rows_through(plan.last_purged_seq)
         if removed != plan.removed:
             raise Conflict("清理条数与预计不一致,已取消清理", code="audit_purge_mismatch")
         label = operator_label or _actor_label(actor)
@@ -408,6 +485,7 @@ def audit_purge(
             cut_before=plan.cut_before,
             last_purged_id=plan.last_purged_id,
             last_purged_hash=plan.last_purged_hash,
+            last_purged_seq=plan.last_purged_seq,
             removed_count=removed,
             operator_label=label[:150],
             recorded_break=recorded_break,
@@ -422,6 +500,7 @@ def audit_purge(
                 "removed": removed,
                 "last_purged_id": plan.last_purged_id,
                 "last_purged_hash": plan.last_purged_hash,
+                "last_purged_seq": plan.last_purged_seq,
                 "retention_days": audit_retention_days(),
                 "operator": label,
                 "recorded_break": recorded_break,

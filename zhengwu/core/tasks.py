@@ -1,5 +1,5 @@
-"""Background work of the core app: the WAL checkpointer, the rate-counter purge,
-SQLite's planner statistics and the provisional calendar of unpublished years.
+"""Background work of the core app: the audit sealer, the WAL checkpointer, the rate-counter
+purge, SQLite's planner statistics and the provisional calendar of unpublished years.
 
 ``run_huey`` imports every installed app's ``tasks`` module; the hooks below run only in
 the consumer (once per worker thread, hence the guard in ``start_checkpointer``), never in
@@ -10,6 +10,7 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, on_shutdown, on_startup
 
+from .audit_sealer import start_sealer, stop_sealer
 from .dbstats import sqlite_statistics_refresh
 from .ratelimit import ratelimit_purge
 from .wal import start_checkpointer, stop_checkpointer
@@ -26,6 +27,17 @@ def wal_checkpointer_start():
 @on_shutdown()
 def wal_checkpointer_stop():
     stop_checkpointer()
+
+
+@on_startup()
+def audit_sealer_start():
+    # Audited transactions insert unsealed rows; this chains them within a second (ADR 0005).
+    start_sealer()
+
+
+@on_shutdown()
+def audit_sealer_stop():
+    stop_sealer()
 
 
 # Purged here rather than inside ratelimit_hit: the hit sits on the request path of public

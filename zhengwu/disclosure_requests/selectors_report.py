@@ -19,7 +19,7 @@ data are wrong (an outcome code outside the form, a requester kind without a col
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.db.models import Count, Q

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
@@ -42,6 +43,11 @@ class AlertFilter(Schema):
     before: int | None = Field(None, ge=1, le=MAX_OBJECT_ID, description="翻页键:上一页返回的 next_before")
 
 
+class StatsPeriod(Schema):
+    # The months the concluded cases and the alerts are counted over (default: this month).
+    period: Literal["month", "last_month", "quarter", "year", "last12"] = "month"
+
+
 class DepartmentStats(Schema):
     unit_id: int
     name: str
@@ -74,5 +80,5 @@ def alerts(request, filters: Query[AlertFilter]):
 
 
 @router.get("/departments/stats", response=list[DepartmentStats], auth=supervisor_auth, summary="各部门办件统计")
-def department_stats(request):
-    return selectors.department_statistics(today=timezone.localdate())
+def department_stats(request, filters: Query[StatsPeriod]):
+    return selectors.department_statistics(today=timezone.localdate(), period=filters.period)

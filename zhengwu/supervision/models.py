@@ -169,6 +169,9 @@ class SweepRun(models.Model):
     max_clock_event_id = models.BigIntegerField("时限事件编号上限")
     # Fault rules about case events judge each event once: the next sweep starts above it.
     max_case_event_id = models.BigIntegerField("办件事件编号上限", default=0)
+    # Whether this run left the department figures complete (DepartmentMonth/DepartmentOpen):
+    # the next sweep then adds only what is new, otherwise it rebuilds them.
+    figures_complete = models.BooleanField("部门统计已更新", default=False)
     ran_at = models.DateTimeField("巡检时间")
     details = models.JSONField("结果", default=dict)
 
@@ -176,3 +179,46 @@ class SweepRun(models.Model):
         ordering = ["-id"]
         verbose_name = "巡检记录"
         verbose_name_plural = "巡检记录"
+
+
+class DepartmentMonth(models.Model):
+    """Per department and calendar month (Beijing): what the dashboard's statistics add up.
+
+    Written only by the sweep (``statistics.department_figures_refresh``): the months of
+    cases concluded and alerts raised since the last sweep are added in, ``--full``
+    rebuilds everything. The dashboard sums the months of the period it shows, so it reads
+    a few hundred rows, never the cases or alerts (ADR 0005).
+    """
+
+    unit = models.ForeignKey(
+        "org.Unit", on_delete=models.CASCADE, related_name="+", verbose_name="部门", db_constraint=False, db_index=False,
+    )
+    month = models.DateField("月份")  # the first day of the month
+    concluded = models.PositiveIntegerField("办结件数", default=0)
+    on_time = models.PositiveIntegerField("按时办结件数", default=0)
+    # Working days from submission to conclusion, pauses excluded, summed over the
+    # concluded cases whose days the calendar knows (the average divides by ``timed``).
+    handling_days = models.BigIntegerField("办理工作日合计", default=0)
+    timed = models.PositiveIntegerField("计入平均的件数", default=0)
+    red_alerts = models.PositiveIntegerField("红牌", default=0)
+    yellow_alerts = models.PositiveIntegerField("黄牌", default=0)
+
+    class Meta:
+        verbose_name = "部门月度监察统计"
+        verbose_name_plural = "部门月度监察统计"
+        constraints = [models.UniqueConstraint(fields=["unit", "month"], name="supervision_department_month_once")]
+        indexes = [models.Index(fields=["month"], name="supervision_dept_month_month")]
+
+
+class DepartmentOpen(models.Model):
+    """Per department, as of the last sweep: open cases past their promised date."""
+
+    unit = models.OneToOneField(
+        "org.Unit", on_delete=models.CASCADE, related_name="+", verbose_name="部门", db_constraint=False,
+    )
+    overdue_open = models.PositiveIntegerField("超期未办结", default=0)
+    as_of = models.DateField("统计日期")
+
+    class Meta:
+        verbose_name = "部门超期未办结统计"
+        verbose_name_plural = "部门超期未办结统计"

@@ -6,13 +6,10 @@ from datetime import date, datetime
 
 from django.apps import apps
 from django.db.models import (
-    Avg,
     Count,
     F,
     IntegerField,
-    OuterRef,
     Q,
-    Subquery,
     Value,
     When,
 )
@@ -21,13 +18,12 @@ from django.utils import timezone
 
 from zhengwu.cases.models import Case
 from zhengwu.cases.owners import CASE, STEP
-from zhengwu.core.models import CalendarDay, Clock
 from zhengwu.core.owners import KEY_SEPARATOR, owner_label, owner_ref_parse
 from zhengwu.org import responsibility
-from zhengwu.org.models import Unit
 from zhengwu.org.roles import Role
 
 from .models import Alert, Fault, SupervisionOrder
+from .statistics import DEFAULT_PERIOD, PERIODS, department_statistics, period_bounds  # noqa: F401 - read here
 
 PAGE_SIZE = 50
 OPEN_STATUSES = (Case.Status.RUNNING, Case.Status.CORRECTION, Case.Status.SUSPENDED)
@@ -126,64 +122,6 @@ def order_list_for_department_staff(*, user, limit: int = PAGE_SIZE) -> list[Sup
 
 def order_get(*, order_id: int) -> SupervisionOrder | None:
     return SupervisionOrder.objects.select_related("case", "case__item").filter(pk=order_id).first()
-
-
-def _ordinal(date_field: str):
-    return Subquery(CalendarDay.objects.filter(date=OuterRef(date_field)).values("workday_ordinal")[:1])
-
-
-def department_statistics(*, today: date) -> list[dict]:
-    """Per department: concluded cases, on-time rate, average working days, overdue counts.
-
-    On time: the case clock stopped on or before its due date. Handling time: working
-    days from the submission day (not counted) to the conclusion day, minus the working
-    days the clock stood still (correction, special procedures), from the calendar's
-    ``workday_ordinal`` in SQL.
-    """
-    concluded = (
-        Case.objects.filter(status=Case.Status.CONCLUDED, item__department__isnull=False, clock__isnull=False)
-        .values("item__department_id")
-        .annotate(
-            concluded=Count("pk"),
-            on_time=Count("pk", filter=Q(clock__stopped_on__lte=F("clock__due_on"))),
-            avg_days=Avg(_ordinal("clock__stopped_on") - _ordinal("clock__started_on") - F("clock__suspended_days")),
-        )
-        .order_by()
-    )
-    overdue = (
-        Case.objects.filter(
-            status__in=OPEN_STATUSES, item__department__isnull=False, clock__state=Clock.State.RUNNING,
-            clock__due_on__lt=today,
-        )
-        .values("item__department_id").annotate(n=Count("pk")).order_by()
-    )
-    alerts = (
-        Alert.objects.filter(unit__isnull=False).values("unit_id")
-        .annotate(red=Count("pk", filter=Q(level=Alert.Level.RED)), yellow=Count("pk", filter=Q(level=Alert.Level.YELLOW)))
-        .order_by()
-    )
-    rows: dict[int, dict] = {}
-
-    def row(unit_id):
-        return rows.setdefault(unit_id, {
-            "unit_id": unit_id, "concluded": 0, "on_time": 0, "on_time_rate": None, "avg_days": None,
-            "overdue_open": 0, "red_alerts": 0, "yellow_alerts": 0,
-        })
-
-    for r in concluded:
-        out = row(r["item__department_id"])
-        out.update(concluded=r["concluded"], on_time=r["on_time"])
-        out["on_time_rate"] = round(r["on_time"] * 100 / r["concluded"], 1) if r["concluded"] else None
-        out["avg_days"] = round(float(r["avg_days"]), 1) if r["avg_days"] is not None else None
-    for r in overdue:
-        row(r["item__department_id"])["overdue_open"] = r["n"]
-    for r in alerts:
-        out = row(r["unit_id"])
-        out.update(red_alerts=r["red"], yellow_alerts=r["yellow"])
-    names = dict(Unit.objects.filter(pk__in=list(rows)).values_list("pk", "name"))
-    for unit_id, out in rows.items():
-        out["name"] = names.get(unit_id, "")
-    return sorted(rows.values(), key=lambda r: (r["name"], r["unit_id"]))
 
 
 def _month_starts(today: date, months: int) -> list[datetime]:

@@ -45,6 +45,7 @@ from zhengwu.org import responsibility
 from zhengwu.org.roles import Role
 
 from .models import Alert, Fault, SupervisionOrder, SweepRun
+from .statistics import department_figures_refresh
 from .sql import insert_from
 
 # A return's reason must say something: at least this many characters, and not one of
@@ -366,6 +367,13 @@ def supervision_sweep(*, today: date | None = None, actor=None, full: bool = Fal
             after_event_id=0 if since is None else since.max_case_event_id,
         )
         lap("faults")
+        # The dashboard's per-department figures (ADR 0005): only what is new since the
+        # last sweep, unless that one left them incomplete.
+        department_figures_refresh(
+            today=today, rebuild=since is None or not since.figures_complete, after_alert_id=after_id,
+            clock_events=(since.max_clock_event_id if since else 0, high_event),
+        )
+        lap("statistics")
         result = SweepResult(
             today=today.isoformat(), running=counts["running"], normal=counts["running"] - counts["red"] - counts["yellow"],
             yellow=counts["yellow"], red=counts["red"], new_yellow=new["yellow"], new_red=new["red"],
@@ -374,6 +382,7 @@ def supervision_sweep(*, today: date | None = None, actor=None, full: bool = Fal
         SweepRun.objects.create(
             today=max(today, last.today) if last and not full and last.today > today else today,
             max_clock_id=high_clock, max_clock_event_id=high_event, max_case_event_id=high_case_event,
+            figures_complete=True,
             ran_at=now, details=asdict(result),
         )
         audit_record(actor=actor, action="supervision.sweep", object_type="supervision.sweep", object_id=today.isoformat(),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -31,10 +33,18 @@ def _before(request) -> int | None:
 @require_safe
 def dashboard(request):
     today = timezone.localdate()
-    departments = selectors.department_statistics(today=today)
+    period = request.GET.get("period", "")
+    if period not in selectors.PERIODS:
+        period = selectors.DEFAULT_PERIOD
+    first, end = selectors.period_bounds(period, today)
+    departments = selectors.department_statistics(today=today, period=period)
     trend = selectors.county_trend(today=today)
     return render(request, "supervision/dashboard.html", {
         "departments": departments,
+        "period": period,
+        "periods": selectors.PERIODS.items(),
+        "period_first": first,
+        "period_last": end - timedelta(days=1),
         "trend": trend,
         "ratings": selectors.rating_summary(),
         "chart_data": {"departments": departments, "trend": trend},

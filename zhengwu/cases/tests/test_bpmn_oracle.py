@@ -164,10 +164,11 @@ def attempt(steps, state, action, *, actor_id, rng):
         "extend": {"days": rng.randint(1, 5)},
         "transfer": {"to_user_id": 99},
     }.get(action)
-    role = engine.required_role(steps, state, action)
+    typed = engine.steps_from_json(steps)
+    role = engine.required_role(typed, state, action)
     try:
         new, _effects = engine.transition(
-            steps,
+            typed,
             state,
             action,
             actor_role=role,
@@ -249,7 +250,7 @@ def test_oracle_detects_a_gateway_that_disagrees_with_the_engine():
     spiff = SpiffCase(steps, broken)
     spiff.complete(bpmn.ADVANCE)
     state = engine.transition(
-        steps, engine.initial_state(), "accept", actor_role="window_clerk"
+        engine.steps_from_json(steps), engine.initial_state(), "accept", actor_role="window_clerk"
     )[0]
     # then the oracle's comparison fails on it.
     assert engine_outcomes(steps, state, random.Random(0)) != spiff.offered_outcomes()

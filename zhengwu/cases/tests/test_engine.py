@@ -26,7 +26,7 @@ def at(i, status="running", **flags):
 
 
 def act(state, action, role, actor_id=1, reason=None, payload=None, steps=STEPS):
-    return transition(steps, state, action, actor_role=role, actor_id=actor_id, reason=reason, payload=payload)
+    return transition(engine.steps_from_json(steps), state, action, actor_role=role, actor_id=actor_id, reason=reason, payload=payload)
 
 
 def test_accept_moves_to_review_and_restarts_the_step_clock():

@@ -15,6 +15,7 @@ from zhengwu.core.audit import (
     audit_chain_verify,
     audit_purge,
     audit_record,
+    audit_seal,
 )
 from zhengwu.core.errors import Conflict, ValidationFailed
 from zhengwu.core.models import AuditEvent, AuditPurge
@@ -27,7 +28,9 @@ NOW = timezone.now()
 def _append_at(when, n, action="test.old"):
     with mock.patch("django.utils.timezone.now", return_value=when):
         with transaction.atomic():
-            return [audit_record(actor=None, action=action, object_id=i) for i in range(n)]
+            events = [audit_record(actor=None, action=action, object_id=i) for i in range(n)]
+    audit_seal()  # as the sealer would within a second
+    return [AuditEvent.objects.get(pk=e.pk) for e in events]
 
 
 def _days_ago(days):
@@ -61,6 +64,7 @@ def test_purge_removes_rows_before_the_cut_and_records_the_anchor(old_and_new_ro
     anchor = AuditPurge.objects.get()
     assert anchor.last_purged_id == old[-1].pk
     assert anchor.last_purged_hash == old[-1].hash
+    assert anchor.last_purged_seq == old[-1].seq
     assert anchor.removed_count == 3
     assert anchor.operator_label == "测试"
     # The purge is itself audited, in the chain, with the same numbers.
@@ -168,7 +172,7 @@ def test_forged_purge_record_without_its_chained_row_does_not_verify(old_and_new
     _raw_sql(f"DELETE FROM {AuditEvent._meta.db_table} WHERE id IN ({','.join(['%s'] * len(ids))})", ids)
     AuditPurge.objects.create(
         created_at=NOW, cut_before=NOW, last_purged_id=old[-1].pk, last_purged_hash=old[-1].hash,
-        removed_count=3, operator_label="伪造",
+        last_purged_seq=old[-1].seq, removed_count=3, operator_label="伪造",
     )
 
     report = audit_chain_verify()

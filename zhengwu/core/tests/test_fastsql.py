@@ -118,7 +118,7 @@ def test_update_rows_adds_to_a_column():
 def test_database_errors_are_djangos_and_roll_back_with_the_transaction():
     clock = _clock()
     row = dict(created_at=AT, actor_label="系统", action="test.fastsql", object_type="x", object_id="1",
-               result=AuditEvent.Result.SUCCESS, request_id="r", prev_hash="0" * 64, hash="c" * 64)
+               result=AuditEvent.Result.SUCCESS, request_id="r", seq=7, prev_hash="0" * 64, hash="c" * 64)
     before = (ClockEvent.objects.count(), AuditEvent.objects.count())
 
     with pytest.raises(IntegrityError):  # Django's class, not the driver's
@@ -126,7 +126,7 @@ def test_database_errors_are_djangos_and_roll_back_with_the_transaction():
             insert_values(ClockEvent, {"clock_id": clock.pk, "kind": "start", "on_date": dt.date(2026, 9, 24),
                                        "due_on": clock.due_on})
             insert_values(AuditEvent, row)
-            insert_values(AuditEvent, row)  # the hash is unique
+            insert_values(AuditEvent, row)  # the place in the chain is unique
 
     assert (ClockEvent.objects.count(), AuditEvent.objects.count()) == before
 

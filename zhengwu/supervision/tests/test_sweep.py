@@ -170,7 +170,7 @@ def test_sweep_command_takes_full_and_reports_its_phase_timings(capsys):
     out = capsys.readouterr().out
     assert out.count("计时中") == 2 and "用时" in out
     runs = list(SweepRun.objects.order_by("pk"))
-    assert len(runs) == 2 and set(runs[1].details["seconds"]) == {"counts", "alerts", "faults"}
+    assert len(runs) == 2 and set(runs[1].details["seconds"]) == {"counts", "alerts", "faults", "statistics"}
 
 
 def test_alerts_on_any_owners_clock_carry_the_unit_post_and_handler_it_names(calendar_2026, dept, staff):

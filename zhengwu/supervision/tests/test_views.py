@@ -44,19 +44,30 @@ def fixture_cases(item, citizen, staff, calendar_2026):
 
 
 def test_department_statistics_from_the_calendar(fixture_cases, dept):
-    [row] = department_statistics(today=date(2026, 10, 20))
+    supervision_sweep(today=date(2026, 10, 20))  # the figures are the sweep's
+    [row] = department_statistics(today=date(2026, 10, 20), period="year")
     # Working days after 24 Sep up to 16 Oct: 28,29,30 Sep, 8,9,10,12-16 Oct = 11.
     assert (row["unit_id"], row["concluded"], row["on_time"], row["on_time_rate"]) == (dept.pk, 2, 1, 50.0)
     assert row["avg_days"] == 5.5
     assert row["overdue_open"] == 1
+    # This month (the default) holds only the late one, concluded on 16 October.
+    [october] = department_statistics(today=date(2026, 10, 20))
+    assert (october["concluded"], october["on_time"], october["avg_days"]) == (1, 0, 11.0)
+    [september] = department_statistics(today=date(2026, 10, 20), period="last_month")
+    assert (september["concluded"], september["on_time"], september["avg_days"]) == (1, 1, 0.0)
+
+
+def test_department_statistics_before_any_sweep_are_empty(fixture_cases):
+    assert department_statistics(today=date(2026, 10, 20), period="year") == []
 
 
 def test_department_statistics_query_count_is_constant(fixture_cases, item, citizen, django_assert_max_num_queries):
     other = ItemFactory(department=UnitFactory(kind=Unit.Kind.DEPARTMENT), promised_limit_days=5)
     with at(moment(2026, 9, 24)):
         case_submit(actor=citizen, item=other, applicant=citizen, channel="online")
-    with django_assert_max_num_queries(4):
-        rows = department_statistics(today=date(2026, 10, 20))
+    supervision_sweep(today=date(2026, 10, 20))
+    with django_assert_max_num_queries(3):
+        rows = department_statistics(today=date(2026, 10, 20), period="year")
     assert len(rows) == 2
 
 
@@ -95,14 +106,33 @@ def test_county_trend_buckets_by_beijing_month_across_a_year_end(item, citizen, 
 
 
 def test_dashboard_shows_the_numbers_and_feeds_the_chart_as_json(client, supervisor, fixture_cases):
+    supervision_sweep(today=date(2026, 10, 20))
     login_verified(client, supervisor)
     with at(moment(2026, 10, 20)):
-        response = client.get(reverse("supervision:dashboard"))
+        response = client.get(reverse("supervision:dashboard"), {"period": "year"})
+        this_month = client.get(reverse("supervision:dashboard")).content.decode()
+        bad = client.get(reverse("supervision:dashboard"), {"period": "<script>"})
     body = response.content.decode()
     assert response.status_code == 200
     assert 'id="supervision-data" type="application/json"' in body
     assert "50.0%" in body and "县农业农村局" in body
+    assert 'data-period="year"' in body and "2026年1月1日 至 2026年12月31日" in body
     assert "vendor/echarts-5.6.0/echarts.min.js" in body
+    # By default this month only: the October case was late.
+    assert 'data-period="month"' in this_month and "0.0%" in this_month and "50.0%" not in this_month
+    assert bad.status_code == 200 and 'data-period="month"' in bad.content.decode()
+
+
+def test_api_department_stats_take_a_period(client, supervisor, fixture_cases):
+    supervision_sweep(today=date(2026, 10, 20))
+    login_verified(client, supervisor)
+    with at(moment(2026, 10, 20)):
+        year = client.get("/api/v1/supervision/departments/stats", {"period": "year"})
+        month = client.get("/api/v1/supervision/departments/stats")
+        bad = client.get("/api/v1/supervision/departments/stats", {"period": "forever"})
+    assert [r["concluded"] for r in year.json()] == [2]
+    assert [r["concluded"] for r in month.json()] == [1]
+    assert 400 <= bad.status_code < 500 and bad.status_code != 404
 
 
 def test_non_supervisor_staff_is_refused_the_dashboard_and_the_api(client, staff):
@@ -167,6 +197,11 @@ def test_department_statistics_count_the_department_alerts_only(fixture_cases, d
     [row] = department_statistics(today=date(2026, 10, 20))
     assert (row["unit_id"], row["red_alerts"], row["yellow_alerts"]) == (dept.pk, 2, 0)
     assert result.new_red == 3
+    # Counted in the month they were raised: next month's view starts from none.
+    [november] = department_statistics(today=date(2026, 11, 2))
+    assert (november["red_alerts"], november["yellow_alerts"]) == (0, 0)
+    [row] = department_statistics(today=date(2026, 11, 2), period="last12")
+    assert row["red_alerts"] == 2
 
 
 def test_alerts_of_other_owners_are_named_in_words():
