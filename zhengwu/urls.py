@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("zhengwu.sitegroup.urls")),
     path("", include("zhengwu.ratings.urls")),
     path("", include("zhengwu.notifications.urls")),
+    path("", include("zhengwu.exchange.urls")),
     path("", include("zhengwu.portal.urls")),
 ]
 
