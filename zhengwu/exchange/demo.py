@@ -31,6 +31,7 @@ from .models import ExchangeConfig, Resource, ResourceField, ShareType, UpdateCy
 DEMO_PASSWORD = "Demo@2026zw"
 DATA_OFFICE_CODE = "SLX-34"
 TARGET_TABLES = 1210
+EDUCATION_OWED = "slx-02-002"  # the one resource 教育局 has not provided yet
 
 # Departments the demo county lacks, to reach the article's 55 (电子政务办 first: the data office).
 EXTRA_DEPARTMENTS = [
@@ -232,9 +233,7 @@ def exchange_demo_load() -> str:
             filled, open_filled = filled + 1, open_filled + 1
     # Everyone else counts as having provided (an empty table, loaded today), except one
     # 教育 resource: 教育局 still owes data, so its requests are refused with the list.
-    now = timezone.now()
-    Resource.objects.filter(pk__in=[r.pk for r in created], last_loaded_at__isnull=True).exclude(
-        slug="slx-02-002").update(last_loaded_at=now)
+    services.catalog_loaded_mark(actor=None, resources=created, exclude_slugs=[EDUCATION_OWED])
     fields = ResourceField.objects.filter(resource__in=created).count()
     return (f"数据共享交换:{len(departments)} 个部门,{len(created)} 个资源(表),{fields} 个信息项,"
             f"{filled} 个表写入示例记录;账号 dzzwb_shuju(电子政务办)、mzj_shuju(民政)、jyj_shuju(教育)")

@@ -594,3 +594,17 @@ def table_ensure(resource: Resource) -> Resource:
             locked.save(update_fields=["table_name"])
         resource.table_name = locked.table_name
     return resource
+
+
+def catalog_loaded_mark(*, actor, resources, exclude_slugs=()) -> int:
+    """Record imported entries as provided (their data came before the platform, e.g. the demo).
+
+    Sets ``last_loaded_at`` on those never loaded, so 先提供后共享 counts them as
+    provided until their first cycle here; one audit event.
+    """
+    with transaction.atomic():
+        n = (Resource.objects.filter(pk__in=[r.pk for r in resources], last_loaded_at__isnull=True)
+             .exclude(slug__in=list(exclude_slugs)).update(last_loaded_at=timezone.now()))
+        audit_record(actor=actor, action="exchange.catalog.loaded_mark", object_type="exchange.resource",
+                     details={"resources": n})
+    return n
