@@ -291,10 +291,10 @@ def _source_rows(source: FrontEndSource, columns: list[ds.Column]):
 
 def source_pull(*, resource: Resource, actor=None) -> LoadRun:
     """Pull the rows changed since the last run; good rows load, bad ones are logged."""
-    try:
-        source = resource.source
-    except FrontEndSource.DoesNotExist:
-        raise NotFound("该资源未配置前置机数据源", code="exchange_no_source") from None
+    # Read afresh: the mark moves with every run (a cached ``resource.source`` would pull again).
+    source = FrontEndSource.objects.filter(resource_id=resource.pk).first()
+    if source is None:
+        raise NotFound("该资源未配置前置机数据源", code="exchange_no_source")
     _loadable(resource)
     columns = columns_of(selectors.resource_fields(resource))
     started = timezone.now()
