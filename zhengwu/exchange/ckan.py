@@ -338,9 +338,13 @@ def action(request, name: str):
     except _Validation as exc:
         return _error(request, name, 409, {"__type": "Validation Error", **exc.errors})
     except ValidationFailed as exc:
-        field = (exc.details or {}).get("field") or "message"
-        return _error(request, name, 409, {"__type": "Validation Error", "message": exc.message,
-                                           field: [exc.message], **({"details": exc.details} if exc.details else {})})
+        err = {"__type": "Validation Error", "message": exc.message}
+        field = (exc.details or {}).get("field")
+        if field and field not in err:
+            err[field] = [exc.message]  # CKAN names the offending field with its messages
+        if exc.details:
+            err["details"] = exc.details
+        return _error(request, name, 409, err)
     except DomainError as exc:
         status = exc.status if exc.status in _ERROR_TYPES else 400
         if isinstance(exc, NotFound):
