@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from zhengwu.core.api_auth import StaffSessionAuth
 from zhengwu.core.errors import NotFound
@@ -209,7 +209,7 @@ def resource_create(request, payload: ExchangeResourceIn):
         actor=request.auth, provider=_unit(request, data.pop("provider")),
         codes={k: data.pop(k) for k in ("class_code", "item_code", "catalog_code", "detail_code", "seq")},
         fields=data.pop("fields"), data=data)
-    return 201, _resource_out(r)
+    return Status(201, _resource_out(r))
 
 
 @router.post("/resources/{slug}/submit", auth=steward_auth, response={200: ExchangeResourceOut, **ERRORS},
@@ -250,7 +250,7 @@ def request_submit(request, payload: ExchangeRequestIn):
                                 fields=payload.fields, plain_fields=payload.plain_fields,
                                 period_from=payload.period_from, period_to=payload.period_to,
                                 legal_basis=payload.legal_basis)
-    return 201, _request_out(q)
+    return Status(201, _request_out(q))
 
 
 @router.post("/requests/{request_id}/decision", auth=steward_auth, response={200: ExchangeRequestOut, **ERRORS},
@@ -278,7 +278,7 @@ def keys_list(request):
 def key_issue(request, payload: ExchangeKeyIn):
     key, raw = services.key_issue(actor=request.auth, unit=_unit(request, payload.unit), name=payload.name,
                                   days=payload.days, rate_per_minute=payload.rate_per_minute)
-    return 201, {**_key_out(key), "key": raw}
+    return Status(201, {**_key_out(key), "key": raw})
 
 
 @router.post("/keys/{key_id}/revoke", auth=steward_auth, response={200: ExchangeKeyOut, **ERRORS}, summary="吊销访问密钥")
