@@ -137,6 +137,17 @@ def table_columns_add(*, table: str, columns: list[Column], existing: set[str]) 
         _indexes_create(cur, table, columns)
 
 
+def table_value_counts(table: str, columns: list[Column]) -> dict:
+    """Rows per value of each code-list column (one GROUP BY over its index each)."""
+    out = {}
+    with connection().cursor() as cur:
+        for c in columns:
+            if c.choices and c.indexed:
+                cur.execute(f"SELECT {quote(c.name)}, count(*) FROM {qualified(table)} GROUP BY {quote(c.name)}")  # noqa: S608
+                out[c.name] = {str(v): n for v, n in cur.fetchall() if v is not None}
+    return out
+
+
 def table_count(table: str) -> int:
     with connection().cursor() as cur:
         cur.execute(f"SELECT count(*) FROM {qualified(table)}")  # noqa: S608 - checked name
@@ -396,7 +407,7 @@ def _filter_value(col: Column, value, vendor: str):
 def table_search(*, table: str, columns: list[Column], select: list[str], filters: dict, q: str = "",
                  sort: list[tuple[str, bool]] | None = None, limit: int = 100, offset: int = 0,
                  after_id: int | None = None, include_total: bool = True, known_total: int | None = None,
-                 q_columns: list[str] | None = None) -> Page:
+                 q_columns: list[str] | None = None, value_counts: dict | None = None) -> Page:
     """One page of rows; ``select`` and ``filters`` name columns already checked by the caller."""
     vendor = _vendor()
     by_name = {c.name: c for c in columns}
@@ -442,8 +453,12 @@ def table_search(*, table: str, columns: list[Column], select: list[str], filter
         raw = cur.fetchall()
         total, estimated = None, False
         if include_total:
+            kept = (value_counts or {}).get(next(iter(filters))) if len(filters) == 1 and not q else None
             if not base_where and known_total is not None:
                 total = known_total
+            elif kept is not None:
+                values = next(iter(filters.values()))
+                total = sum(kept.get(str(v), 0) for v in set(values if isinstance(values, list) else [values]))
             elif indexed_only:
                 cur.execute(f"SELECT count(*) FROM {t} WHERE " + " AND ".join(base_where), base_params)  # noqa: S608
                 total = cur.fetchone()[0]
@@ -467,3 +482,52 @@ def table_search(*, table: str, columns: list[Column], select: list[str], filter
         records.append(rec)
     return Page(records=records, total=total, total_was_estimated=estimated,
                 last_id=records[-1]["_id"] if records else None)
+
+
+# ---------------------------------------------------------------- synthetic volume (benchmarks)
+
+def _synthetic_expr(c: Column, vendor: str) -> str:
+    """SQL computing a plausible value of column ``c`` from the row number ``x`` (no Python per row)."""
+    pg = vendor == "postgresql"
+
+    def pad(expr: str, width: int) -> str:
+        return f"lpad(({expr})::text, {width}, '0')" if pg else f"printf('%0{width}d', {expr})"
+
+    cat = "||"
+    if c.is_key:
+        return pad("x", 10)
+    if c.choices:
+        cases = " ".join(f"WHEN {i} THEN '{v.replace(chr(39), '')}'" for i, v in enumerate(c.choices))
+        return f"CASE x % {len(c.choices)} {cases} END"
+    if c.personal == "id_number":
+        return (f"'430121' {cat} {pad('1950 + x % 60', 4)} {cat} {pad('1 + x % 12', 2)} {cat} {pad('1 + x % 28', 2)} "
+                f"{cat} {pad('x % 10000', 4)}")
+    if c.personal == "phone":
+        return f"'138' {cat} {pad('x % 100000000', 8)}"
+    if c.type == "integer":
+        return "x % 1000"
+    if c.type == "number":
+        return "(x % 1000000) / 100.0"
+    if c.type == "boolean":
+        return "(x % 2 = 0)" if pg else "(x % 2)"
+    if c.type == "date":
+        return "DATE '2018-01-01' + (x % 2900)::int" if pg else "date('2018-01-01', '+' || (x % 2900) || ' days')"
+    if c.type == "datetime":
+        return ("TIMESTAMPTZ '2024-01-01 00:00:00+08' + (x % 1000000) * INTERVAL '1 second'" if pg
+                else "datetime('2024-01-01', '+' || (x % 1000000) || ' seconds')")
+    return f"'{(c.title or c.name).replace(chr(39), '')}' {cat} (x % 997)"
+
+
+def table_fill_synthetic(*, table: str, columns: list[Column], start: int, count: int) -> None:
+    """Append ``count`` generated rows numbered from ``start`` (benchmark and volume builds)."""
+    vendor = _vendor()
+    names = ", ".join(quote(c.name) for c in columns)
+    exprs = ", ".join(_synthetic_expr(c, vendor) for c in columns)
+    t = qualified(table)
+    if vendor == "postgresql":
+        sql = (f"INSERT INTO {t} ({names}) SELECT {exprs} FROM generate_series(%s::bigint, %s::bigint) AS g(x)")  # noqa: S608
+    else:
+        sql = (f"WITH RECURSIVE g(x) AS (SELECT %s UNION ALL SELECT x + 1 FROM g WHERE x < %s) "  # noqa: S608
+               f"INSERT INTO {t} ({names}) SELECT {exprs} FROM g")
+    with connection().cursor() as cur:
+        cur.execute(sql, [start, start + count - 1])

@@ -193,8 +193,14 @@ def _finish(*, actor, resource: Resource, kind: str, report: ds.WriteReport, sta
             locked = Resource.objects.select_for_update().select_related("freshness_clock", "provider").get(pk=resource.pk)
             locked.record_count = ds.table_count(locked.table_name)
             locked.last_loaded_at = run.finished_at
+            # Kept counts are recounted after bulk loads; an API upsert of a few rows leaves
+            # them stale, so they are dropped and filtered totals are counted per request.
+            locked.value_counts = (ds.table_value_counts(locked.table_name, columns_of(selectors.resource_fields(locked)))
+                                   if kind != LoadRun.Kind.API else {})
             freshness_restart(actor=actor, resource=locked, today=timezone.localdate())
-            locked.save(update_fields=["record_count", "last_loaded_at", "freshness_clock", "updated_at"])
+            locked.save(update_fields=["record_count", "last_loaded_at", "freshness_clock", "value_counts",
+                                       "updated_at"])
+            resource.value_counts = locked.value_counts
             resource.record_count, resource.last_loaded_at = locked.record_count, locked.last_loaded_at
         audit_record(actor=actor, action=f"exchange.load.{kind}", obj=resource,
                      details={"run": run.pk, "outcome": outcome, "read": report.rows_read,

@@ -110,6 +110,10 @@ class Resource(TimeStampedModel):
     table_name = models.CharField("数据表", max_length=40, blank=True, default="")
     key_field = models.CharField("主键信息项", max_length=63, blank=True, default="")
     record_count = models.BigIntegerField("记录数", default=0)
+    # Rows per value of each code-list field, counted after every file or pull load, so a
+    # filtered total on such a field is a lookup, not a count over millions of index
+    # entries; empty when an API upsert has changed rows since (then counted per request).
+    value_counts = models.JSONField(default=dict, blank=True)
     last_loaded_at = models.DateTimeField("最近更新数据", null=True, blank=True)
     freshness_clock = models.ForeignKey("core.Clock", null=True, blank=True, on_delete=models.SET_NULL,
                                         related_name="+", verbose_name="更新时限")

@@ -209,7 +209,8 @@ def datastore_read(*, key: ApiKey | None, resource: Resource, params: dict, acti
     else:
         page = ds.table_search(table=resource.table_name, columns=columns, select=select, q_columns=q_columns,
                                filters=filters, q=q, sort=sort, limit=limit, offset=offset, after_id=after_id,
-                               include_total=include_total, known_total=resource.record_count)
+                               include_total=include_total, known_total=resource.record_count,
+                               value_counts=resource.value_counts)
     masks = {c.name: _masker(c.personal) for c in columns if c.personal and c.name not in access.plain}
     for rec in page.records:
         for name, mask in masks.items():
