@@ -59,6 +59,11 @@ def detect_encoding(head: bytes) -> str:
     raise ValidationFailed("无法识别文件编码:请将文件另存为 UTF-8 或 GB18030(GBK)编码的 CSV", code="exchange_encoding")
 
 
+def _aligned(names: list[str], columns: list[ds.Column]) -> list[int]:
+    """For each column, its position in the file."""
+    return [names.index(c.name) for c in columns]
+
+
 def _header_map(header: list[str], columns: list[ds.Column]) -> list[str]:
     """Map the file's header (field names or Chinese titles) to field names; extra or missing → error."""
     by_label = {}
@@ -95,13 +100,15 @@ def _csv_rows(stream, encoding: str, columns: list[ds.Column], report_bad):
         raise ValidationFailed("文件为空", code="exchange_empty_file") from None
     names = _header_map(header, columns)
     width = len(names)
+    order = _aligned(names, columns)
+    identity = order == list(range(width))
     for cells in reader:
-        if not cells:
-            continue
         if len(cells) != width:
+            if not cells:
+                continue
             report_bad(reader.line_num, "", f"列数为 {len(cells)},与表头的 {width} 列不符")
             continue
-        yield reader.line_num, dict(zip(names, cells, strict=True))
+        yield reader.line_num, (cells if identity else [cells[i] for i in order])
 
 
 def _excel_rows(stream, columns: list[ds.Column], report_bad):

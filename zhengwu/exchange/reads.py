@@ -268,8 +268,10 @@ def usage_log(*, key, unit_id, resource: Resource, action: str, filters: dict, r
         row.hash = usage_row_hash(row)
         row.save()
         ExchangeConfig.objects.filter(pk=head.pk).update(usage_head=row.hash)
-        if key is not None:
+        # "Last used" to the minute: one UPDATE a minute per key, not one per read.
+        if key is not None and (key.last_used_at is None or (row.at - key.last_used_at).total_seconds() > 60):
             ApiKey.objects.filter(pk=key.pk).update(last_used_at=row.at)
+            key.last_used_at = row.at
     return row
 
 

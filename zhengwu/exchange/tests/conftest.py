@@ -17,6 +17,15 @@ FIELDS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _fields_cache_empty():
+    from zhengwu.exchange import selectors
+
+    selectors._FIELDS_CACHE.clear()
+    yield
+    selectors._FIELDS_CACHE.clear()
+
+
 @pytest.fixture
 def county(db):
     return UnitFactory(code="SLX", name="示例县", kind=Unit.Kind.COUNTY)
