@@ -159,6 +159,7 @@ def main():
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--search-rows", type=int, default=10_000_000)
     parser.add_argument("--lookups", type=int, default=300)
+    parser.add_argument("--repeat", type=int, default=2)
     args = parser.parse_args()
     vendor = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
     var = Path(os.environ.setdefault("ZHENGWU_VAR_DIR", str(ROOT / "var" / f"bench-exchange-{vendor}")))
@@ -185,23 +186,32 @@ def main():
     size = write_csv(csv_path, args.rows)
     out["csv_bytes"] = size
     print(f"CSV: {args.rows:,} 行,{size / 1e6:,.0f} MB,生成 {time.perf_counter() - t0:,.1f} 秒", flush=True)
-    base = baseline_sqlite(csv_path, var / "baseline.sqlite3") if vendor == "sqlite" else baseline_postgres(csv_path)
-    out["baseline_seconds"] = round(base, 2)
-    out["baseline_rows_per_s"] = round(args.rows / base)
-    print(f"数据库自身批量路径({'executemany' if vendor == 'sqlite' else 'COPY'}):{base:,.1f} 秒,"
-          f"{args.rows / base:,.0f} 行/秒", flush=True)
-    r = new_resource(world, stamp % 900000 + 1, f"基准导入{stamp}")
-    rss_before = _rss_mb()
-    t0 = time.perf_counter()
-    with csv_path.open("rb") as fh:
-        run = ingest.resource_load_file(actor=world["s_civil"], resource=r, stream=fh, file_name="ingest.csv")
-    took = time.perf_counter() - t0
-    assert run.rows_loaded == args.rows, (run.outcome, run.rows_bad, run.errors[:3])
-    out.update({"ingest_seconds": round(took, 2), "ingest_rows_per_s": round(args.rows / took),
+    # The machine is shared: the two paths run alternately ``--repeat`` times and each
+    # keeps its best time, so a burst of someone else's work does not decide the ratio.
+    bases, takes = [], []
+    for rep in range(args.repeat):
+        base = baseline_sqlite(csv_path, var / "baseline.sqlite3") if vendor == "sqlite" else baseline_postgres(csv_path)
+        bases.append(base)
+        print(f"[{rep + 1}] 数据库自身批量路径({'executemany' if vendor == 'sqlite' else 'COPY'}):{base:,.1f} 秒,"
+              f"{args.rows / base:,.0f} 行/秒", flush=True)
+        r = new_resource(world, (stamp + rep * 10) % 900000 + 1, f"基准导入{stamp}-{rep}")
+        rss_before = _rss_mb()
+        t0 = time.perf_counter()
+        with csv_path.open("rb") as fh:
+            run = ingest.resource_load_file(actor=world["s_civil"], resource=r, stream=fh, file_name="ingest.csv")
+        took = time.perf_counter() - t0
+        assert run.rows_loaded == args.rows, (run.outcome, run.rows_bad, run.errors[:3])
+        takes.append(took)
+        print(f"[{rep + 1}] 平台导入:{took:,.1f} 秒,{args.rows / took:,.0f} 行/秒;进程峰值内存 {_rss_mb():,.0f} MB"
+              f"(导入前 {rss_before:,.0f} MB)", flush=True)
+    base, took = min(bases), min(takes)
+    out.update({"baseline_seconds": round(base, 2), "baseline_rows_per_s": round(args.rows / base),
+                "ingest_seconds": round(took, 2), "ingest_rows_per_s": round(args.rows / took),
                 "ratio_to_bulk_path": round(base / took, 3), "peak_rss_mb": round(_rss_mb(), 1),
-                "rss_before_ingest_mb": round(rss_before, 1)})
-    print(f"平台导入:{took:,.1f} 秒,{args.rows / took:,.0f} 行/秒,为批量路径的 {base / took:.2f} 倍;"
-          f"进程峰值内存 {_rss_mb():,.0f} MB(导入前 {rss_before:,.0f} MB)", flush=True)
+                "rss_before_ingest_mb": round(rss_before, 1), "repeat": args.repeat,
+                "all_baseline_seconds": [round(b, 2) for b in bases], "all_ingest_seconds": [round(t, 2) for t in takes]})
+    print(f"最好成绩:批量路径 {args.rows / base:,.0f} 行/秒,平台导入 {args.rows / took:,.0f} 行/秒,比值 {base / took:.2f}",
+          flush=True)
     csv_path.unlink()
 
     # ---- search at volume

@@ -294,3 +294,35 @@ def usage_list(request):
     return [{"at": u.at, "unit": u.unit.code if u.unit else None, "resource": u.resource.slug, "action": u.action,
              "filters": u.filters, "rows": u.rows, "response_hash": u.response_hash, "hash": u.hash}
             for u in selectors.usage_for_provider(selectors.acting_units(request.auth))]
+
+
+class ExchangeSourceIn(Schema):
+    kind: str = Field(description="sqlite(只读文件)或 postgresql(连接串)")
+    location: str = Field(max_length=500, description="前置机 SQLite 文件路径或 PostgreSQL 连接串")
+    table: str = Field(max_length=63, description="来源表名")
+    updated_column: str = Field(max_length=63, description="更新时间列名(增量抽取依据)")
+
+
+class ExchangeSourceOut(Schema):
+    kind: str
+    table: str
+    updated_column: str
+    mark: str
+
+
+@router.post("/resources/{slug}/source", auth=steward_auth, response={200: ExchangeSourceOut, **ERRORS},
+             summary="登记前置机数据源(按更新时间列增量抽取)")
+def source_set(request, slug: str, payload: ExchangeSourceIn):
+    source = ingest.source_set(actor=request.auth, resource=selectors.resource_get(resource_id=slug), **payload.dict())
+    return {"kind": source.kind, "table": source.table, "updated_column": source.updated_column, "mark": source.mark}
+
+
+@router.post("/resources/{slug}/pull", auth=steward_auth, response={200: ExchangeLoadOut, **ERRORS},
+             summary="立即从前置机抽取一次(正确行入库,错误行记入结果)")
+def source_pull(request, slug: str):
+    resource = selectors.resource_get(resource_id=slug)
+    if not any(u.pk == resource.provider_id for u in selectors.acting_units(request.auth)):
+        raise NotFound("未找到该信息资源", code="resource_not_found")
+    run = ingest.source_pull(resource=resource, actor=request.auth)
+    return {"id": run.pk, "outcome": run.outcome, "rows_read": run.rows_read, "rows_loaded": run.rows_loaded,
+            "rows_bad": run.rows_bad, "errors": run.errors}

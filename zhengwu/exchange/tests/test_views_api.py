@@ -90,3 +90,24 @@ def test_api_request_refused_with_owed_list(edu_steward, edu, office_steward, ci
         "unit": edu.code, "resource": civil_resource.slug, "purpose": "核对", "fields": ["bh"],
         "period_from": TODAY, "period_to": NEXT_YEAR, "legal_basis": "依据"}, content_type="application/json")
     assert r.status_code == 403 and r.json()["details"]["owed"][0]["id"] == owed.pk
+
+
+def test_api_front_end_source_and_pull(civil_steward, civil_resource, tmp_path):
+    import sqlite3
+
+    path = tmp_path / "front.sqlite3"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE dibao (bh TEXT, xm TEXT, sfzh TEXT, ssxz TEXT, je REAL, djrq TEXT, gxsj TEXT)")
+    con.execute("INSERT INTO dibao VALUES ('M1','甲','1','城关镇',1,'2025-01-01','2026-01-01 08:00:00')")
+    con.commit()
+    c = _client(civil_steward)
+    r = c.post(f"/api/v1/exchange/resources/{civil_resource.slug}/source",
+               {"kind": "sqlite", "location": str(path), "table": "dibao", "updated_column": "gxsj"},
+               content_type="application/json")
+    assert r.status_code == 200
+    r = c.post(f"/api/v1/exchange/resources/{civil_resource.slug}/pull")
+    assert r.status_code == 200 and r.json()["rows_loaded"] == 1
+    r = c.post(f"/api/v1/exchange/resources/{civil_resource.slug}/source",
+               {"kind": "sqlite", "location": str(path), "table": "dibao; drop", "updated_column": "gxsj"},
+               content_type="application/json")
+    assert r.status_code == 400 and "来源表" in r.json()["message"]

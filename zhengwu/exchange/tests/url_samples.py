@@ -34,6 +34,8 @@ API_SAMPLES = {
     ("POST", "/api/v1/exchange/resources/{slug}/submit"): Sample(kwargs={"slug": "none"}, ok=MISSING),
     ("POST", "/api/v1/exchange/resources/{slug}/review"): Sample(kwargs={"slug": "none"}, ok=frozenset({422})),
     ("POST", "/api/v1/exchange/resources/{slug}/upsert"): Sample(kwargs={"slug": "none"}, ok=frozenset({422})),
+    ("POST", "/api/v1/exchange/resources/{slug}/source"): Sample(kwargs={"slug": "none"}, ok=frozenset({422})),
+    ("POST", "/api/v1/exchange/resources/{slug}/pull"): Sample(kwargs={"slug": "none"}, ok=MISSING),
     ("GET", "/api/v1/exchange/requests"): Sample(),
     ("POST", "/api/v1/exchange/requests"): Sample(ok=frozenset({422})),
     ("POST", "/api/v1/exchange/requests/{request_id}/decision"): Sample(kwargs={"request_id": 999999},
