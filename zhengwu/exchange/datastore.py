@@ -300,6 +300,7 @@ def row_converter(columns: list[Column], *, vendor: str):
         lines.append(f"    if not {v}:")
         lines.append("        raise BadValue" if required else f"        {v} = None")
         lines.append("    else:")
+        lines.append("        pass")
         if col.choices:
             env[f"ch{i}"] = frozenset(str(x) for x in col.choices)
             lines.append(f"        if {v} not in ch{i}: raise BadValue")

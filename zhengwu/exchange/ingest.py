@@ -197,7 +197,7 @@ def _finish(*, actor, resource: Resource, kind: str, report: ds.WriteReport, sta
             rows_read=report.rows_read, rows_loaded=report.rows_written, rows_bad=report.rows_bad,
             errors=report.errors, message=message[:300], started_at=started, finished_at=timezone.now(), actor=actor)
         if outcome != LoadRun.Outcome.REJECTED:
-            locked = Resource.objects.select_for_update().select_related("freshness_clock", "provider").get(pk=resource.pk)
+            locked = Resource.objects.select_for_update(of=("self",)).select_related("freshness_clock", "provider").get(pk=resource.pk)
             locked.record_count = ds.table_count(locked.table_name)
             locked.last_loaded_at = run.finished_at
             # Kept counts are recounted after bulk loads; an API upsert of a few rows leaves

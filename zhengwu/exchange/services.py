@@ -226,7 +226,7 @@ def resource_revise(*, actor, resource: Resource, data: dict | None = None, fiel
     """Change an entry; a change of fields makes a new version (grants keep their field names)."""
     _acting(actor, resource.provider, "修改该资源")
     with transaction.atomic():
-        resource = Resource.objects.select_for_update().select_related("provider").get(pk=resource.pk)
+        resource = Resource.objects.select_for_update(of=("self",)).select_related("provider").get(pk=resource.pk)
         changed = {}
         if data:
             attrs = _attrs({**{k: getattr(resource, k) for k in ("name", "abstract", "format", "share_type",
@@ -278,7 +278,7 @@ def _all_columns(resource: Resource) -> set[str]:
 def resource_submit(*, actor, resource: Resource) -> Resource:
     _acting(actor, resource.provider, "提交该资源")
     with transaction.atomic():
-        resource = Resource.objects.select_for_update().select_related("provider").get(pk=resource.pk)
+        resource = Resource.objects.select_for_update(of=("self",)).select_related("provider").get(pk=resource.pk)
         if resource.status not in (Resource.Status.DRAFT, Resource.Status.RETURNED):
             raise Conflict("只有草稿或已退回的资源可以提交审核", code="exchange_state")
         resource.status = Resource.Status.SUBMITTED
@@ -292,7 +292,7 @@ def resource_review(*, actor, resource: Resource, approve: bool, note: str = "")
     _data_office(actor, "审核资源目录")
     note = _text(note, "退回意见", required=not approve, max_len=1000)
     with transaction.atomic():
-        resource = Resource.objects.select_for_update().select_related("provider").get(pk=resource.pk)
+        resource = Resource.objects.select_for_update(of=("self",)).select_related("provider").get(pk=resource.pk)
         if resource.status != Resource.Status.SUBMITTED:
             raise Conflict("该资源不在待审核状态", code="exchange_state")
         resource.review_note = note
@@ -430,7 +430,7 @@ def request_decide(*, actor, request: AccessRequest, approve: bool, reason: str 
     _acting(actor, request.resource.provider, "审批该共享申请")
     reason = _text(reason, "拒绝理由", required=not approve, max_len=1000)
     with transaction.atomic():
-        req = AccessRequest.objects.select_for_update().select_related("resource", "clock", "requester").get(pk=request.pk)
+        req = AccessRequest.objects.select_for_update(of=("self",)).select_related("resource", "clock", "requester").get(pk=request.pk)
         if req.status != AccessRequest.Status.PENDING:
             raise Conflict("该申请已经审批", code="exchange_state")
         today = timezone.localdate()
@@ -535,7 +535,7 @@ def correction_answer(*, actor, ticket: CorrectionTicket, fixed: bool, reply: st
     _acting(actor, ticket.resource.provider, "答复该校核")
     reply = _text(reply, "答复")
     with transaction.atomic():
-        ticket = CorrectionTicket.objects.select_for_update().select_related("clock").get(pk=ticket.pk)
+        ticket = CorrectionTicket.objects.select_for_update(of=("self",)).select_related("clock").get(pk=ticket.pk)
         if ticket.status != CorrectionTicket.Status.OPEN:
             raise Conflict("该校核单已答复", code="exchange_state")
         ticket.status = CorrectionTicket.Status.FIXED if fixed else CorrectionTicket.Status.REJECTED
