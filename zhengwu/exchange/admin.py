@@ -12,7 +12,7 @@ from .models import ExchangeConfig
 @admin.register(ExchangeConfig)
 class ExchangeConfigAdmin(admin.ModelAdmin):
     list_display = ("data_office", "provide_first")
-    readonly_fields = ("data_office", "provide_first", "usage_head")
+    readonly_fields = ("data_office", "provide_first")
 
     def has_add_permission(self, request):
         return False

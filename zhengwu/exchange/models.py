@@ -71,8 +71,6 @@ class ExchangeConfig(models.Model):
     data_office = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+", verbose_name="数据主管部门(电子政务办)")
     provide_first = models.BooleanField("先提供后共享", default=True)
-    # Head of the usage log's hash chain; the row is locked while a log row is appended.
-    usage_head = models.CharField(max_length=64, default="0" * 64)
 
     class Meta:
         verbose_name = verbose_name_plural = "共享交换设置"

@@ -14,17 +14,18 @@ import hmac
 import json
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from zhengwu.core.audit import sm3_hex
 from zhengwu.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from zhengwu.core.fastsql import insert_values
 from zhengwu.core.masking import mask_id_number, mask_phone
 from zhengwu.core.ratelimit import ratelimit_hit
 
 from . import datastore as ds
 from . import selectors
-from .models import ApiKey, ExchangeConfig, PersonalKind, Resource, ShareType, UsageLog
+from .models import ApiKey, PersonalKind, Resource, ShareType, UsageLog
 from .services import KEY_PREFIX, columns_of, key_digest
 
 MAX_LIMIT = 1000
@@ -257,17 +258,28 @@ def usage_row_hash(row: UsageLog) -> str:
         "action": row.action, "filters": row.filters, "rows": row.rows, "response": row.response_hash}))
 
 
+# PostgreSQL advisory lock held while a usage row is chained ("zwusage" folded into a bigint);
+# on SQLite the IMMEDIATE transaction's write lock already puts appenders in a row.
+USAGE_LOCK_KEY = int.from_bytes(b"zwusage", "big")
+GENESIS = "0" * 64
+
+
 def usage_log(*, key, unit_id, resource: Resource, action: str, filters: dict, rows: int, payload) -> UsageLog:
-    """Append one metadata row to the usage chain (the config row is the chain head and its lock)."""
+    """Append one metadata row to the usage chain: read the last hash, insert (two statements)."""
     response_hash = hashlib.sha256(_canonical({"records": payload})).hexdigest()
     with transaction.atomic():
-        head = ExchangeConfig.objects.select_for_update().first() or ExchangeConfig.objects.create()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cur:
+                cur.execute("SELECT pg_advisory_xact_lock(%s)", [USAGE_LOCK_KEY])
+        prev = UsageLog.objects.order_by("-pk").values_list("hash", flat=True).first() or GENESIS
         row = UsageLog(at=timezone.now(), key=key, unit_id=unit_id, resource=resource, action=action,
                        filters=json.loads(_canonical(filters)), rows=rows, response_hash=response_hash,
-                       prev_hash=head.usage_head)
+                       prev_hash=prev)
         row.hash = usage_row_hash(row)
-        row.save()
-        ExchangeConfig.objects.filter(pk=head.pk).update(usage_head=row.hash)
+        row.pk = insert_values(UsageLog, {
+            "at": row.at, "key_id": getattr(key, "pk", None), "unit_id": unit_id, "resource_id": resource.pk,
+            "action": action, "filters": row.filters, "rows": rows, "response_hash": response_hash,
+            "prev_hash": prev, "hash": row.hash})
         # "Last used" to the minute: one UPDATE a minute per key, not one per read.
         if key is not None and (key.last_used_at is None or (row.at - key.last_used_at).total_seconds() > 60):
             ApiKey.objects.filter(pk=key.pk).update(last_used_at=row.at)
@@ -277,12 +289,9 @@ def usage_log(*, key, unit_id, resource: Resource, action: str, filters: dict, r
 
 def usage_chain_verify() -> tuple[bool, int | None]:
     """Walk the chain in order; return (intact, first broken id)."""
-    prev = "0" * 64
+    prev = GENESIS
     for row in UsageLog.objects.order_by("pk").iterator(chunk_size=2000):
         if row.prev_hash != prev or usage_row_hash(row) != row.hash:
             return False, row.pk
         prev = row.hash
-    head = ExchangeConfig.objects.values_list("usage_head", flat=True).first()
-    if head is not None and head != prev:
-        return False, None
     return True, None

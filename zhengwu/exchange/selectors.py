@@ -111,9 +111,11 @@ def owed_resources(unit: Unit, *, today=None) -> list[Resource]:
 
 
 def active_grant(*, unit_id: int, resource: Resource, today=None) -> Grant | None:
+    """The consumer's newest grant in force, with only what a read needs (on every read)."""
     today = today or timezone.localdate()
-    return (Grant.objects.filter(consumer_id=unit_id, resource=resource, revoked_at__isnull=True,
-                                 valid_from__lte=today, valid_until__gte=today).order_by("-pk").first())
+    return (Grant.objects.filter(consumer_id=unit_id, resource_id=resource.pk, revoked_at__isnull=True,
+                                 valid_from__lte=today, valid_until__gte=today)
+            .only("pk", "fields", "plain_fields").order_by("-pk").first())
 
 
 def requests_for_provider(units) -> list[AccessRequest]:
