@@ -15,7 +15,7 @@ import json
 import re
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -25,6 +25,7 @@ from zhengwu.core.errors import DomainError, NotFound, PermissionDenied, Validat
 from zhengwu.org.models import Unit
 
 from . import ingest, reads, selectors
+from .datastore import CKAN_TYPES
 from .models import Resource, ResourceFormat, ShareType, UpdateCycle
 
 CKAN_VERSION = "2.10.4"  # the API generation this imitates (what clients check for)
@@ -253,8 +254,6 @@ def organization_list(request, key, p):
     all_fields = str(p.get("all_fields", "")).lower() in ("true", "1")
     if not all_fields:
         return [u.code.lower() for u in units]
-    from django.db.models import Count
-
     counts = dict(_visible(key).values_list("provider_id").annotate(n=Count("id")))
     return [organization_dict(u, count=counts.get(u.pk, 0)) for u in units]
 
@@ -291,8 +290,6 @@ def datastore_info(request, key, p):
     r = _table(key, p)
     acc = reads.access_for(key=key, resource=r)
     fields = [f for f in selectors.resource_fields(r) if f.name in acc.fields]
-    from .datastore import CKAN_TYPES
-
     return {
         "meta": {"id": r.slug, "count": r.record_count, "table_type": "BASE TABLE", "aliases": []},
         "fields": [{"id": f.name, "type": CKAN_TYPES[f.type], "schema": {"native_type": f.type, "is_index": f.is_key or f.indexed,

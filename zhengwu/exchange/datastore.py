@@ -385,7 +385,44 @@ class RowWriter:
                 tail = f'ON CONFLICT ({key}) DO UPDATE SET {sets} WHERE {t}."_load" <> excluded."_load"'
             self.sql = f"INSERT INTO {t} ({', '.join(names)}) VALUES ({values}) {tail}"  # noqa: S608
         self.pending: list[tuple] = []
+        # PostgreSQL bulk path: COPY into a temporary table, then one INSERT … SELECT.
+        self.stage = None
+        if vendor == "postgresql" and method != "update":
+            self.stage = f"_stage_{secrets.token_hex(6)}"
+            types = _SQL_TYPES[vendor]
+            cols = ", ".join(f"{quote(c.name)} {types[c.type]}" for c in columns)
+            with self.conn.cursor() as cur:
+                cur.execute(f'CREATE TEMP TABLE "{self.stage}" ("_line" bigint, {cols}) ON COMMIT DROP')
+            self.names = [quote(c.name) for c in columns]
+            self.table = t
+            self.tail = tail
         self.lines: list = []
+
+    def finish(self, report: WriteReport) -> None:
+        """Move the staged rows into the table, reporting duplicates and (insert) existing keys."""
+        if not self.stage:
+            return
+        key = quote(self.key.name)
+        st = f'"{self.stage}"'
+        with self.conn.cursor() as cur:
+            cur.execute(f'SELECT "_line" FROM (SELECT "_line", row_number() OVER (PARTITION BY {key} ORDER BY "_line") AS n '  # noqa: S608
+                        f"FROM {st}) d WHERE n > 1 ORDER BY \"_line\"")
+            bad = [r[0] for r in cur.fetchall()]
+            for line in bad:
+                report.error(line, self.key.name, "主键在本次数据中重复")
+            if self.method == "insert":
+                cur.execute(f'SELECT s."_line" FROM {st} s JOIN {self.table} t ON t.{key} = s.{key} ORDER BY 1')  # noqa: S608
+                taken = [r[0] for r in cur.fetchall() if r[0] not in set(bad)]
+                for line in taken:
+                    report.error(line, self.key.name, "主键重复或该主键已存在")
+                bad += taken
+            if bad:
+                cur.execute(f'DELETE FROM {st} WHERE "_line" = ANY(%s)', [bad])  # noqa: S608
+            names = ", ".join(self.names)
+            cur.execute(f'INSERT INTO {self.table} ({names}, "_load", "_updated_at") '  # noqa: S608
+                        f'SELECT {names}, %s, %s FROM {st} ORDER BY "_line" {self.tail}', [self.load_id, self.stamp])
+            report.rows_written += cur.rowcount
+            cur.execute(f"DROP TABLE {st}")
 
     @property
     def suffix(self) -> list:
@@ -400,6 +437,13 @@ class RowWriter:
 
     def flush(self, report: WriteReport) -> None:
         if not self.pending:
+            return
+        if self.stage:
+            raw = self.conn.connection.cursor()
+            with raw.copy(f'COPY "{self.stage}" ("_line", {", ".join(self.names)}) FROM STDIN') as cp:
+                for line, params in zip(self.lines, self.pending, strict=True):
+                    cp.write_row([line, *params[:-2]])
+            self.pending, self.lines = [], []
             return
         raw = self.conn.connection.cursor()
         sp = transaction.savepoint(using=self.conn.alias)
@@ -467,6 +511,7 @@ def table_rows_write(*, table: str, columns: list[Column], rows, method: str, lo
                     pending, lines = writer.pending, writer.lines
             report.rows_read += read
             writer.flush(report)
+            writer.finish(report)
             if report.rows_bad and all_or_nothing:
                 raise _Rollback
     except _Rollback:

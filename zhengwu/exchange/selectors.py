@@ -6,7 +6,7 @@ it only calls ``org`` (the lead may swap it for org's shared answer at merge).
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from zhengwu.core.errors import NotFound
@@ -190,8 +190,6 @@ def county_figures() -> dict:
     tables = pub.filter(format="table")
     fields = ResourceField.objects.filter(resource__in=pub)
     # Only current versions count: a field row belongs to its resource's current version.
-    from django.db.models import F
-
     return {
         "departments": pub.values("provider").distinct().count(),
         "resources": pub.count(),

@@ -18,6 +18,8 @@ from zhengwu.core.audit import audit_record
 from zhengwu.core.clock import clock_start, clock_stop
 from zhengwu.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from zhengwu.org.models import Unit
+from zhengwu.org.roles import Role
+from zhengwu.org.selectors import user_has_role
 
 from . import datastore as ds
 from . import selectors
@@ -317,9 +319,6 @@ def _table_create(resource: Resource) -> None:
 
 def config_set(*, actor, provide_first: bool, data_office: Unit | None = None) -> ExchangeConfig:
     """Switch 先提供后共享 on or off (the data office); name the data office (system admin)."""
-    from zhengwu.org.roles import Role
-    from zhengwu.org.selectors import user_has_role
-
     with transaction.atomic():
         config = ExchangeConfig.objects.select_for_update().first() or ExchangeConfig.objects.create()
         if data_office is not None and data_office.pk != config.data_office_id:
@@ -343,8 +342,6 @@ def freshness_restart(*, actor, resource: Resource, today: dt.date) -> None:
     if days is None:
         resource.freshness_clock = None
         return
-    from zhengwu.org.roles import Role
-
     resource.freshness_clock = clock_start(
         actor=actor, owner_type=selectors.FRESHNESS_CLOCK, owner_id=resource.pk, limit_days=days,
         warn_days=min(2, days), start_on=today, audit=False, unit_id=resource.provider_id, role=Role.DATA_STEWARD)
@@ -408,8 +405,6 @@ def request_submit(*, actor, unit: Unit, resource: Resource, purpose: str, field
     if bad_plain:
         raise ValidationFailed(f"只能对申请的个人信息项申请明文:{'、'.join(bad_plain)}", code="exchange_plain_invalid")
     provide_first_check(unit)
-    from zhengwu.org.roles import Role
-
     with transaction.atomic():
         req = AccessRequest.objects.create(resource=resource, requester=unit, purpose=purpose, fields=fields,
                                            plain_fields=plain, period_from=start, period_to=end,
@@ -516,8 +511,6 @@ def correction_report(*, actor, unit: Unit, resource: Resource, record_key: str,
     field = (field or "").strip()
     if field and field not in {f.name for f in selectors.resource_fields(resource)}:
         raise ValidationFailed(f"该资源没有信息项“{field}”", code="exchange_field_unknown")
-    from zhengwu.org.roles import Role
-
     with transaction.atomic():
         ticket = CorrectionTicket.objects.create(resource=resource, reporter=unit, record_key=record_key, field=field,
                                                  description=description, reported_by=actor)
