@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connections, transaction
+from django.utils import timezone
 
 from zhengwu.core.errors import ValidationFailed
 
@@ -615,7 +616,9 @@ def table_search(*, table: str, columns: list[Column], select: list[str], filter
                 typ = by_name[n].type
                 if typ == "boolean":
                     v = bool(v)
-                elif isinstance(v, (dt.date, dt.datetime)):
+                elif isinstance(v, dt.datetime):
+                    v = timezone.localtime(v).isoformat() if timezone.is_aware(v) else v.isoformat()
+                elif isinstance(v, dt.date):
                     v = v.isoformat()
             rec[n] = v
         records.append(rec)
@@ -661,7 +664,9 @@ def table_fill_synthetic(*, table: str, columns: list[Column], start: int, count
     """Append ``count`` generated rows numbered from ``start`` (benchmark and volume builds)."""
     vendor = _vendor()
     names = ", ".join(quote(c.name) for c in columns)
-    exprs = ", ".join(_synthetic_expr(c, vendor) for c in columns)
+    # Modulo and printf formats are literal "%": doubled for the driver's placeholder syntax
+    # (Django's SQLite cursor turns "%%" back into "%" as psycopg does).
+    exprs = ", ".join(_synthetic_expr(c, vendor) for c in columns).replace("%", "%%")
     t = qualified(table)
     if vendor == "postgresql":
         sql = (f"INSERT INTO {t} ({names}) SELECT {exprs} FROM generate_series(%s::bigint, %s::bigint) AS g(x)")  # noqa: S608
