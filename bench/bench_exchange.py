@@ -246,10 +246,10 @@ def search_bench(args, out, world, vendor, stamp):
             ds.table_fill_synthetic(table=s.table_name, columns=cols, start=start,
                                     count=min(step, args.search_rows - start + 1))
         print(f"  已生成 {min(start + step - 1, args.search_rows):,} 行", flush=True)
-    from zhengwu.exchange.ingest import _finish
+    from zhengwu.exchange.ingest import load_finish
     from django.utils import timezone
 
-    _finish(actor=None, resource=s, kind="pull", report=ds.WriteReport(rows_read=args.search_rows,
+    load_finish(actor=None, resource=s, kind="pull", report=ds.WriteReport(rows_read=args.search_rows,
                                                                       rows_written=args.search_rows),
             started=timezone.now(), partial_allowed=True)
     out["search_build_seconds"] = round(time.perf_counter() - t0, 1)

@@ -25,7 +25,7 @@ from zhengwu.org.roles import Role
 
 from . import datastore as ds
 from . import services
-from .ingest import _finish
+from .ingest import load_finish
 from .models import ExchangeConfig, Resource, ResourceField, ShareType, UpdateCycle
 
 DEMO_PASSWORD = "Demo@2026zw"
@@ -202,7 +202,7 @@ def resource_fill(resource: Resource, rows: int, *, actor=None, seed: int = 0) -
     report = ds.table_rows_write(table=resource.table_name, columns=services.columns_of(fields),
                                  rows=((n, demo_row(rnd, fields, n)) for n in range(1, rows + 1)),
                                  method="upsert", load_id=0, now=started)
-    _finish(actor=actor, resource=resource, kind="api", report=report, started=started, message="示例数据")
+    load_finish(actor=actor, resource=resource, kind="api", report=report, started=started, message="示例数据")
 
 
 def exchange_demo_load() -> str:

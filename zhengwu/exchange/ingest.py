@@ -179,12 +179,13 @@ def resource_load_file(*, actor, resource: Resource, stream, file_name: str, loa
     except UnicodeDecodeError:
         raise ValidationFailed(f"文件中有不是 {encoding.upper()} 编码的内容,请检查文件编码后重新上传",
                                code="exchange_encoding") from None
-    return _finish(actor=actor, resource=resource, kind=LoadRun.Kind.UPLOAD, report=report, started=started,
+    return load_finish(actor=actor, resource=resource, kind=LoadRun.Kind.UPLOAD, report=report, started=started,
                    file_name=file_name[:200], encoding=encoding, partial_allowed=load_good_rows)
 
 
-def _finish(*, actor, resource: Resource, kind: str, report: ds.WriteReport, started, file_name: str = "",
-            encoding: str = "", partial_allowed: bool = False, message: str = "") -> LoadRun:
+def load_finish(*, actor, resource: Resource, kind: str, report: ds.WriteReport, started, file_name: str = "",
+                encoding: str = "", partial_allowed: bool = False, message: str = "") -> LoadRun:
+    """Record a load (counts, errors), and unless rejected: new totals, kept counts, freshness clock."""
     if report.rows_bad and not partial_allowed:
         outcome = LoadRun.Outcome.REJECTED
     elif report.rows_bad:
@@ -241,7 +242,7 @@ def resource_upsert(*, actor, resource: Resource, records, method: str = "upsert
     load_id = (LoadRun.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
     report = ds.table_rows_write(table=resource.table_name, columns=columns, rows=rows, method=method,
                                  load_id=load_id, now=started, all_or_nothing=True)
-    run = _finish(actor=actor, resource=resource, kind=LoadRun.Kind.API, report=report, started=started)
+    run = load_finish(actor=actor, resource=resource, kind=LoadRun.Kind.API, report=report, started=started)
     if report.rows_bad:
         first = report.errors[0]
         raise ValidationFailed(f"第 {first['line']} 条记录的“{first['field']}”{first['reason']};共 {report.rows_bad} "
@@ -329,7 +330,7 @@ def source_pull(*, resource: Resource, actor=None) -> LoadRun:
         return _failed(actor=actor, resource=resource, started=started, message=message)
     except Exception as exc:  # noqa: BLE001 - a PostgreSQL source fails with psycopg's own errors
         return _failed(actor=actor, resource=resource, started=started, message=f"前置机读取失败:{exc}")
-    run = _finish(actor=actor, resource=resource, kind=LoadRun.Kind.PULL, report=report, started=started,
+    run = load_finish(actor=actor, resource=resource, kind=LoadRun.Kind.PULL, report=report, started=started,
                   partial_allowed=True, message=f"抽取 {report.rows_read} 行")
     if marks:
         FrontEndSource.objects.filter(pk=source.pk).update(mark=str(marks[-1]))

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from zhengwu.exchange import datastore as ds
 from zhengwu.exchange import selectors, services
-from zhengwu.exchange.ingest import _finish
+from zhengwu.exchange.ingest import load_finish
 from zhengwu.exchange.models import Resource
 
 BATCH = 1_000_000
@@ -48,7 +48,7 @@ class Command(BaseCommand):
                 with transaction.atomic(using=ds.alias()):
                     ds.table_fill_synthetic(table=r.table_name, columns=columns, start=begin + offset,
                                             count=min(BATCH, want - offset))
-            _finish(actor=None, resource=r, kind="pull", report=ds.WriteReport(rows_read=want, rows_written=want),
+            load_finish(actor=None, resource=r, kind="pull", report=ds.WriteReport(rows_read=want, rows_written=want),
                     started=t0, partial_allowed=True, message="基准测试生成数据")
             done += want
             rate = done / max(time.monotonic() - started, 1e-9)
