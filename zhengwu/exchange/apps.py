@@ -9,10 +9,11 @@ class ExchangeConfig(AppConfig):
     def ready(self):
         # Explicit wiring into the lower layers' registries (no signals).
         from zhengwu.demo.services import register_demo_loader
-        from zhengwu.portal.extensions import register_office_link
+        from zhengwu.portal.extensions import register_office_link, register_section_panel
 
-        from . import demo, selectors
+        from . import demo, panels, selectors
 
         register_office_link("数据共享交换", "exchange:office", note="资源目录、数据更新、共享申请与授权、访问密钥",
                              order=60, visible=selectors.is_exchange_staff)
+        register_section_panel("home", panels.home_panel, order=70)
         register_demo_loader("exchange", demo.exchange_demo_load, order=90)

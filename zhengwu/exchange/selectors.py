@@ -237,3 +237,14 @@ def department_figures(*, today=None) -> list[dict]:
     for d in rows.values():
         d["code"], d["name"] = units.get(d["unit_id"], ("", d["name"]))
     return sorted(rows.values(), key=lambda d: (-d["provided"], d["name"]))
+
+
+def open_catalog_latest(*, limit: int = 6) -> list[Resource]:
+    """The newest entries open to the public (开放), for the portal's home panel."""
+    return list(published().filter(is_open=True).select_related("provider").order_by("-published_on", "-pk")[:limit])
+
+
+def open_data_summary() -> dict:
+    """Entries, departments and open entries in one query (the home panel; cached pages aside)."""
+    return published().aggregate(resources=Count("id"), departments=Count("provider", distinct=True),
+                                 open=Count("id", filter=Q(is_open=True)))

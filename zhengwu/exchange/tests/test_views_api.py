@@ -111,3 +111,10 @@ def test_api_front_end_source_and_pull(civil_steward, civil_resource, tmp_path):
                {"kind": "sqlite", "location": str(path), "table": "dibao; drop", "updated_column": "gxsj"},
                content_type="application/json")
     assert r.status_code == 400 and "来源表" in r.json()["message"]
+
+
+def test_home_page_panel_lists_open_data(client, civil_steward, civil, office_steward):
+    make_resource(steward=civil_steward, unit=civil, office_steward=office_steward, seq=2, is_open=True,
+                  share_type="unconditional", name="养老机构名录")
+    body = client.get("/").content.decode()
+    assert "开放数据" in body and "养老机构名录" in body
