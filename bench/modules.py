@@ -57,6 +57,11 @@ MODULES = (
                 "search-*.json"),
     ModuleBench("routing", "信件分办建议 / route suggestion latency (goal p95 ≤ 20 ms)",
                 ("bench/bench_routing.py",), ("bench/bench_routing.py",), "routing-*.json"),
+    ModuleBench("exchange", "数据共享交换 / CSV ingest vs the database's bulk path (goal ≥ 0.5), datastore_search at "
+                "10,000,000 rows (goal p95 ≤ 50 ms)",
+                ("bench/bench_exchange.py", "--rows", "1000000", "--search-rows", "10000000"),
+                ("bench/bench_exchange.py", "--rows", "50000", "--search-rows", "100000", "--lookups", "50"),
+                "exchange-*-latest.json", on_postgres=True),
     ModuleBench("insights", "民意分析 / analysis dashboard over 200,000 letters (goal ≤ 1 s per view)",
                 ("bench/bench_insights.py",), ("bench/bench_insights.py", "20000"), "insights-*.json"),
 )

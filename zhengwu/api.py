@@ -180,6 +180,7 @@ def _register_routers():
     from zhengwu.core.api import router as calendar_router
     from zhengwu.disclosure.api import router as disclosure_router
     from zhengwu.disclosure_requests.api import router as disclosure_requests_router
+    from zhengwu.exchange.api import router as exchange_router
     from zhengwu.insights.api import router as insights_router
     from zhengwu.letters.api import router as letters_router
     from zhengwu.participation.api import router as participation_router
@@ -199,6 +200,7 @@ def _register_routers():
     api.add_router("/letters/", routing_router)  # POST /letters/route-suggestion
     api.add_router("/participation/", participation_router)
     api.add_router("/insights/", insights_router)
+    api.add_router("/exchange/", exchange_router)
 
 
 _register_routers()

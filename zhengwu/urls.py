@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("zhengwu.ratings.urls")),
     path("", include("zhengwu.notifications.urls")),
     path("", include("zhengwu.operations.urls")),
+    path("", include("zhengwu.exchange.urls")),
     path("", include("zhengwu.portal.urls")),
 ]
 

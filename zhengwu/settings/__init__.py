@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "zhengwu.insights",
     "zhengwu.webstats",
     "zhengwu.sitegroup",
+    "zhengwu.exchange",
     "zhengwu.portal",
     "zhengwu.operations",
     "zhengwu.demo",
@@ -134,6 +135,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+
+
+# 数据共享交换平台 (zhengwu.exchange): the departments' shared tables live apart from the
+# platform's own tables. On the embedded default that is a second SQLite file (its own
+# write lock, so a 10-million-row upload never holds up a case step); on PostgreSQL a
+# schema of the same database, reached through the default connection (no second alias),
+# so a load and its bookkeeping commit together.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["exchange_data"] = {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": env("ZHENGWU_EXCHANGE_DATASTORE", default=str(VAR_DIR / "exchange_data.sqlite3")),
+        "OPTIONS": {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+            "transaction_mode": "IMMEDIATE",
+        },
+        "TEST": {"NAME": str(VAR_DIR / "test_exchange_data.sqlite3")},
+    }
+DATABASE_ROUTERS = ["zhengwu.exchange.datastore.DatastoreRouter"]
+ZHENGWU_EXCHANGE_SCHEMA = env("ZHENGWU_EXCHANGE_SCHEMA", default="exchange_data")
 
 
 def _check_sqlite_version(version_info: tuple, version: str) -> None:

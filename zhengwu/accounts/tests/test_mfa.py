@@ -515,6 +515,7 @@ def test_demo_totp_refuses_accounts_that_are_not_demo(staff):
     assert User.objects.get(pk=staff.pk).is_demo is False
 
 
+@pytest.mark.django_db(databases="__all__")  # the exchange's demo loader also writes its datastore
 def test_demo_county_gives_demo_staff_the_published_device_and_prints_its_secret(client, settings, tmp_path, capsys):
     from zhengwu.catalog.services import catalog_load
     from zhengwu.demo.tests.test_load_demo_county import _small_catalog

@@ -30,7 +30,8 @@ from pathlib import Path
 import pytest
 
 
-pytestmark = pytest.mark.browser
+# "__all__": load_demo_county also fills the exchange's datastore (a second database alias on SQLite).
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, databases="__all__")]
 
 ITEM_CODE = "QL074"
 ITEM_NAME = "农村村民宅基地审批"

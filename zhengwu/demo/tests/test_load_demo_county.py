@@ -153,6 +153,9 @@ def test_loading_without_catalog_fails_clearly_and_saves_nothing(db):
     assert not Unit.objects.exists() and not User.objects.exists()
 
 
+# "__all__": the exchange's demo loader writes records into its datastore (a second
+# database alias on SQLite).
+@pytest.mark.django_db(databases="__all__")
 def test_command_prints_and_writes_the_account_table(db, settings, tmp_path, capsys):
     settings.VAR_DIR = tmp_path
     catalog_load(actor=None, data=_small_catalog())
