@@ -43,7 +43,8 @@ from zhengwu.core.workdays import calendar_seed_from_package
 from zhengwu.demo.services import demo_county_load, demo_extras_load
 from zhengwu.demo.tests.test_load_demo_county import _small_catalog
 
-pytestmark = pytest.mark.django_db
+# The demo county loads every app, the data exchange included (its own datastore alias).
+pytestmark = pytest.mark.django_db(databases="__all__")
 
 API_PREFIX = "/api/v1/"
 STAFF_CASES = "/api/v1/staff/cases/"
@@ -127,6 +128,10 @@ def _load_world() -> World:
     demo_county_load()
     demo_extras_load()
 
+    from zhengwu.exchange.models import AccessRequest as ExchangeRequest
+    from zhengwu.exchange.models import ApiKey as ExchangeKey
+    from zhengwu.exchange.models import Resource as ExchangeResource
+
     citizen = User.objects.filter(kind=User.Kind.CITIZEN, is_demo=True).order_by("pk").first()
     clerk = User.objects.get(username="chuangkou")
     reviewer = User.objects.get(username="gaj_shenhe")
@@ -146,7 +151,11 @@ def _load_world() -> World:
         "/api/v1/supervision/": User.objects.get(username="jcj_jiancha"),
         "/api/v1/insights/": User.objects.get(username="jcj_jiancha"),
         "/api/v1/letters/": User.objects.get(username="xfj_fenban"),
+        # 民政局's data steward: its department provides resources with rows in the demo.
+        "/api/v1/exchange/": User.objects.get(username="mzj_shuju"),
     }
+    steward_units = Assignment.objects.filter(user__username="mzj_shuju", role=Role.DATA_STEWARD).values("unit")
+    resource = ExchangeResource.objects.filter(provider__in=steward_units).order_by("pk").first()
 
     letter = Letter.objects.order_by("pk").first()
     report_year = _published_report_year()
@@ -158,6 +167,9 @@ def _load_world() -> World:
         "solicitation_id": str(Solicitation.objects.order_by("pk").first().pk),
         "questionnaire_id": str(Questionnaire.objects.order_by("pk").first().pk),
         "year": str(report_year),
+        "slug": resource.slug,
+        "request_id": str(ExchangeRequest.objects.order_by("pk").values_list("pk", flat=True).first() or 1),
+        "key_id": str(ExchangeKey.objects.order_by("pk").values_list("pk", flat=True).first() or 1),
     }
     return World(
         callers={

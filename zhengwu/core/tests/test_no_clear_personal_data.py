@@ -33,6 +33,9 @@ CITIZENS = [
 ]
 PAGE_CITIZEN = ("王五", "320102198506150022", "18600002222")
 
+# The demo county loads every app, the data exchange included (its own datastore alias).
+pytestmark = pytest.mark.django_db(databases="__all__")
+
 
 def _small_catalog() -> dict:
     data = basic_catalog_read()
