@@ -144,14 +144,14 @@ def table_value_counts(table: str, columns: list[Column]) -> dict:
     with connection().cursor() as cur:
         for c in columns:
             if c.choices and c.indexed:
-                cur.execute(f"SELECT {quote(c.name)}, count(*) FROM {qualified(table)} GROUP BY {quote(c.name)}")  # noqa: S608
+                cur.execute(f"SELECT {quote(c.name)}, count(*) FROM {qualified(table)} GROUP BY {quote(c.name)}")  # noqa: S608  # nosec B608
                 out[c.name] = {str(v): n for v, n in cur.fetchall() if v is not None}
     return out
 
 
 def table_count(table: str) -> int:
     with connection().cursor() as cur:
-        cur.execute(f"SELECT count(*) FROM {qualified(table)}")  # noqa: S608 - checked name
+        cur.execute(f"SELECT count(*) FROM {qualified(table)}")  # noqa: S608  # nosec B608 - checked name
         return cur.fetchone()[0]
 
 
@@ -325,7 +325,7 @@ def row_converter(columns: list[Column], *, vendor: str):
             env[f"lo{i}"], env[f"hi{i}"] = col.min_value, col.max_value
             lines.append(f"        if (lo{i} is not None and {v} < lo{i}) or (hi{i} is not None and {v} > hi{i}): raise BadValue")
     lines.append(f"    return [{', '.join(out)}]")
-    exec("\n".join(lines), env)  # noqa: S102 - generated from checked column metadata only
+    exec("\n".join(lines), env)  # noqa: S102  # nosec B102 - generated from checked column metadata only (indexes and ints)
     return env["convert"]
 
 
@@ -375,7 +375,7 @@ class RowWriter:
         key = quote(self.key.name)
         if method == "update":
             sets = ", ".join(f"{n} = {ph}" for n in names if n != key)
-            self.sql = f"UPDATE {t} SET {sets} WHERE {key} = {ph}"  # noqa: S608 - checked names
+            self.sql = f"UPDATE {t} SET {sets} WHERE {key} = {ph}"  # noqa: S608  # nosec B608 - checked names
             self.key_index = [c.name for c in columns].index(self.key.name)
         else:
             values = ", ".join([ph] * len(names))
@@ -384,7 +384,7 @@ class RowWriter:
             else:
                 sets = ", ".join(f"{n} = excluded.{n}" for n in names if n != key)
                 tail = f'ON CONFLICT ({key}) DO UPDATE SET {sets} WHERE {t}."_load" <> excluded."_load"'
-            self.sql = f"INSERT INTO {t} ({', '.join(names)}) VALUES ({values}) {tail}"  # noqa: S608
+            self.sql = f"INSERT INTO {t} ({', '.join(names)}) VALUES ({values}) {tail}"  # noqa: S608  # nosec B608
         self.pending: list[tuple] = []
         # PostgreSQL bulk path: COPY into a temporary table, then one INSERT … SELECT.
         self.stage = None
@@ -406,21 +406,21 @@ class RowWriter:
         key = quote(self.key.name)
         st = f'"{self.stage}"'
         with self.conn.cursor() as cur:
-            cur.execute(f'SELECT "_line" FROM (SELECT "_line", row_number() OVER (PARTITION BY {key} ORDER BY "_line") AS n '  # noqa: S608
+            cur.execute(f'SELECT "_line" FROM (SELECT "_line", row_number() OVER (PARTITION BY {key} ORDER BY "_line") AS n '  # noqa: S608  # nosec B608
                         f"FROM {st}) d WHERE n > 1 ORDER BY \"_line\"")
             bad = [r[0] for r in cur.fetchall()]
             for line in bad:
                 report.error(line, self.key.name, "主键在本次数据中重复")
             if self.method == "insert":
-                cur.execute(f'SELECT s."_line" FROM {st} s JOIN {self.table} t ON t.{key} = s.{key} ORDER BY 1')  # noqa: S608
+                cur.execute(f'SELECT s."_line" FROM {st} s JOIN {self.table} t ON t.{key} = s.{key} ORDER BY 1')  # noqa: S608  # nosec B608
                 taken = [r[0] for r in cur.fetchall() if r[0] not in set(bad)]
                 for line in taken:
                     report.error(line, self.key.name, "主键重复或该主键已存在")
                 bad += taken
             if bad:
-                cur.execute(f'DELETE FROM {st} WHERE "_line" = ANY(%s)', [bad])  # noqa: S608
+                cur.execute(f'DELETE FROM {st} WHERE "_line" = ANY(%s)', [bad])  # noqa: S608  # nosec B608
             names = ", ".join(self.names)
-            cur.execute(f'INSERT INTO {self.table} ({names}, "_load", "_updated_at") '  # noqa: S608
+            cur.execute(f'INSERT INTO {self.table} ({names}, "_load", "_updated_at") '  # noqa: S608  # nosec B608
                         f'SELECT {names}, %s, %s FROM {st} ORDER BY "_line" {self.tail}', [self.load_id, self.stamp])
             report.rows_written += cur.rowcount
             cur.execute(f"DROP TABLE {st}")
@@ -584,7 +584,7 @@ def table_search(*, table: str, columns: list[Column], select: list[str], filter
         order_sql += ', "_id" ASC'
     cols_sql = ", ".join(['"_id"'] + [quote(n) for n in select])
     t = qualified(table)
-    sql = f"SELECT {cols_sql} FROM {t}"  # noqa: S608 - checked names, bound values
+    sql = f"SELECT {cols_sql} FROM {t}"  # noqa: S608  # nosec B608 - checked names, bound values
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += f" ORDER BY {order_sql} LIMIT %s OFFSET %s"
@@ -600,10 +600,10 @@ def table_search(*, table: str, columns: list[Column], select: list[str], filter
                 values = next(iter(filters.values()))
                 total = sum(kept.get(str(v), 0) for v in set(values if isinstance(values, list) else [values]))
             elif indexed_only:
-                cur.execute(f"SELECT count(*) FROM {t} WHERE " + " AND ".join(base_where), base_params)  # noqa: S608
+                cur.execute(f"SELECT count(*) FROM {t} WHERE " + " AND ".join(base_where), base_params)  # noqa: S608  # nosec B608
                 total = cur.fetchone()[0]
             else:
-                cur.execute(f"SELECT count(*) FROM (SELECT 1 FROM {t} WHERE "  # noqa: S608
+                cur.execute(f"SELECT count(*) FROM (SELECT 1 FROM {t} WHERE "  # noqa: S608  # nosec B608
                             + " AND ".join(base_where) + f" LIMIT {COUNT_CAP + 1}) s", base_params)
                 total = cur.fetchone()[0]
                 estimated = total > COUNT_CAP
@@ -669,9 +669,9 @@ def table_fill_synthetic(*, table: str, columns: list[Column], start: int, count
     exprs = ", ".join(_synthetic_expr(c, vendor) for c in columns).replace("%", "%%")
     t = qualified(table)
     if vendor == "postgresql":
-        sql = (f"INSERT INTO {t} ({names}) SELECT {exprs} FROM generate_series(%s::bigint, %s::bigint) AS g(x)")  # noqa: S608
+        sql = (f"INSERT INTO {t} ({names}) SELECT {exprs} FROM generate_series(%s::bigint, %s::bigint) AS g(x)")  # noqa: S608  # nosec B608
     else:
-        sql = (f"WITH RECURSIVE g(x) AS (SELECT %s UNION ALL SELECT x + 1 FROM g WHERE x < %s) "  # noqa: S608
+        sql = (f"WITH RECURSIVE g(x) AS (SELECT %s UNION ALL SELECT x + 1 FROM g WHERE x < %s) "  # noqa: S608  # nosec B608
                f"INSERT INTO {t} ({names}) SELECT {exprs} FROM g")
     with connection().cursor() as cur:
         cur.execute(sql, [start, start + count - 1])

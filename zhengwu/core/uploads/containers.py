@@ -14,7 +14,8 @@ import struct
 import zipfile
 import zlib
 from pathlib import Path
-from xml.etree import ElementTree
+from defusedxml import ElementTree
+from defusedxml.common import DefusedXmlException
 
 from zhengwu.core.errors import ValidationFailed
 
@@ -146,8 +147,9 @@ def _check_content_types(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], *, k
     if len(raw) > 1024 * 1024 or b"<!DOCTYPE" in raw or b"<!ENTITY" in raw:
         raise wrong
     try:
+        # defusedxml: an uploaded file's XML may carry entity bombs or external entities.
         types = ElementTree.fromstring(raw)
-    except ElementTree.ParseError:
+    except (ElementTree.ParseError, DefusedXmlException):
         raise wrong from None
     if types.tag != f"{_CT_NS}Types":
         raise wrong
