@@ -14,6 +14,7 @@ from ninja import Field, Router, Schema, Status
 
 from zhengwu.core.api_auth import StaffSessionAuth
 from zhengwu.core.errors import NotFound
+from zhengwu.core.openapi import error_responses
 from zhengwu.org.roles import Role
 
 from . import ingest, selectors, services
@@ -23,13 +24,9 @@ router = Router(tags=["数据共享交换"])
 steward_auth = StaffSessionAuth(roles=[Role.DATA_STEWARD])
 
 
-class ExchangeError(Schema):
-    code: str
-    message: str = Field(description="中文错误说明")
-    details: dict
-
-
-ERRORS = {400: ExchangeError, 403: ExchangeError, 404: ExchangeError, 409: ExchangeError}
+# Errors are the shared ApiError (zhengwu.core.openapi): ContractAPI documents each
+# operation's 400/401/403/404/422; writes add the 409 a changed state answers, and those
+# whose body names another object (a department, a resource) the 404 it may not exist.
 
 
 class ExchangeFieldIn(Schema):
@@ -202,7 +199,7 @@ def resources_mine(request):
     return [_resource_out(r) for r in selectors.resources_of(selectors.acting_units(request.auth))]
 
 
-@router.post("/resources", auth=steward_auth, response={201: ExchangeResourceOut, **ERRORS}, summary="编制资源目录(草稿)")
+@router.post("/resources", auth=steward_auth, response={201: ExchangeResourceOut}, openapi_extra=error_responses(404, 409), summary="编制资源目录(草稿)")
 def resource_create(request, payload: ExchangeResourceIn):
     data = payload.dict()
     r = services.resource_create(
@@ -212,13 +209,13 @@ def resource_create(request, payload: ExchangeResourceIn):
     return Status(201, _resource_out(r))
 
 
-@router.post("/resources/{slug}/submit", auth=steward_auth, response={200: ExchangeResourceOut, **ERRORS},
+@router.post("/resources/{slug}/submit", auth=steward_auth, response={200: ExchangeResourceOut}, openapi_extra=error_responses(409),
              summary="提交电子政务办审核")
 def resource_submit(request, slug: str):
     return _resource_out(services.resource_submit(actor=request.auth, resource=selectors.resource_get(resource_id=slug)))
 
 
-@router.post("/resources/{slug}/review", auth=steward_auth, response={200: ExchangeResourceOut, **ERRORS},
+@router.post("/resources/{slug}/review", auth=steward_auth, response={200: ExchangeResourceOut}, openapi_extra=error_responses(409),
              summary="审核资源目录(电子政务办):发布或退回")
 def resource_review(request, slug: str, payload: ExchangeReviewIn):
     r = services.resource_review(actor=request.auth, resource=selectors.resource_get(resource_id=slug),
@@ -226,7 +223,7 @@ def resource_review(request, slug: str, payload: ExchangeReviewIn):
     return _resource_out(r)
 
 
-@router.post("/resources/{slug}/upsert", auth=steward_auth, response={200: ExchangeLoadOut, **ERRORS},
+@router.post("/resources/{slug}/upsert", auth=steward_auth, response={200: ExchangeLoadOut}, openapi_extra=error_responses(409),
              summary="按主键写入记录(insert / upsert / update,全部成功或全部不写)")
 def resource_upsert(request, slug: str, payload: ExchangeUpsertIn):
     run = ingest.resource_upsert(actor=request.auth, resource=selectors.resource_get(resource_id=slug),
@@ -242,7 +239,7 @@ def requests_list(request):
     return [_request_out(q) for q in sorted(rows.values(), key=lambda q: -q.pk)]
 
 
-@router.post("/requests", auth=steward_auth, response={201: ExchangeRequestOut, **ERRORS},
+@router.post("/requests", auth=steward_auth, response={201: ExchangeRequestOut}, openapi_extra=error_responses(404, 409),
              summary="申请有条件共享资源(先提供后共享)")
 def request_submit(request, payload: ExchangeRequestIn):
     q = services.request_submit(actor=request.auth, unit=_unit(request, payload.unit),
@@ -253,7 +250,7 @@ def request_submit(request, payload: ExchangeRequestIn):
     return Status(201, _request_out(q))
 
 
-@router.post("/requests/{request_id}/decision", auth=steward_auth, response={200: ExchangeRequestOut, **ERRORS},
+@router.post("/requests/{request_id}/decision", auth=steward_auth, response={200: ExchangeRequestOut}, openapi_extra=error_responses(409),
              summary="审批共享申请(同意的信息项或拒绝理由)")
 def request_decide(request, request_id: int, payload: ExchangeDecisionIn):
     q = AccessRequest.objects.select_related("resource", "resource__provider").filter(pk=request_id).first()
@@ -274,14 +271,14 @@ def keys_list(request):
     return [_key_out(k) for k in selectors.keys_for(selectors.acting_units(request.auth))]
 
 
-@router.post("/keys", auth=steward_auth, response={201: ExchangeKeyIssued, **ERRORS}, summary="签发访问密钥(密钥只显示一次)")
+@router.post("/keys", auth=steward_auth, response={201: ExchangeKeyIssued}, openapi_extra=error_responses(404, 409), summary="签发访问密钥(密钥只显示一次)")
 def key_issue(request, payload: ExchangeKeyIn):
     key, raw = services.key_issue(actor=request.auth, unit=_unit(request, payload.unit), name=payload.name,
                                   days=payload.days, rate_per_minute=payload.rate_per_minute)
     return Status(201, {**_key_out(key), "key": raw})
 
 
-@router.post("/keys/{key_id}/revoke", auth=steward_auth, response={200: ExchangeKeyOut, **ERRORS}, summary="吊销访问密钥")
+@router.post("/keys/{key_id}/revoke", auth=steward_auth, response={200: ExchangeKeyOut}, openapi_extra=error_responses(409), summary="吊销访问密钥")
 def key_revoke(request, key_id: int):
     key = ApiKey.objects.select_related("unit").filter(pk=key_id).first()
     if key is None:
@@ -310,14 +307,14 @@ class ExchangeSourceOut(Schema):
     mark: str
 
 
-@router.post("/resources/{slug}/source", auth=steward_auth, response={200: ExchangeSourceOut, **ERRORS},
+@router.post("/resources/{slug}/source", auth=steward_auth, response={200: ExchangeSourceOut}, openapi_extra=error_responses(409),
              summary="登记前置机数据源(按更新时间列增量抽取)")
 def source_set(request, slug: str, payload: ExchangeSourceIn):
     source = ingest.source_set(actor=request.auth, resource=selectors.resource_get(resource_id=slug), **payload.dict())
     return {"kind": source.kind, "table": source.table, "updated_column": source.updated_column, "mark": source.mark}
 
 
-@router.post("/resources/{slug}/pull", auth=steward_auth, response={200: ExchangeLoadOut, **ERRORS},
+@router.post("/resources/{slug}/pull", auth=steward_auth, response={200: ExchangeLoadOut}, openapi_extra=error_responses(409),
              summary="立即从前置机抽取一次(正确行入库,错误行记入结果)")
 def source_pull(request, slug: str):
     resource = selectors.resource_get(resource_id=slug)
