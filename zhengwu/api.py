@@ -174,8 +174,8 @@ def _server_error(request, exc):
 def _register_routers():
     # Routers are imported here, not at module top, so this file stays the single map
     # of what /api/v1/ exposes.
-    from zhengwu.cases.api_applicant import router as cases_applicant_router
-    from zhengwu.cases.api_staff import router as cases_staff_router
+    from zhengwu.cases.api.applicant import router as cases_applicant_router
+    from zhengwu.cases.api.staff import router as cases_staff_router
     from zhengwu.catalog.api import router as catalog_router
     from zhengwu.core.api import router as calendar_router
     from zhengwu.disclosure.api import router as disclosure_router

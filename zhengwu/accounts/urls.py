@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views, views_mfa
+from . import views
+from .views import second_factor as views_mfa
 
 app_name = "accounts"
 urlpatterns = [

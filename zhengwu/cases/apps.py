@@ -22,7 +22,7 @@ class CasesConfig(AppConfig):
         # Who may download an application's materials (zhengwu.core.uploads rules).
         from zhengwu.core.uploads import register_download_rule
 
-        from .services_apply import MATERIAL_PURPOSE, case_material_download_allowed
+        from .services.apply import MATERIAL_PURPOSE, case_material_download_allowed
 
         register_download_rule(MATERIAL_PURPOSE, case_material_download_allowed)
 

@@ -128,7 +128,7 @@ class Case(TimeStampedModel):
     def step_unit_id(self, steps, index: int) -> int | None:
         """The unit whose post-holders act on step ``index`` (``org.responsibility`` decides
         who they are). None for the acceptance step: the service hall's window clerks take
-        it for every department. ``selectors_staff.step_unit_expr`` is the SQL twin."""
+        it for every department. ``selectors.staff.step_unit_expr`` is the SQL twin."""
         if steps[index].get("role") == Role.WINDOW_CLERK:
             return None
         return self.step_department_id(steps, index)

@@ -9,7 +9,7 @@ class CatalogConfig(AppConfig):
     def ready(self):
         from zhengwu.core.registries.search import register_search_source
 
-        from .search_source import item_get_one, item_iter_all
+        from .registrations import item_get_one, item_iter_all
 
         register_search_source("item", "办事事项", item_iter_all, item_get_one)
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import feeds, views, views_staff
+from . import feeds, views
+from .views import staff as views_staff
 
 app_name = "disclosure"
 

@@ -18,7 +18,8 @@ from zhengwu.core.page_cache import cached_public_page
 from zhengwu.org.models import Unit
 from zhengwu.org.roles import Role
 
-from . import selectors, selectors_report, services
+from . import selectors, services
+from .selectors import report as selectors_report
 from .codes import OUTCOMES, RequesterSubtype
 from .models import DisclosureRequest
 

@@ -47,7 +47,8 @@ def _staff(units: dict[str, Unit]) -> dict[str, User]:
 
 
 def demo_load() -> str:
-    from . import services, services_report
+    from . import services
+    from .services import report as services_report
 
     units = {u.code: u for u in Unit.objects.filter(code__in=["SLX-31", "SLX-03"])}
     citizen = User.objects.filter(id_number_index=id_number_index_for(DEMO_CITIZEN_ID)).first()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 from xml.sax.saxutils import escape
 
-from .selectors_report import REVIEW_RESULTS
+from .selectors.report import REVIEW_RESULTS
 
 RESULT_LABELS = list(REVIEW_RESULTS.values()) + ["总计"]
 

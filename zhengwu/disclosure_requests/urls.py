@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import views, views_report, views_staff
+from . import views
+from .views import report as views_report
+from .views import staff as views_staff
 
 app_name = "disclosure_requests"
 

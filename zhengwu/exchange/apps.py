@@ -11,9 +11,9 @@ class ExchangeConfig(AppConfig):
         from zhengwu.core.registries.demo import register_demo_loader
         from zhengwu.core.registries.portal import register_office_link, register_section_panel
 
-        from . import demo, panels, selectors
+        from . import demo, registrations, selectors
 
         register_office_link("数据共享交换", "exchange:office", note="资源目录、数据更新、共享申请与授权、访问密钥",
                              order=60, visible=selectors.is_exchange_staff)
-        register_section_panel("home", panels.home_panel, order=70)
+        register_section_panel("home", registrations.home_panel, order=70)
         register_demo_loader("exchange", demo.exchange_demo_load, order=90)

@@ -18,7 +18,8 @@ class LettersConfig(AppConfig):
 
         from zhengwu.core.registries.moderation import register_word_filter
 
-        from . import demo, moderation, registrations, search
+        from . import demo, moderation, registrations
+        from .registrations import search
         from .posts import STAFF_ROLES
         from .services.submission import ATTACHMENT_PURPOSE
 

@@ -6,7 +6,7 @@ from django.db import connection
 
 # The dynamic-index JSON read lives with the case models it reads (the staff inbox uses
 # it too); re-exported here for the sweep's queries.
-from zhengwu.cases.selectors_staff import StepField
+from zhengwu.cases.selectors.staff import StepField
 
 __all__ = ["StepField", "insert_from"]
 

@@ -182,7 +182,7 @@ def _load_world() -> World:
 
 
 def _published_report_year() -> int:
-    from zhengwu.disclosure_requests import selectors_report
+    from zhengwu.disclosure_requests.selectors import report as selectors_report
 
     for year in range(2030, 2000, -1):
         if selectors_report.published_report_get(year=year) is not None:

@@ -11,7 +11,7 @@ from zhengwu.accounts.tests.factories import CitizenFactory, StaffFactory, _resi
 from zhengwu.accounts.tests.mfa_helpers import login_verified
 from zhengwu.cases.models import Case, CaseEvent, ReceiptCounter
 from zhengwu.cases.selectors import PUBLIC_NOT_FOUND
-from zhengwu.cases.services_apply import case_contact_phone
+from zhengwu.cases.services.apply import case_contact_phone
 from zhengwu.catalog.tests.factories import ItemMaterialFactory
 from zhengwu.core.models import AuditEvent, StoredFile
 from zhengwu.core.tests.upload_samples import PDF_BYTES, png_bytes, upload

@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 
 from zhengwu.cases.models import Case, CaseEvent
-from zhengwu.cases.services_apply import case_resubmit
-from zhengwu.cases.services_staff import case_act_as_staff
+from zhengwu.cases.services.apply import case_resubmit
+from zhengwu.cases.services.staff import case_act_as_staff
 from zhengwu.core.errors import (
     Conflict,
     DomainError,

@@ -9,14 +9,14 @@ item department's reviewer saw the case and got 403.
 import pytest
 
 from zhengwu.accounts.tests.factories import StaffFactory
-from zhengwu.cases.selectors_staff import (
+from zhengwu.cases.selectors.staff import (
     InboxFilters,
     case_detail_for_staff,
     case_get_for_staff,
     case_inbox_list,
     case_staff_can_see,
 )
-from zhengwu.cases.services_staff import case_act_as_staff
+from zhengwu.cases.services.staff import case_act_as_staff
 from zhengwu.core.errors import NotFound, PermissionDenied, ValidationFailed
 from zhengwu.org.roles import Role
 from zhengwu.org.models import Unit
@@ -97,7 +97,7 @@ def test_joint_step_clock_names_the_joint_department(at_joint, other_dept):
 
 
 def test_joint_departments_reviewer_may_read_the_case_and_its_materials(at_joint, other_staff, staff):
-    from zhengwu.cases.services_apply import case_material_download_allowed
+    from zhengwu.cases.services.apply import case_material_download_allowed
 
     class File:
         owner_id = uploaded_by_id = None

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from zhengwu.accounts.tests.factories import StaffFactory
 from zhengwu.accounts.tests.timetravel import at
-from zhengwu.cases.selectors_staff import (
+from zhengwu.cases.selectors.staff import (
     InboxFilters,
     case_get_for_staff,
     case_inbox_list,

@@ -23,8 +23,8 @@ import pytest
 
 from zhengwu.accounts.tests.timetravel import at
 from zhengwu.cases.services import case_act, case_submit
-from zhengwu.cases.services_apply import case_resubmit
-from zhengwu.cases.services_staff import case_act_as_staff
+from zhengwu.cases.services.apply import case_resubmit
+from zhengwu.cases.services.staff import case_act_as_staff
 from zhengwu.core.models import Clock, ClockEvent
 from zhengwu.core.tests.upload_samples import PDF_BYTES, png_bytes, upload
 from zhengwu.core.workdays import is_workday, working_days_between

@@ -193,7 +193,7 @@ def case_journey(item, citizen, staff, supervisor, on_2026_09_24, settings, tmp_
     from zhengwu.catalog.tests.factories import ItemMaterialFactory
     from zhengwu.core.tests.upload_samples import PDF_BYTES, upload
     from zhengwu.cases.services import case_submit
-    from zhengwu.cases.services_apply import case_apply
+    from zhengwu.cases.services.apply import case_apply
     from zhengwu.ratings.models import Level, RectificationStage
     from zhengwu.ratings.services import rating_submit, rectification_stage_record
     from zhengwu.supervision.services import supervision_order_issue, supervision_order_respond

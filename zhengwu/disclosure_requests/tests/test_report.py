@@ -11,7 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from zhengwu.accounts.tests.timetravel import at
 from zhengwu.core.errors import Conflict, ValidationFailed
 from zhengwu.core.models import AuditEvent, ContentVersion
-from zhengwu.disclosure_requests import selectors_report, services, services_report
+from zhengwu.disclosure_requests import services
+from zhengwu.disclosure_requests.selectors import report as selectors_report
+from zhengwu.disclosure_requests.services import report as services_report
 from zhengwu.disclosure_requests.models import DisclosureRequest
 from zhengwu.disclosure_requests.report_export import report_pdf, report_xlsx
 

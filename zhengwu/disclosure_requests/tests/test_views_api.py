@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from zhengwu.accounts.tests.mfa_helpers import login_verified
-from zhengwu.disclosure_requests import services_report
+from zhengwu.disclosure_requests.services import report as services_report
 from zhengwu.disclosure_requests.models import DisclosureRequest
 
 pytestmark = pytest.mark.django_db

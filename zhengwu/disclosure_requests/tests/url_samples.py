@@ -22,7 +22,7 @@ def request_of_citizen_a(world) -> str:
 def published_report_year(world) -> int:
     """A published yearly report (no requests in that year, so the table balances)."""
     if not getattr(world, "_dr_report", False):
-        from zhengwu.disclosure_requests import services_report
+        from zhengwu.disclosure_requests.services import report as services_report
 
         report = services_report.report_create(actor=None, year=REPORT_YEAR)
         services_report.report_update(actor=None, report=report, overview="总体情况", problems="", other_matters="",

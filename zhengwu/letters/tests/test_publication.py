@@ -7,7 +7,7 @@ from zhengwu.core.errors import PermissionDenied, ValidationFailed
 from zhengwu.core.models import AuditEvent, ContentVersion
 from zhengwu.letters import services
 from zhengwu.letters.models import Letter, Publication
-from zhengwu.letters.search import get_one, iter_all
+from zhengwu.letters.registrations.search import get_one, iter_all
 from zhengwu.letters.selectors import monthly_stats, published_get, published_list
 
 from .conftest import BODY, moment, submit
