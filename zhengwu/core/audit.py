@@ -13,7 +13,9 @@ with it and the refusal would leave no trace).
 The row is written unsealed: no hash, no place in the chain, no shared row locked, so
 audited transactions do not queue behind one another (ADR 0005). ``audit_seal``, run
 every 0.2 s by the task worker's sealer thread (``zhengwu.core.audit_sealer``), chains the
-committed rows within ``SEAL_WINDOW_SECONDS``; ``audit_verify`` seals first, then walks.
+committed rows within ``SEAL_WINDOW_SECONDS``; a writer that finds a row waiting longer
+than ``SEAL_ASSIST_AFTER_SECONDS`` seals the backlog in its own transaction, so the window
+holds while writers keep SQLite's write lock busy; ``audit_verify`` seals first, then walks.
 
 Every row carries the time (Beijing time, +08:00 in the hash and in every export), the
 actor, the actor's posts (``role``, resolved through ZHENGWU_AUDIT_ROLE_RESOLVER when the
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -105,9 +108,31 @@ def audit_append(
     transaction then rolls back, so the action does not happen). ``role`` defaults to
     the actor's posts.
     """
-    conn = connections[DEFAULT_DB_ALIAS]  # once, not through the per-attribute proxy
-    if not conn.in_atomic_block:
+    if not connections[DEFAULT_DB_ALIAS].in_atomic_block:
         raise RuntimeError("audit_record must be called inside transaction.atomic()")
+    return audit_append_prepared(audit_prepare(
+        actor=actor, action=action, obj=obj, object_type=object_type, object_id=object_id, result=result,
+        role=role, details=details,
+    ))
+
+
+def audit_prepare(
+    *,
+    actor,
+    action: str,
+    obj=None,
+    object_type: str = "",
+    object_id: str | int = "",
+    result: str = AuditEvent.Result.SUCCESS,
+    role: str = "",
+    details: dict | None = None,
+) -> dict:
+    """The values ``audit_append`` would write (same arguments), computed without writing.
+
+    A hot writer prepares its row before its transaction begins and passes it to
+    ``audit_append_prepared`` inside, so the actor's posts and the request context are
+    read outside SQLite's write lock (ADR 0004). ``created_at`` is set when the row is written.
+    """
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
@@ -135,8 +160,25 @@ def audit_append(
         "prev_hash": UNSEALED,
         "hash": UNSEALED,
     }
+    return values
+
+
+def audit_append_prepared(values: dict, *, more_details: dict | None = None) -> dict:
+    """Write a row from ``audit_prepare`` in the current transaction; return its values with ``id``.
+
+    ``more_details`` joins the row's details here, for what is known only inside the
+    transaction (the ids of the clocks a case step has just started).
+    """
+    conn = connections[DEFAULT_DB_ALIAS]  # once, not through the per-attribute proxy
+    if not conn.in_atomic_block:
+        raise RuntimeError("audit_record must be called inside transaction.atomic()")
+    if more_details:
+        values["details"] = {**values["details"], **more_details}
+    # The time of writing, not of preparing: a writer may have waited for the lock since.
+    values["created_at"] = timezone.localtime(timezone.now())
     values["id"] = fastsql.insert_values(AuditEvent, values)  # append-only: one prepared INSERT
-    page_cache.content_changed(action)
+    page_cache.content_changed(values["action"])
+    _seal_overdue_in_writer(conn)
     return values
 
 
@@ -224,6 +266,16 @@ def audit_event_row(event: AuditEvent) -> dict:
 # worker's sealer looks every ZHENGWU_AUDIT_SEAL_INTERVAL seconds (0.2 by default).
 SEAL_WINDOW_SECONDS = 1.0
 SEAL_BATCH = 5000
+# A writer that finds a row unsealed for longer than this seals the backlog itself, inside
+# its own transaction (at most SEAL_ASSIST_BATCH rows): under a steady stream of writers the
+# sealer thread may not get SQLite's one write lock (or, starved of CPU, a turn) for
+# seconds, but the writers hold that lock anyway. ZHENGWU_AUDIT_SEAL_ASSIST_AFTER
+# overrides it (tests); it must stay below the window.
+SEAL_ASSIST_AFTER_SECONDS = 0.5
+SEAL_ASSIST_BATCH = 1000
+
+
+_SEALED_HERE_LOCK = threading.Lock()
 
 
 @dataclass
@@ -233,23 +285,96 @@ class SealReport:
     late: int = 0
     oldest_created_at: dt.datetime | None = None
     max_wait_seconds: float = 0.0  # the longest a sealed row had waited since it was written
+    by_writers: int = 0  # of ``sealed``, rows a writer sealed in its own transaction
+
+    def add(self, other: SealReport) -> None:
+        with _SEALED_HERE_LOCK:  # the sealer thread and writer threads add to SEALED_HERE
+            self._add(other)
+
+    def _add(self, other: SealReport) -> None:
+        self.sealed += other.sealed
+        self.late += other.late
+        self.by_writers += other.by_writers
+        self.max_wait_seconds = max(self.max_wait_seconds, other.max_wait_seconds)
+        if other.oldest_created_at is not None and (
+                self.oldest_created_at is None or other.oldest_created_at < self.oldest_created_at):
+            self.oldest_created_at = other.oldest_created_at
 
 
-def _head_locked() -> AuditChainHead:
+# Every seal this process made (sealer thread and writers), for the bench and the tests:
+# the waits are measured at sealing time against each row's created_at.
+SEALED_HERE = SealReport()
+
+
+def seal_assist_after() -> float:
+    """Seconds a row may wait before the next writer seals it (below the window)."""
+    after = float(getattr(settings, "ZHENGWU_AUDIT_SEAL_ASSIST_AFTER", SEAL_ASSIST_AFTER_SECONDS))
+    if not 0 <= after < SEAL_WINDOW_SECONDS:
+        raise ImproperlyConfigured(
+            f"ZHENGWU_AUDIT_SEAL_ASSIST_AFTER={after} 须不小于 0 且小于 {SEAL_WINDOW_SECONDS} 秒(审计记录须在 1 秒内封存)"
+        )
+    return after
+
+
+@lru_cache(maxsize=4)
+def _oldest_unsealed_sql(vendor: str) -> str:
+    qn = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    # The partial index core_audit_unsealed (id WHERE seq IS NULL) answers this with one
+    # index step and one row, however large the trail.
+    return (f"SELECT {qn('created_at')} FROM {qn(AuditEvent._meta.db_table)} "  # nosec B608
+            f"WHERE {qn('seq')} IS NULL ORDER BY {qn('id')} LIMIT 1")
+
+
+def _seal_overdue_in_writer(conn) -> None:
+    """Seal the backlog inside this writer's transaction when its oldest row is overdue.
+
+    The sealer thread alone cannot keep the window under load: on SQLite it waits for
+    the one write lock in the same sleeping busy handler as every writer, and a writer
+    that has just committed takes the lock again before a sleeper wakes; on a saturated
+    machine the thread also waits for a CPU. A writer already holds what sealing needs
+    (SQLite's write lock; on PostgreSQL it takes the chain head only if nobody holds it,
+    ``SKIP LOCKED``, so no writer ever queues behind another). Sealing here is as safe as
+    in the thread: the rows it sees are committed or its own, and if this transaction
+    rolls back, its seals and the head move roll back with it.
+    """
+    row = fastsql.fetch_one(_oldest_unsealed_sql(conn.vendor))
+    if row is None:
+        return
+    created = row[0]
+    if isinstance(created, str):
+        created = dt.datetime.fromisoformat(created)
+    if timezone.is_naive(created):  # SQLite: naive UTC, as Django stores it
+        created = created.replace(tzinfo=dt.UTC)
+    if (timezone.now() - created).total_seconds() <= seal_assist_after():
+        return
+    report = SealReport()
+    _seal_batch(SEAL_ASSIST_BATCH, report, skip_locked=True)
+    report.by_writers = report.sealed
+    SEALED_HERE.add(report)
+
+
+def _head_locked(*, skip_locked: bool = False) -> AuditChainHead | None:
     """The chain head, locked for this transaction (FOR UPDATE on PostgreSQL).
 
-    Only the sealer and purge take it, so two sealers (one per worker process) never
-    interleave their chains; on SQLite the write lock already serialises them.
+    Only sealers (the thread, an assisting writer) and purge take it, so two sealers never
+    interleave their chains; on SQLite the write lock already serialises them. With
+    ``skip_locked`` it returns None instead of waiting when another holds it.
     """
+    if skip_locked and connection.features.has_select_for_update_skip_locked:
+        head = AuditChainHead.objects.select_for_update(skip_locked=True).filter(pk=1).first()
+        if head is not None or AuditChainHead.objects.filter(pk=1).exists():
+            return head  # None: another sealer holds it, and will seal these rows too
     head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_hash": GENESIS_HASH})
     return head
 
 
-def _seal_batch(limit: int, report: SealReport) -> int:
+def _seal_batch(limit: int, report: SealReport, *, skip_locked: bool = False) -> int:
     qn = connection.ops.quote_name
     table = qn(AuditEvent._meta.db_table)
     with transaction.atomic():
-        head = _head_locked()
+        head = _head_locked(skip_locked=skip_locked)
+        if head is None:
+            return 0
         # Committed rows only (another transaction's are invisible until it commits, and
         # then join the next batch): the chain order is the order of sealing, not of ids.
         rows = list(AuditEvent.objects.filter(seq__isnull=True).order_by("id")[:limit])
@@ -291,6 +416,7 @@ def audit_seal(*, limit: int = SEAL_BATCH) -> SealReport:
     while AuditEvent.objects.filter(seq__isnull=True).exists():
         if _seal_batch(limit, report) < limit:
             break
+    SEALED_HERE.add(report)
     return report
 
 

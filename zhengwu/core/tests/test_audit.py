@@ -186,9 +186,12 @@ def test_verify_without_sealing_reports_rows_waiting_past_the_window():
 
     _append(2)
     old = timezone.now() - dt.timedelta(seconds=5)
+    # The fresh row first: a write after the overdue one would seal it (writers seal an
+    # overdue backlog themselves), so the overdue row is the last write, as when the
+    # sealer has stopped and nothing has been written since.
+    _append(1, seal=False)
     with mock.patch("django.utils.timezone.now", return_value=old):
         _append(1, seal=False)
-    _append(1, seal=False)
     report = audit_chain_verify(seal=False)
     assert report.ok and report.checked == 2
     assert (report.unsealed, report.overdue) == (2, 1)
