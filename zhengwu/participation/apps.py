@@ -7,6 +7,12 @@ class ParticipationConfig(AppConfig):
     verbose_name = "意见征集与网上调查"
 
     def ready(self):
+        # Chinese names of this app's audit actions on the audit page.
+        from zhengwu.core.registries.audit_labels import register_audit_labels
+
+        from . import audit_labels
+
+        register_audit_labels(audit_labels.LABELS)
         from zhengwu.core.registries.demo import register_demo_loader
         from zhengwu.core.registries.portal import (
             register_office_link,

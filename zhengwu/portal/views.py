@@ -27,6 +27,7 @@ from zhengwu.core.selectors import AUDIT_PAGE_SIZE
 from zhengwu.org import selectors as org_selectors
 from zhengwu.org.roles import Role
 
+from zhengwu.core.registries import audit_labels
 from zhengwu.core.registries import portal as extensions
 from . import selectors as portal_selectors
 
@@ -250,6 +251,9 @@ def office_audit(request):
     rows = [] if error else core_selectors.audit_event_list(**parsed, limit=AUDIT_PAGE_SIZE + 1)
     has_more = len(rows) > AUDIT_PAGE_SIZE
     rows = rows[:AUDIT_PAGE_SIZE]
+    for row in rows:
+        row.action_label = audit_labels.audit_action_label(row.action)
+        row.object_label = audit_labels.audit_object_label(row.object_type, row.object_id)
     # The chain check walks the whole trail, so it runs on the first page only, not on
     # every "next page" click.
     chain = audit_chain_verify() if not raw["before"] and not error else None

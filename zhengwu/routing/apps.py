@@ -7,6 +7,12 @@ class RoutingConfig(AppConfig):
     verbose_name = "信件分办建议"
 
     def ready(self):
+        # Chinese names of this app's audit actions on the audit page.
+        from zhengwu.core.registries.audit_labels import register_audit_labels
+
+        from . import audit_labels
+
+        register_audit_labels(audit_labels.LABELS)
         from zhengwu.org.selectors import user_holds_any_role
         from zhengwu.core.registries.portal import register_office_link
 

@@ -7,6 +7,12 @@ class SearchConfig(AppConfig):
     verbose_name = "全文检索"
 
     def ready(self):
+        # Chinese names of this app's audit actions on the audit page.
+        from zhengwu.core.registries.audit_labels import register_audit_labels
+
+        from . import audit_labels
+
+        register_audit_labels(audit_labels.LABELS)
         # Every app's services ask core's registry to index after commit; this app does it.
         # The function is looked up at each call, so a replaced one (tests) is honoured.
         from zhengwu.core.registries.search import register_search_indexer

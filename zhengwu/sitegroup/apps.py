@@ -7,6 +7,12 @@ class SitegroupConfig(AppConfig):
     verbose_name = "网站群"
 
     def ready(self):
+        # Chinese names of this app's audit actions on the audit page.
+        from zhengwu.core.registries.audit_labels import register_audit_labels
+
+        from . import audit_labels
+
+        register_audit_labels(audit_labels.LABELS)
         from zhengwu.core.registries.demo import register_demo_loader
         from zhengwu.org.selectors import user_holds_any_role
         from zhengwu.core.registries.portal import (
