@@ -33,11 +33,11 @@ class DisclosureConfig(AppConfig):
         register_section_panel("home", registrations.home_panel, order=10)
         register_office_link(
             "政务公开信息管理", "disclosure:office_list", note="撰写、提交、审核、发布和撤回公开信息", order=30,
-            visible=lambda user: registrations.holds(user, OFFICE_ROLES),
+            roles=OFFICE_ROLES,
         )
         register_office_link(
             "网站健康检查", "disclosure:site_health", note="栏目更新、空白栏目、错误链接和附件", order=31,
-            visible=lambda user: registrations.holds(user, SITE_HEALTH_ROLES),
+            roles=SITE_HEALTH_ROLES,
         )
         register_demo_loader("disclosure", disclosure_demo_load, order=50)
         # The disclosure annual report (disclosure_requests) counts rules and normative documents.

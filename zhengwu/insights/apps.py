@@ -14,7 +14,6 @@ class InsightsConfig(AppConfig):
 
         register_audit_labels(audit_labels.LABELS)
         from zhengwu.core.registries.hooks import LETTER_CHANGED, register_hook
-        from zhengwu.org.selectors import user_holds_any_role
         from zhengwu.core.registries.portal import register_office_link
 
         from .services import on_letter_event
@@ -23,5 +22,5 @@ class InsightsConfig(AppConfig):
         register_hook(LETTER_CHANGED, on_letter_event)
         register_office_link(
             "民意分析", "insights:dashboard", note="来信统计、热点与上升话题、导出 Excel", order=64,
-            visible=lambda user: user_holds_any_role(user, DASHBOARD_ROLES),
+            roles=DASHBOARD_ROLES,
         )

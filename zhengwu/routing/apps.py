@@ -13,12 +13,11 @@ class RoutingConfig(AppConfig):
         from . import audit_labels
 
         register_audit_labels(audit_labels.LABELS)
-        from zhengwu.org.selectors import user_holds_any_role
         from zhengwu.core.registries.portal import register_office_link
 
         from .views import DASHBOARD_ROLES
 
         register_office_link(
             "分办建议准确率", "routing:dashboard", note="分办员采纳系统推荐部门的情况", order=62,
-            visible=lambda user: user_holds_any_role(user, DASHBOARD_ROLES),
+            roles=DASHBOARD_ROLES,
         )
