@@ -20,6 +20,6 @@ class ExchangeConfig(AppConfig):
         from . import demo, panels, selectors
 
         register_office_link("数据共享交换", "exchange:office", note="资源目录、数据更新、共享申请与授权、访问密钥",
-                             order=60, visible=selectors.is_exchange_staff)
+                             order=60, roles=[selectors.STEWARD])
         register_section_panel("home", panels.home_panel, order=70)
         register_demo_loader("exchange", demo.exchange_demo_load, order=90)

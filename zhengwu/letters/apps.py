@@ -25,6 +25,8 @@ class LettersConfig(AppConfig):
         from zhengwu.core.registries.moderation import register_word_filter
 
         from . import demo, moderation, registrations, search
+        from zhengwu.org.roles import Role
+
         from .posts import STAFF_ROLES
         from .services.submission import ATTACHMENT_PURPOSE
 
@@ -35,7 +37,7 @@ class LettersConfig(AppConfig):
         register_office_link("信件办理", "letters:staff_inbox", note="县长信箱、部门信箱、网上信访、咨询投诉的分办与办理",
                              order=30, roles=STAFF_ROLES)
         register_office_link("敏感词维护", "letters:staff_words", note="信件与公众参与的敏感词表",
-                             order=31, visible=registrations.is_letter_clerk)
+                             order=31, roles=[Role.LETTER_CLERK])
         register_word_filter(moderation.moderation_check)
         from zhengwu.core.registries.workbench import register_workbench_counter
 

@@ -26,7 +26,7 @@ class ParticipationConfig(AppConfig):
         register_section_panel("participation", registrations.section_panel, order=10)
         register_section_panel("home", registrations.home_panel, order=60)
         register_office_link("意见征集与网上调查", "participation:office",
-                             note="发布征求意见稿、公布采纳情况;网上调查与评选", visible=registrations.office_link_visible)
+                             note="发布征求意见稿、公布采纳情况;网上调查与评选", roles=registrations.DRAFT_ROLES)
         register_search_source("solicitation", "意见征集", registrations.search_iter_all, registrations.search_get_one)
         register_demo_loader("participation", participation_demo_load, order=60)
         # What changes public participation pages (zhengwu.core.page_cache). Drafts and

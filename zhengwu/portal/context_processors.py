@@ -27,6 +27,7 @@ class OfficeShell:
     assignments: list
     nav: list[NavLink] = field(default_factory=list)
     account: list[NavLink] = field(default_factory=list)
+    links: list = field(default_factory=list)  # the registered module links (常用入口)
 
     @property
     def posts_label(self) -> str:
@@ -53,7 +54,8 @@ def office_shell_for(request) -> OfficeShell:
     nav = [NavLink("工作台首页", reverse("portal:office"))]
     if posts.holds():
         nav.append(NavLink("办件办理", reverse("cases_staff:inbox")))
-    nav += [NavLink(link.label, link.url) for link in extensions.office_links(user, posts)]
+    links = extensions.office_links(user, posts)
+    nav += [NavLink(link.label, link.url) for link in links]
     if posts.holds(Role.AUDIT_ADMIN):
         nav.append(NavLink("审计记录", reverse("portal:office_audit")))
     if posts.holds(Role.SECURITY_ADMIN):
@@ -65,7 +67,7 @@ def office_shell_for(request) -> OfficeShell:
         NavLink("备用恢复码", reverse("accounts:mfa_recovery")),
     ]
     _mark_current(nav + account, request.path)
-    request._office_shell = OfficeShell(posts=posts, assignments=assignments, nav=nav, account=account)
+    request._office_shell = OfficeShell(posts=posts, assignments=assignments, nav=nav, account=account, links=links)
     return request._office_shell
 
 

@@ -233,7 +233,7 @@ def office(request):
         "deadlines": deadlines,
         "notices": message_list(user=request.user, limit=OFFICE_NOTICES),
         "missing_years": workdays.calendar_missing_years(),
-        "extra_links": extensions.office_links(request.user, shell.posts),
+        "extra_links": shell.links,
     })
 
 
