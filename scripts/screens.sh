@@ -7,7 +7,8 @@
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-ensure_venv
+# ZHENGWU_SKIP_VENV=1: use the .venv as it is (a shared environment must not be reinstalled).
+[ "${ZHENGWU_SKIP_VENV:-}" = "1" ] || ensure_venv
 cd "$ROOT_DIR"
 
 export ZHENGWU_CHROMIUM="${ZHENGWU_CHROMIUM:-/usr/bin/chromium}"
@@ -20,22 +21,32 @@ fi
 VAR="$(mktemp -d /tmp/zhengwu-screens.XXXXXX)"
 PORT="${SCREENS_PORT:-$(free_port)}"
 export ZHENGWU_VAR_DIR="$VAR"
-LOG="$VAR/run.log"
-say "启动演示平台 / starting the demo platform on port $PORT (var: $VAR, log: $LOG)"
-PORT="$PORT" setsid scripts/run.sh >"$LOG" 2>&1 &
-RUN_PID=$!
+export ZHENGWU_DEMO=true
+LOG="$VAR/server.log"
+manage() { "$VENV_PY" manage.py "$@"; }
+# The same preparation as `make run` (scripts/run.sh), without the task consumer: the
+# screenshots only read.
+say "准备演示数据 / preparing the demo county in $VAR"
+manage migrate --noinput -v 0
+manage load_catalog
+manage calendar_seed
+manage load_demo_county
+manage seal_setup
+manage search_rebuild
+manage collectstatic --noinput -v 0
+say "启动 / serving on 127.0.0.1:$PORT (log: $LOG)"
+"$VENV_DIR/bin/gunicorn" zhengwu.wsgi:application --workers 2 --bind "127.0.0.1:$PORT" \
+    --no-control-socket --forwarded-allow-ips "" >"$LOG" 2>&1 &
+SERVER_PID=$!
 cleanup() {
-    # run.sh traps TERM and stops gunicorn and the consumer; its process group catches the rest.
-    kill -TERM "$RUN_PID" 2>/dev/null || true
-    wait "$RUN_PID" 2>/dev/null || true
-    kill -TERM -- "-$RUN_PID" 2>/dev/null || true
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
     [ "${KEEP_VAR:-}" = "1" ] || rm -rf "$VAR"
 }
 trap cleanup EXIT INT TERM
-for _ in $(seq 1 900); do
-    grep -q "zhengwu is running" "$LOG" 2>/dev/null && break
-    kill -0 "$RUN_PID" 2>/dev/null || { tail -30 "$LOG"; die "平台启动失败 / the platform did not start"; }
-    sleep 1
+for _ in $(seq 1 150); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
+    kill -0 "$SERVER_PID" 2>/dev/null || { tail -30 "$LOG"; die "gunicorn 启动失败 / gunicorn failed to start"; }
+    sleep 0.2
 done
-grep -q "zhengwu is running" "$LOG" || die "平台 15 分钟内未就绪 / not ready after 15 minutes"
 "$VENV_PY" scripts/screens.py --url "http://127.0.0.1:$PORT" "$@"

@@ -43,14 +43,14 @@ def _mark_current(links: list[NavLink], path: str) -> None:
 
 
 def office_shell_for(request) -> OfficeShell:
-    """Two queries: the posts (``org.responsibility``) and the posts with their units.
+    """One query: the posts with their units, read as ``org.responsibility`` posts.
     Kept on the request, so the workbench home reuses the posts its frame loaded."""
     cached = getattr(request, "_office_shell", None)
     if cached is not None:
         return cached
     user = request.user
     assignments = org_selectors.user_roles(user)
-    posts = responsibility.posts_for(user)
+    posts = responsibility.posts_from_assignments(user, assignments)
     nav = [NavLink("工作台首页", reverse("portal:office"))]
     if posts.holds():
         nav.append(NavLink("办件办理", reverse("cases_staff:inbox")))
