@@ -7,6 +7,12 @@ class CasesConfig(AppConfig):
     verbose_name = "办件"
 
     def ready(self):
+        # Chinese names of this app's audit actions on the audit page.
+        from zhengwu.core.registries.audit_labels import register_audit_labels
+
+        from . import audit_labels
+
+        register_audit_labels(audit_labels.LABELS)
         from zhengwu.core.owners import register_owner_type
 
         from . import owners
@@ -42,10 +48,20 @@ class CasesConfig(AppConfig):
 
         # The flowchart editor on the staff work page, for system administrators only.
         from zhengwu.org.roles import Role
-        from zhengwu.org.selectors import user_holds_any_role
         from zhengwu.core.registries.portal import register_office_link
 
         register_office_link(
             "办理流程配置", "cases_staff:process_list", note="事项办理流程的环节、岗位、时限与版本",
-            visible=lambda user: user_holds_any_role(user, [Role.SYSTEM_ADMIN]),
+            roles=[Role.SYSTEM_ADMIN],
+        )
+
+        # 待办/预警/逾期 of the case inbox on the staff workbench.
+        from zhengwu.core.registries.workbench import register_workbench_counter
+        from zhengwu.org.responsibility import BUSINESS_ROLES
+
+        from .selectors_staff import case_workbench_counts, case_workbench_deadlines
+
+        register_workbench_counter(
+            "cases", "办件办理", "cases_staff:inbox", case_workbench_counts,
+            deadlines=case_workbench_deadlines, roles=BUSINESS_ROLES, order=10,
         )

@@ -7,6 +7,12 @@ class CatalogConfig(AppConfig):
     verbose_name = "事项目录"
 
     def ready(self):
+        # Chinese names of this app's audit actions on the audit page.
+        from zhengwu.core.registries.audit_labels import register_audit_labels
+
+        from . import audit_labels
+
+        register_audit_labels(audit_labels.LABELS)
         from zhengwu.core.registries.search import register_search_source
 
         from .registrations import item_get_one, item_iter_all

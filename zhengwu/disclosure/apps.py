@@ -7,6 +7,12 @@ class DisclosureConfig(AppConfig):
     verbose_name = "政府信息公开"
 
     def ready(self):
+        # Chinese names of this app's audit actions on the audit page.
+        from zhengwu.core.registries.audit_labels import register_audit_labels
+
+        from . import audit_labels
+
+        register_audit_labels(audit_labels.LABELS)
         from zhengwu.core.uploads import register_download_rule
         from zhengwu.core.registries.demo import register_demo_loader
         from zhengwu.core.registries.portal import (
@@ -27,11 +33,11 @@ class DisclosureConfig(AppConfig):
         register_section_panel("home", registrations.home_panel, order=10)
         register_office_link(
             "政务公开信息管理", "disclosure:office_list", note="撰写、提交、审核、发布和撤回公开信息", order=30,
-            visible=lambda user: registrations.holds(user, OFFICE_ROLES),
+            roles=OFFICE_ROLES,
         )
         register_office_link(
             "网站健康检查", "disclosure:site_health", note="栏目更新、空白栏目、错误链接和附件", order=31,
-            visible=lambda user: registrations.holds(user, SITE_HEALTH_ROLES),
+            roles=SITE_HEALTH_ROLES,
         )
         register_demo_loader("disclosure", disclosure_demo_load, order=50)
         # The disclosure annual report (disclosure_requests) counts rules and normative documents.

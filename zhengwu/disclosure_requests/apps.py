@@ -7,6 +7,12 @@ class DisclosureRequestsConfig(AppConfig):
     verbose_name = "依申请公开"
 
     def ready(self):
+        # Chinese names of this app's audit actions on the audit page.
+        from zhengwu.core.registries.audit_labels import register_audit_labels
+
+        from . import audit_labels
+
+        register_audit_labels(audit_labels.LABELS)
         # Explicit registrations with the lower layers and the portal (no signals).
         from zhengwu.core.uploads import register_download_rule
         from zhengwu.core.registries.demo import register_demo_loader
@@ -15,25 +21,31 @@ class DisclosureRequestsConfig(AppConfig):
             register_section_panel,
         )
 
-        from zhengwu.org import responsibility
+        from zhengwu.core.registries.workbench import register_workbench_counter
+        from zhengwu.org.roles import Role
 
-        from . import demo, services, views
+        from . import demo, selectors, services, views
 
+        register_workbench_counter(
+            "disclosure_requests", "依申请公开", "disclosure_requests:inbox",
+            selectors.request_workbench_counts, deadlines=selectors.request_workbench_deadlines,
+            roles=services.STAFF_ROLES, order=40,
+        )
         register_download_rule(services.REQUEST_FILE_PURPOSE, services.request_file_download_allowed)
         register_download_rule(services.REPLY_FILE_PURPOSE, services.request_file_download_allowed)
         register_section_panel("disclosure", views.disclosure_panel, order=50)
         register_office_link(
             "依申请公开办理", "disclosure_requests:inbox",
             note="政府信息公开申请的登记、补正、征求意见、延期和答复", order=40,
-            visible=lambda user: responsibility.posts_for(user).holds(services.STAFF_ROLES),
+            roles=services.STAFF_ROLES,
         )
         register_office_link(
             "录入书面申请", "disclosure_requests:window_entry",
-            note="当面或信函提交的政府信息公开申请", order=41, visible=views.can_enter_paper_requests,
+            note="当面或信函提交的政府信息公开申请", order=41, roles=[Role.WINDOW_CLERK, Role.DISCLOSURE_OFFICER],
         )
         register_office_link(
             "政府信息公开年度报告", "disclosure_requests:report_list",
-            note="生成、填报、发布年度报告", order=42, visible=views.can_edit_reports,
+            note="生成、填报、发布年度报告", order=42, roles=[Role.DISCLOSURE_OFFICER, Role.PUBLISHER],
         )
         register_demo_loader("disclosure_requests", demo.demo_load, order=60)
         from zhengwu.core.owners import register_owner_type

@@ -7,6 +7,12 @@ class ExchangeConfig(AppConfig):
     verbose_name = "数据共享交换"
 
     def ready(self):
+        # Chinese names of this app's audit actions on the audit page.
+        from zhengwu.core.registries.audit_labels import register_audit_labels
+
+        from . import audit_labels
+
+        register_audit_labels(audit_labels.LABELS)
         # Explicit wiring into the lower layers' registries (no signals).
         from zhengwu.core.registries.demo import register_demo_loader
         from zhengwu.core.registries.portal import register_office_link, register_section_panel
@@ -14,6 +20,6 @@ class ExchangeConfig(AppConfig):
         from . import demo, registrations, selectors
 
         register_office_link("数据共享交换", "exchange:office", note="资源目录、数据更新、共享申请与授权、访问密钥",
-                             order=60, visible=selectors.is_exchange_staff)
+                             order=60, roles=[selectors.STEWARD])
         register_section_panel("home", registrations.home_panel, order=70)
         register_demo_loader("exchange", demo.exchange_demo_load, order=90)

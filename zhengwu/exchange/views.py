@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from zhengwu.core.access import PUBLIC, STAFF, access
 from zhengwu.core.clock import COLOUR_LABELS, clock_colour
 from zhengwu.core.errors import DomainError
+from zhengwu.core.confirm import always, confirm_first, when_field
 from zhengwu.org.models import Unit
 from zhengwu.org.roles import Role
 
@@ -320,6 +321,7 @@ def request_new(request, pk: int):
 
 @access(STAFF, roles=STEWARD)
 @require_POST
+@confirm_first(when_field("decision", {"refuse": "拒绝该共享申请"}))
 def request_decide(request, request_id: int):
     req = AccessRequest.objects.select_related("resource", "resource__provider").filter(pk=request_id).first()
     if req is None:
@@ -337,6 +339,7 @@ def request_decide(request, request_id: int):
 
 @access(STAFF, roles=STEWARD)
 @require_POST
+@confirm_first(always("撤销该共享授权"))
 def grant_revoke(request, grant_id: int):
     grant = Grant.objects.select_related("resource", "resource__provider").filter(pk=grant_id).first()
     if grant is None:
@@ -350,6 +353,7 @@ def grant_revoke(request, grant_id: int):
 
 @access(STAFF, roles=STEWARD)
 @require_http_methods(["GET", "HEAD", "POST"])
+@confirm_first(lambda request: "吊销该访问密钥" if request.POST.get("revoke") else None)
 def keys(request):
     units = _staff_units(request)
     raw, error = None, None

@@ -7,6 +7,12 @@ class LettersConfig(AppConfig):
     verbose_name = "信件与信访"
 
     def ready(self):
+        # Chinese names of this app's audit actions on the audit page.
+        from zhengwu.core.registries.audit_labels import register_audit_labels
+
+        from . import audit_labels
+
+        register_audit_labels(audit_labels.LABELS)
         # Explicit wiring into the lower layers' registries (no signals).
         from zhengwu.core.uploads import register_download_rule
         from zhengwu.core.registries.demo import register_demo_loader
@@ -20,6 +26,8 @@ class LettersConfig(AppConfig):
 
         from . import demo, moderation, registrations
         from .registrations import search
+        from zhengwu.org.roles import Role
+
         from .posts import STAFF_ROLES
         from .services.submission import ATTACHMENT_PURPOSE
 
@@ -28,10 +36,18 @@ class LettersConfig(AppConfig):
         register_section_panel("participation", registrations.participation_panel, order=10)
         register_section_panel("home", registrations.home_panel, order=50)
         register_office_link("信件办理", "letters:staff_inbox", note="县长信箱、部门信箱、网上信访、咨询投诉的分办与办理",
-                             order=30, visible=lambda user: registrations.holds_any(user, STAFF_ROLES))
+                             order=30, roles=STAFF_ROLES)
         register_office_link("敏感词维护", "letters:staff_words", note="信件与公众参与的敏感词表",
-                             order=31, visible=registrations.is_letter_clerk)
+                             order=31, roles=[Role.LETTER_CLERK])
         register_word_filter(moderation.moderation_check)
+        from zhengwu.core.registries.workbench import register_workbench_counter
+
+        from . import selectors
+
+        register_workbench_counter(
+            "letters", "信件办理", "letters:staff_inbox", selectors.letter_workbench_counts,
+            deadlines=selectors.letter_workbench_deadlines, roles=STAFF_ROLES, order=30,
+        )
         from zhengwu.core.owners import register_owner_type
 
         from .owners import HOP

@@ -7,11 +7,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.urls import reverse
 from django.utils import timezone
 
 from zhengwu.core.clock import clock_colour
 from zhengwu.core.errors import NotFound
+from zhengwu.core.registries.workbench import Deadline, WorkCounts, clock_counts
 from zhengwu.org import responsibility
+from zhengwu.org.roles import Role
 
 from . import posts
 from .models import Event, Hop, Letter, Publication, Reply, Satisfaction
@@ -307,3 +310,27 @@ def sensitive_word_get(word_id):
     if word is None:
         raise NotFound("敏感词不存在", code="letter_word_not_found")
     return word
+
+
+# ------------------------------------------------------------------ the workbench
+
+
+def letter_workbench_counts(user, posts_of_user, today: date) -> WorkCounts:
+    """待办/预警/逾期 for the workbench: the open hops at the person's departments (the
+    inbox's 待我办理, ``org.responsibility``), on their own clocks; one aggregate query.
+    The letters office's clerks also have every letter still waiting to be sorted."""
+    hops = Hop.objects.filter(posts_of_user.q("unit_id", posts.DEPARTMENT_ROLES), ended_at__isnull=True)
+    counts = clock_counts(hops, "clock", today)
+    if posts_of_user.holds(Role.LETTER_CLERK):
+        waiting = Letter.objects.filter(status__in=[Letter.Status.SUBMITTED, Letter.Status.ACCEPTED]).count()
+        counts = WorkCounts(counts.todo + waiting, counts.warning, counts.overdue)
+    return counts
+
+
+def letter_workbench_deadlines(user, posts_of_user, today: date, *, limit: int = 10) -> list[Deadline]:
+    rows = (
+        Hop.objects.filter(posts_of_user.q("unit_id", posts.DEPARTMENT_ROLES), ended_at__isnull=True,
+                           clock__due_on=today, clock__state="running")
+        .order_by("pk").values_list("letter_id", "letter__query_code")[:limit]
+    )
+    return [Deadline("letters", f"信件 {code}", reverse("letters:staff_detail", args=[pk]), today) for pk, code in rows]

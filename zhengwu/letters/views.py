@@ -19,6 +19,7 @@ from zhengwu.core.page_cache import cached_public_page
 from zhengwu.core.ratelimit import rate_limit_check
 from zhengwu.core.text_masking import KIND_LABELS
 from zhengwu.core.uploads import file_list
+from zhengwu.core.confirm import confirm_first, when_field
 from zhengwu.org import responsibility
 from zhengwu.org.roles import Role
 
@@ -293,6 +294,7 @@ def _act(request, letter: Letter, action: str) -> str:
 
 @access(STAFF, roles=posts.STAFF_ROLES)
 @require_http_methods(["GET", "HEAD", "POST"])
+@confirm_first(when_field("action", {"not_accept": "不予受理该信件", "reply_return": "退回该答复"}))
 def staff_detail(request, letter_id):
     try:
         letter = selectors.staff_letter_get(user=request.user, letter_id=letter_id)
@@ -355,6 +357,7 @@ def staff_detail(request, letter_id):
 
 @access(STAFF, roles=[Role.LETTER_CLERK])
 @require_http_methods(["GET", "HEAD", "POST"])
+@confirm_first(when_field("action", {"withdraw": "撤回公开的信件"}))
 def staff_publication(request, letter_id):
     try:
         letter = selectors.staff_letter_get(user=request.user, letter_id=letter_id)

@@ -7,6 +7,12 @@ class NotificationsConfig(AppConfig):
     verbose_name = "消息通知"
 
     def ready(self):
+        # Chinese names of this app's audit actions on the audit page.
+        from zhengwu.core.registries.audit_labels import register_audit_labels
+
+        from . import audit_labels
+
+        register_audit_labels(audit_labels.LABELS)
         from zhengwu.core.security_alerts import register_security_alert_deliverer
 
         from .services import notify_audit_admins

@@ -15,12 +15,17 @@ class OperationsConfig(AppConfig):
     verbose_name = "运维"
 
     def ready(self):
+        # Chinese names of this app's audit actions on the audit page.
+        from zhengwu.core.registries.audit_labels import register_audit_labels
+
+        from . import audit_labels
+
+        register_audit_labels(audit_labels.LABELS)
         from zhengwu.core.registries.portal import register_office_link
-        from zhengwu.org.selectors import user_holds_any_role
 
         from .views import OPS_ROLES
 
         register_office_link(
             "运维服务台", "operations:desk", note="故障工单(A/B/C 级)、健康检查、值班表、服务质量考核", order=90,
-            visible=lambda user: user_holds_any_role(user, OPS_ROLES),
+            roles=OPS_ROLES,
         )

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from zhengwu.accounts.models import User
 from zhengwu.core.access import PUBLIC, STAFF, access
 from zhengwu.core.errors import DomainError
+from zhengwu.core.confirm import confirm_first, when_field
 from zhengwu.org.roles import Role
 
 from . import selectors, services
@@ -130,6 +131,7 @@ def desk(request):
 
 @access(STAFF, roles=OPS_ROLES)
 @require_http_methods(["GET", "HEAD", "POST"])
+@confirm_first(when_field("action", {"close": "关闭该工单"}))
 def ticket(request, number):
     try:
         item = services.ticket_get(number)

@@ -7,6 +7,12 @@ class OrgConfig(AppConfig):
     verbose_name = "组织机构"
 
     def ready(self):
+        # Chinese names of this app's audit actions on the audit page.
+        from zhengwu.core.registries.audit_labels import register_audit_labels
+
+        from . import audit_labels
+
+        register_audit_labels(audit_labels.LABELS)
         # Unit names and responsibilities appear on public pages (zhengwu.core.page_cache).
         from zhengwu.core.registries.public_content import register_public_actions
 

@@ -47,7 +47,7 @@ BUSINESS_ROLES = frozenset(r for r in Role.values if r not in SEPARATED_ADMIN_RO
 
 __all__ = [
     "BUSINESS_ROLES", "Posts", "access_unit", "acts_for", "acts_for_q",
-    "departments_for", "post_holders", "posts_for",
+    "departments_for", "post_holders", "posts_for", "posts_from_assignments",
 ]
 
 
@@ -116,19 +116,32 @@ class Posts:
         return q
 
 
-def posts_for(user) -> Posts:
-    """Load the person's posts (one query); ask it as many questions as a page needs."""
-    user_id = _acting_user_id(user)
-    if user_id is None:
-        return Posts(user_id=None)
+def _posts(user_id: int, rows) -> Posts:
     units: dict[str, set[int]] = {}
-    rows = Assignment.objects.filter(user_id=user_id).values_list("role", "unit_id", "unit__kind", "unit__parent_id")
     for role, unit_id, kind, parent_id in rows:
         bucket = units.setdefault(role, set())
         bucket.add(unit_id)
         if kind == Unit.Kind.SECTION and parent_id is not None:
             bucket.add(parent_id)
     return Posts(user_id=user_id, units_by_role={r: frozenset(ids) for r, ids in units.items()})
+
+
+def posts_for(user) -> Posts:
+    """Load the person's posts (one query); ask it as many questions as a page needs."""
+    user_id = _acting_user_id(user)
+    if user_id is None:
+        return Posts(user_id=None)
+    rows = Assignment.objects.filter(user_id=user_id).values_list("role", "unit_id", "unit__kind", "unit__parent_id")
+    return _posts(user_id, rows)
+
+
+def posts_from_assignments(user, assignments: Iterable[Assignment]) -> Posts:
+    """``posts_for`` from the person's assignments already loaded with their units (no query),
+    for a page that shows the posts and also asks what they allow."""
+    user_id = _acting_user_id(user)
+    if user_id is None:
+        return Posts(user_id=None)
+    return _posts(user_id, ((a.role, a.unit_id, a.unit.kind, a.unit.parent_id) for a in assignments))
 
 
 def departments_for(user, roles=None) -> frozenset[int]:

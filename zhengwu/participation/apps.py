@@ -7,6 +7,12 @@ class ParticipationConfig(AppConfig):
     verbose_name = "意见征集与网上调查"
 
     def ready(self):
+        # Chinese names of this app's audit actions on the audit page.
+        from zhengwu.core.registries.audit_labels import register_audit_labels
+
+        from . import audit_labels
+
+        register_audit_labels(audit_labels.LABELS)
         from zhengwu.core.registries.demo import register_demo_loader
         from zhengwu.core.registries.portal import (
             register_office_link,
@@ -20,7 +26,7 @@ class ParticipationConfig(AppConfig):
         register_section_panel("participation", registrations.section_panel, order=10)
         register_section_panel("home", registrations.home_panel, order=60)
         register_office_link("意见征集与网上调查", "participation:office",
-                             note="发布征求意见稿、公布采纳情况;网上调查与评选", visible=registrations.office_link_visible)
+                             note="发布征求意见稿、公布采纳情况;网上调查与评选", roles=registrations.DRAFT_ROLES)
         register_search_source("solicitation", "意见征集", registrations.search_iter_all, registrations.search_get_one)
         register_demo_loader("participation", participation_demo_load, order=60)
         # What changes public participation pages (zhengwu.core.page_cache). Drafts and

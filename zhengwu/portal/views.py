@@ -10,6 +10,7 @@ from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_safe
 
@@ -24,13 +25,17 @@ from zhengwu.core.errors import NotFound, ValidationFailed
 from zhengwu.core.models import AuditEvent
 from zhengwu.core.page_cache import cached_public_page
 from zhengwu.core.selectors import AUDIT_PAGE_SIZE
-from zhengwu.org import selectors as org_selectors
 from zhengwu.org.roles import Role
 
+from zhengwu.core.registries import audit_labels
 from zhengwu.core.registries import portal as extensions
+from zhengwu.core.registries import workbench
+from zhengwu.notifications.selectors import message_list
 from . import selectors as portal_selectors
+from .context_processors import office_shell_for
 
 ITEMS_PER_PAGE = 20
+OFFICE_NOTICES = 5
 ELDERLY_COOKIE = "zw_elderly"
 ELDERLY_COOKIE_AGE = 365 * 24 * 3600
 MAX_QUERY_LENGTH = 100
@@ -208,13 +213,27 @@ def elderly_mode(request):
 @access(STAFF)
 @require_safe
 def office(request):
+    """The staff workbench: 待办/预警/逾期 per module, today's deadlines, recent notices.
+
+    Each module's counter is one aggregate query over the posts the frame has already
+    loaded (``core.registries.workbench``); staff keep this page open all day.
+    """
+    shell = office_shell_for(request)
+    today = timezone.localdate()
+    modules, deadlines = [], []
+    for counter in workbench.workbench_counters(shell.posts):
+        counts = counter.count(request.user, shell.posts, today)
+        modules.append({"key": counter.key, "label": counter.label, "url": reverse(counter.url_name), "counts": counts})
+        if counter.deadlines is not None:
+            deadlines += counter.deadlines(request.user, shell.posts, today)
     return render(request, "portal/office.html", {
         "nav": None,
-        "assignments": org_selectors.user_roles(request.user),
-        "can_read_audit": org_selectors.user_holds_any_role(request.user, {Role.AUDIT_ADMIN}),
-        "can_reset_mfa": org_selectors.user_holds_any_role(request.user, {Role.SECURITY_ADMIN}),
+        "today": today,
+        "modules": modules,
+        "deadlines": deadlines,
+        "notices": message_list(user=request.user, limit=OFFICE_NOTICES),
         "missing_years": workdays.calendar_missing_years(),
-        "extra_links": extensions.office_links(request.user),
+        "extra_links": shell.links,
     })
 
 
@@ -250,6 +269,9 @@ def office_audit(request):
     rows = [] if error else core_selectors.audit_event_list(**parsed, limit=AUDIT_PAGE_SIZE + 1)
     has_more = len(rows) > AUDIT_PAGE_SIZE
     rows = rows[:AUDIT_PAGE_SIZE]
+    for row in rows:
+        row.action_label = audit_labels.audit_action_label(row.action)
+        row.object_label = audit_labels.audit_object_label(row.object_type, row.object_id)
     # The chain check walks the whole trail, so it runs on the first page only, not on
     # every "next page" click.
     chain = audit_chain_verify() if not raw["before"] and not error else None

@@ -7,6 +7,12 @@ class ResultsConfig(AppConfig):
     verbose_name = "办理结果"
 
     def ready(self):
+        # Chinese names of this app's audit actions on the audit page.
+        from zhengwu.core.registries.audit_labels import register_audit_labels
+
+        from . import audit_labels
+
+        register_audit_labels(audit_labels.LABELS)
         from zhengwu.core.registries.hooks import CASE_ACTED, register_hook
         from zhengwu.core.uploads import register_download_rule
 

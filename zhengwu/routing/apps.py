@@ -7,12 +7,17 @@ class RoutingConfig(AppConfig):
     verbose_name = "信件分办建议"
 
     def ready(self):
-        from zhengwu.org.selectors import user_holds_any_role
+        # Chinese names of this app's audit actions on the audit page.
+        from zhengwu.core.registries.audit_labels import register_audit_labels
+
+        from . import audit_labels
+
+        register_audit_labels(audit_labels.LABELS)
         from zhengwu.core.registries.portal import register_office_link
 
         from .views import DASHBOARD_ROLES
 
         register_office_link(
             "分办建议准确率", "routing:dashboard", note="分办员采纳系统推荐部门的情况", order=62,
-            visible=lambda user: user_holds_any_role(user, DASHBOARD_ROLES),
+            roles=DASHBOARD_ROLES,
         )

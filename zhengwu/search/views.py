@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from zhengwu.core.access import PUBLIC, STAFF, access
 from zhengwu.core.errors import DomainError
+from zhengwu.core.confirm import confirm_first, when_field
 
 from . import selectors, services
 from .text import query_normalise
@@ -111,6 +112,7 @@ def office_dictionary(request):
 
 @access(STAFF, roles=list(services.DICTIONARY_ROLES))
 @require_http_methods(["GET", "POST"])
+@confirm_first(when_field("action", {"delete": "删除该同义词"}))
 def office_synonym(request, synonym_id: int):
     """Edit or delete one dictionary entry."""
     try:

@@ -106,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "zhengwu.core.context_processors.site",
                 "zhengwu.notifications.context_processors.unread_messages",
+                "zhengwu.portal.context_processors.office_shell",
             ],
         },
     }

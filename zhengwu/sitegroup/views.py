@@ -16,6 +16,7 @@ from zhengwu.core.bounds import is_id_text
 from zhengwu.core.access import PUBLIC, STAFF, access
 from zhengwu.core.errors import DomainError
 from zhengwu.core.page_cache import cached_public_page
+from zhengwu.core.confirm import confirm_first, when_field
 from zhengwu.org.models import Unit
 from zhengwu.org.selectors import unit_list
 
@@ -94,6 +95,7 @@ def manage(request):
 
 @access(STAFF, roles=MANAGER_ROLES)
 @require_POST
+@confirm_first(when_field("action", {"disable": "停用该订阅源"}))
 def source_action(request, source_id: int):
     source = FeedSource.objects.filter(pk=source_id).first()
     if source is None:

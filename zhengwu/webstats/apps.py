@@ -7,12 +7,11 @@ class WebstatsConfig(AppConfig):
     verbose_name = "访问统计"
 
     def ready(self):
-        from zhengwu.org.selectors import user_holds_any_role
         from zhengwu.core.registries.portal import register_office_link
 
         from .views import VIEWER_ROLES
 
         register_office_link(
             "访问统计", "webstats:dashboard", note="最受欢迎的事项、栏目、部门,每日访问趋势和来源网站",
-            order=75, visible=lambda user: user_holds_any_role(user, VIEWER_ROLES),
+            order=75, roles=VIEWER_ROLES,
         )

@@ -435,7 +435,7 @@ def test_security_admin_resets_a_device_audited_and_the_user_must_enrol_again(cl
     mfa.recovery_codes_regenerate(actor=staff)
     login_verified(client, security_admin)
 
-    response = client.post(reverse("accounts:mfa_reset"), {"user": staff.pk})
+    response = client.post(reverse("accounts:mfa_reset"), {"user": staff.pk, "confirmed": "yes"})
 
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=staff).exists()

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from zhengwu.core.access import AUTHENTICATED, STAFF, access, forbidden, is_staff_user, mfa_verified
 from zhengwu.core.errors import DomainError
+from zhengwu.core.confirm import always, confirm_first
 from zhengwu.org.roles import Role
 from zhengwu.org.selectors import user_has_role
 
@@ -153,6 +154,7 @@ def mfa_recovery_view(request):
 @csrf_protect
 @never_cache
 @require_http_methods(["GET", "POST"])
+@confirm_first(always("重置该工作人员的动态口令"))
 def mfa_reset_view(request):
     """Security administrator: list staff second-factor status and reset a lost device."""
     if not user_has_role(request.user, Role.SECURITY_ADMIN):

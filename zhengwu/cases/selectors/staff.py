@@ -22,15 +22,17 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Case as SqlCase
-from django.db.models import CharField, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Q, Value, When
 from django.db.models.expressions import Func
 from django.db.models.functions import Cast, Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
 from zhengwu.catalog.models import ItemMaterial
 from zhengwu.core.clock import clock_colour, clock_remaining_days
 from zhengwu.core.errors import NotFound
 from zhengwu.core.models import Clock
+from zhengwu.core.registries.workbench import Deadline, WorkCounts
 from zhengwu.core.uploads import file_list
 from zhengwu.org import responsibility
 from zhengwu.org.roles import Role
@@ -505,3 +507,38 @@ def case_staff_can_see(*, user, case_id) -> bool:
         Case.objects.annotate(step_role=step_role_expr(), step_unit=step_unit_expr())
         .filter(_visible_q(scope), pk=case_id).exists()
     )
+
+
+# ------------------------------------------------------------------ the workbench
+
+
+def case_workbench_counts(user, posts, today: date):
+    """待办/预警/逾期 of the inbox for the staff workbench: one aggregate query.
+
+    The same filter as ``case_inbox_list`` (the user's posts, ``org.responsibility``),
+    counted by the current step's clock colour.
+    """
+    scope = StaffScope(posts=posts)
+    found = (
+        _annotated(today).filter(_inbox_q(scope), status__in=OPEN_STATUSES)
+        .aggregate(
+            todo=Count("pk"),
+            warning=Count("pk", filter=Q(step_colour="yellow")),
+            overdue=Count("pk", filter=Q(step_colour="red")),
+        )
+    )
+    return WorkCounts(**found)
+
+
+def case_workbench_deadlines(user, posts, today: date, *, limit: int = 10):
+    """The inbox's cases whose current step falls due today (the workbench's 今日到期)."""
+    scope = StaffScope(posts=posts)
+    rows = (
+        _annotated(today).filter(_inbox_q(scope), status__in=OPEN_STATUSES, step_clock__due_on=today,
+                                 step_clock__state=Clock.State.RUNNING)
+        .order_by("pk").values_list("receipt_no", "item__name")[:limit]
+    )
+    return [
+        Deadline("cases", f"{receipt_no} {item_name}", reverse("cases_staff:case", args=[receipt_no]), today)
+        for receipt_no, item_name in rows
+    ]

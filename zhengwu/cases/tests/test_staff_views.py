@@ -20,7 +20,8 @@ def page(case):
 
 def post(client, case, action, **fields):
     case.refresh_from_db()
-    data = {"action": action, "expected_version": case.version, **fields}
+    # confirmed: the destructive ones (refuse, reject, return, withdraw) ask first (core.confirm).
+    data = {"action": action, "expected_version": case.version, "confirmed": "yes", **fields}
     return client.post(page(case), data)
 
 

@@ -12,6 +12,7 @@ from zhengwu.core.access import STAFF, access
 from zhengwu.core.bounds import date_parse, int_parse
 from zhengwu.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from zhengwu.core.sanitise import has_unsafe_chars
+from zhengwu.core.confirm import confirm_first, when_field
 
 from .. import engine
 from ..selectors.staff import (
@@ -28,6 +29,12 @@ from ..services.staff import case_act_as_staff
 
 REASON_MAX = 1000
 MISSING_MAX = 50
+
+
+# Case actions that end, refuse or undo work: asked again before they run (core.confirm).
+DESTRUCTIVE_ACTIONS = {
+    "refuse": "不予受理该办件", "reject": "不予许可该办件", "withdraw": "撤回上一步操作", "return": "退回上一环节",
+}
 
 
 def inbox_filters_parse(params) -> tuple[dict, InboxFilters, str | None]:
@@ -129,6 +136,7 @@ def _not_found(request, exc: NotFound):
 
 
 @access(STAFF)
+@confirm_first(when_field("action", DESTRUCTIVE_ACTIONS))
 def case_detail(request, receipt_no: str):
     error = None
     status = 200
@@ -165,6 +173,7 @@ def case_detail(request, receipt_no: str):
         return _not_found(request, exc)
     return render(request, "cases/staff_case.html", {
         "d": detail,
+        "destructive": DESTRUCTIVE_ACTIONS,
         "c": detail.case,
         "error": error,
         "stale": isinstance(error, Conflict),

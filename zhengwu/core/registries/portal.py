@@ -8,8 +8,10 @@ templates, they register here; the portal renders what is registered, in ``order
   "disclosure", "services", "participation"; ``render(request) -> str`` returns safe HTML
   (normally ``render_to_string(template, context, request)``). Section pages are cached
   for anonymous visitors, so a panel must not depend on who is asking.
-* ``register_office_link(label, url_name, note, visible)``: a line under 常用入口 on the
-  staff work page; ``visible(user) -> bool`` decides who sees it (default: all staff).
+* ``register_office_link(label, url_name, note, visible, roles)``: an entry of the staff
+  workbench's side navigation and of 常用入口 on its home page; ``roles`` (holders of one
+  of them see it, asked of the posts the page has already loaded, no query) or
+  ``visible(user) -> bool`` decides who sees it (default: all staff).
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ class OfficeLink:
 
 
 _panels: list[_Panel] = []
-_office_links: list[tuple[int, str, str, str, Callable]] = []
+_office_links: list[tuple[int, str, str, str, Callable | None, frozenset | None]] = []
 
 
 def register_section_panel(section: str, render: Callable, *, order: int = 100) -> None:
@@ -46,8 +48,10 @@ def register_section_panel(section: str, render: Callable, *, order: int = 100) 
     _panels.append(_Panel(section, render, order))
 
 
-def register_office_link(label: str, url_name: str, *, note: str = "", order: int = 100, visible: Callable | None = None) -> None:
-    _office_links.append((order, label, url_name, note, visible or (lambda user: True)))
+def register_office_link(
+    label: str, url_name: str, *, note: str = "", order: int = 100, visible: Callable | None = None, roles=None,
+) -> None:
+    _office_links.append((order, label, url_name, note, visible, frozenset(str(r) for r in roles) if roles else None))
 
 
 def section_panels(section: str, request) -> list[str]:
@@ -56,10 +60,14 @@ def section_panels(section: str, request) -> list[str]:
     return [p.render(request) for p in panels]
 
 
-def office_links(user) -> list[OfficeLink]:
+def office_links(user, posts=None) -> list[OfficeLink]:
+    """The links ``user`` may follow; ``posts`` (``org.responsibility.Posts``) answers
+    ``roles`` without a query (loaded here through ``visible`` otherwise)."""
     out = []
-    for _order, label, url_name, note, visible in sorted(_office_links, key=lambda x: x[0]):
-        if not visible(user):
+    for _order, label, url_name, note, visible, roles in sorted(_office_links, key=lambda x: x[0]):
+        if roles is not None and not (posts.holds(roles) if posts is not None else False):
+            continue
+        if visible is not None and not visible(user):
             continue
         try:
             url = reverse(url_name)

@@ -233,7 +233,7 @@ def test_withdraw_from_the_office_removes_the_record_from_public_lists(client, e
     login_verified(client, publisher)
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("disclosure:office_action", args=[row.pk]), {"action": "withdraw", "reason": "内容有误"})
+        client.post(reverse("disclosure:office_action", args=[row.pk]), {"action": "withdraw", "reason": "内容有误", "confirmed": "yes"})
 
     assert "要撤回的新闻" not in anonymous.get(reverse("disclosure:column", args=["news"])).content.decode()
     assert "要撤回的新闻" not in anonymous.get(reverse("disclosure:feed_column_rss", args=["news"])).content.decode()
@@ -257,7 +257,7 @@ def test_unknown_actions_and_bad_ids_are_chinese_messages(client, editor, dept):
 
     response = client.post(reverse("disclosure:office_action", args=[row.pk]), {"action": "explode"}, follow=True)
     assert "不支持的操作" in response.content.decode()
-    response = client.post(reverse("disclosure:office_action", args=[row.pk]), {"action": "detach", "attachment": "9" * 40}, follow=True)
+    response = client.post(reverse("disclosure:office_action", args=[row.pk]), {"action": "detach", "attachment": "9" * 40, "confirmed": "yes"}, follow=True)
     assert "附件不存在" in response.content.decode()
 
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import (
 from zhengwu.core.access import STAFF, access
 from zhengwu.core.bounds import date_check
 from zhengwu.core.errors import DomainError, NotFound, ValidationFailed
+from zhengwu.core.confirm import confirm_first, when_field
 from zhengwu.org import responsibility
 from zhengwu.org.models import Unit
 from zhengwu.org.roles import Role
@@ -216,6 +217,7 @@ def _run_action(request, row, action: str) -> str:
 
 @access(STAFF, roles=OFFICE_ROLES)
 @require_POST
+@confirm_first(when_field("action", {"withdraw": "撤回该公开信息", "reject": "退回该公开信息", "detach": "删除该附件"}))
 def office_action(request, pk):
     row = _get_or_404(request, pk)
     action = request.POST.get("action", "")

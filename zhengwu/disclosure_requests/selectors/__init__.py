@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.urls import reverse
 
 from zhengwu.core.clock import clock_colour
 from zhengwu.core.errors import NotFound
+from zhengwu.core.registries.workbench import Deadline, WorkCounts, clock_counts
 from zhengwu.core.uploads import file_list
 from zhengwu.org import responsibility
 
@@ -98,3 +100,20 @@ def request_query_public(*, receipt_no, phone_tail) -> DisclosureRequest:
     if found is None or len(tail) != 4 or not tail.isdigit() or not (found.contact_phone or "").endswith(tail):
         raise NotFound("未找到该申请,请核对申请编号和联系电话后四位", code="request_not_found")
     return found
+
+
+def request_workbench_counts(user, posts, today) -> WorkCounts:
+    """待办/预警/逾期 for the workbench: the inbox's open requests (``org.responsibility``),
+    by their reply clock; one aggregate query."""
+    qs = DisclosureRequest.objects.filter(posts.q("department_id", STAFF_ROLES)).exclude(
+        status=DisclosureRequest.Status.REPLIED)
+    return clock_counts(qs, "clock", today)
+
+
+def request_workbench_deadlines(user, posts, today, *, limit: int = 10) -> list[Deadline]:
+    rows = (
+        DisclosureRequest.objects.filter(posts.q("department_id", STAFF_ROLES), clock__due_on=today, clock__state="running")
+        .exclude(status=DisclosureRequest.Status.REPLIED).order_by("pk").values_list("receipt_no", flat=True)[:limit]
+    )
+    return [Deadline("disclosure_requests", f"公开申请 {no}", reverse("disclosure_requests:staff_detail", args=[no]), today)
+            for no in rows]

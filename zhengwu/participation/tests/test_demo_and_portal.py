@@ -55,11 +55,12 @@ def test_the_participation_section_and_home_show_what_is_open(client, demo):
 def test_the_office_link_shows_for_editors_only(demo):
     from zhengwu.accounts.models import User
     from zhengwu.core.registries.portal import office_links
+    from zhengwu.org.responsibility import posts_for
 
     editor, handler = User.objects.get(username="zfb_bianji"), User.objects.get(username="gaj_banli")
 
-    assert "意见征集与网上调查" in [link.label for link in office_links(editor)]
-    assert "意见征集与网上调查" not in [link.label for link in office_links(handler)]
+    assert "意见征集与网上调查" in [link.label for link in office_links(editor, posts_for(editor))]
+    assert "意见征集与网上调查" not in [link.label for link in office_links(handler, posts_for(handler))]
 
 
 def test_the_search_source_returns_published_drafts_with_their_summary(demo, editor, dept, on_today):

@@ -19,6 +19,7 @@ from django.views.decorators.http import (
 
 from zhengwu.core.access import STAFF, access
 from zhengwu.core.errors import DomainError
+from zhengwu.core.confirm import always, confirm_first
 from zhengwu.org import responsibility
 from zhengwu.org.roles import Role
 
@@ -314,6 +315,7 @@ def question_add(request, questionnaire_id):
 
 @access(STAFF, roles=OFFICE_ROLES)
 @require_POST
+@confirm_first(always("删除该题目"))
 def question_delete(request, questionnaire_id, question_id):
     q = _questionnaire(request, questionnaire_id)
     question = q.questions.filter(pk=question_id).first()

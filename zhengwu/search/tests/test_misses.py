@@ -80,9 +80,32 @@ def test_staff_create_edit_and_delete_entries(docs):
     assert client.get(edit).status_code == 200
     client.post(edit, {"action": "update", "canonical": "住房保障", "variants": "保障房", "is_active": "on"})
     assert SearchSynonym.objects.get(pk=entry.pk).variants == "保障房"
-    client.post(edit, {"action": "delete"})
+    client.post(edit, {"action": "delete", "confirmed": "yes"})
     assert not SearchSynonym.objects.filter(pk=entry.pk).exists()
     assert client.get(edit).status_code == 404
+
+
+def test_deleting_an_entry_is_not_done_without_confirmation(docs):
+    client = _keeper_client()
+    client.post(reverse("search:office"), {"canonical": "住房保障", "variants": "保障房"})
+    entry = SearchSynonym.objects.get(canonical="住房保障")
+    edit = reverse("search:synonym", args=[entry.pk])
+
+    # A delete without the confirmation field (no JavaScript, or a forged post) only asks,
+    response = client.post(edit, {"action": "delete"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "请确认:删除该同义词" in page
+    assert SearchSynonym.objects.filter(pk=entry.pk).exists()
+    # and its form posts the same fields again with the confirmation;
+    assert 'name="action" value="delete"' in page and 'name="confirmed" value="yes"' in page
+    assert 'class="btn btn-danger"' in page
+
+    # a confirmation with another value does not count either.
+    client.post(edit, {"action": "delete", "confirmed": "1"})
+    assert SearchSynonym.objects.filter(pk=entry.pk).exists()
+    client.post(edit, {"action": "delete", "confirmed": "yes"})
+    assert not SearchSynonym.objects.filter(pk=entry.pk).exists()
 
 
 def test_a_conflicting_entry_shows_a_chinese_error_and_keeps_the_form(seeded):

@@ -105,7 +105,7 @@ def test_staff_disable_and_enable_through_the_page(city, editor):
     login_verified(client, editor)
     url = reverse("sitegroup:source_action", args=[city.pk])
 
-    client.post(url, {"action": "disable"})
+    client.post(url, {"action": "disable", "confirmed": "yes"})
     city.refresh_from_db()
     assert not city.enabled
     response = client.post(url, {"action": "bogus"}, follow=True)

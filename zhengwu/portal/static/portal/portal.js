@@ -108,3 +108,61 @@
 
   schedule(remaining);
 })();
+
+/* Confirmation of destructive actions (core/confirm.py). A form or submit button marked
+   data-confirm="删除该题目" asks in a dialog first; "确认" adds confirmed=yes and submits
+   with the same button. Without this script the server shows its own confirmation page. */
+(function () {
+  "use strict";
+  var dialog = null;
+
+  function build() {
+    dialog = document.createElement("dialog");
+    dialog.className = "confirm-dialog";
+    dialog.setAttribute("aria-labelledby", "confirm-dialog-title");
+    var title = document.createElement("h2");
+    title.id = "confirm-dialog-title";
+    var text = document.createElement("p");
+    text.textContent = "此操作执行后会记入审计记录,且可能无法撤销。";
+    var actions = document.createElement("div");
+    actions.className = "form-actions";
+    var ok = document.createElement("button");
+    ok.type = "button";
+    ok.className = "btn btn-danger";
+    ok.dataset.confirmOk = "";
+    var cancel = document.createElement("button");
+    cancel.type = "button";
+    cancel.className = "btn btn-plain";
+    cancel.textContent = "取消";
+    cancel.addEventListener("click", function () { dialog.close(); });
+    actions.appendChild(ok);
+    actions.appendChild(cancel);
+    dialog.appendChild(title);
+    dialog.appendChild(text);
+    dialog.appendChild(actions);
+    document.body.appendChild(dialog);
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var submitter = event.submitter || null;
+    var what = (submitter && submitter.dataset.confirm) || form.dataset.confirm;
+    if (!what || form.querySelector("input[name=confirmed][value=yes]")) return;
+    if (typeof HTMLDialogElement !== "function") return;  // the server page asks instead
+    event.preventDefault();
+    if (!dialog) build();
+    dialog.querySelector("h2").textContent = "确定要" + what + "吗?";
+    var ok = dialog.querySelector("[data-confirm-ok]");
+    ok.textContent = "确认" + what;
+    ok.onclick = function () {
+      var flag = document.createElement("input");
+      flag.type = "hidden";
+      flag.name = "confirmed";
+      flag.value = "yes";
+      form.appendChild(flag);
+      dialog.close();
+      if (form.requestSubmit) { form.requestSubmit(submitter); } else { form.submit(); }
+    };
+    dialog.showModal();
+  });
+})();
