@@ -59,7 +59,7 @@ class CasesConfig(AppConfig):
         from zhengwu.core.registries.workbench import register_workbench_counter
         from zhengwu.org.responsibility import BUSINESS_ROLES
 
-        from .selectors_staff import case_workbench_counts, case_workbench_deadlines
+        from .selectors.staff import case_workbench_counts, case_workbench_deadlines
 
         register_workbench_counter(
             "cases", "办件办理", "cases_staff:inbox", case_workbench_counts,
