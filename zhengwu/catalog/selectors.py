@@ -95,7 +95,9 @@ def item_list(
     if q and q.strip():
         term = q.strip()
         qs = qs.filter(Q(name__icontains=term) | Q(content__icontains=term) | Q(code__iexact=term))
-    return qs.annotate(category_order=CATEGORY_ORDER).order_by("category_order", "seq", "id")
+    return qs.annotate(category_order=CATEGORY_ORDER, has_materials=HAS_MATERIALS).order_by(
+        "category_order", "seq", "id"
+    )
 
 
 def item_get(*, code: str) -> Item:
@@ -178,12 +180,11 @@ def life_event_get(*, code: str) -> LifeEvent:
 
 def service_filter_counts() -> dict[str, int]:
     """How many active items each quick filter (全程网办, 最多跑一次, 乡镇可办) finds."""
-    active = Item.objects.filter(status=Item.Status.ACTIVE)
-    return {
-        "fully_online": active.filter(FULLY_ONLINE_Q).count(),
-        "one_visit": active.filter(AT_MOST_ONE_VISIT_Q).count(),
-        "township": active.filter(township_level=True).count(),
-    }
+    return Item.objects.filter(status=Item.Status.ACTIVE).aggregate(
+        fully_online=Count("pk", filter=FULLY_ONLINE_Q),
+        one_visit=Count("pk", filter=AT_MOST_ONE_VISIT_Q),
+        township=Count("pk", filter=Q(township_level=True)),
+    )
 
 
 # --------------------------------------------------------------------------- completeness

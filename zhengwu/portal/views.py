@@ -45,6 +45,8 @@ def _columns_context() -> dict:
         "power_areas": catalog_selectors.work_area_list(category=Category.POWER),
         "convenience_items": catalog_selectors.item_list(category=Category.CONVENIENCE),
         "directory": portal_selectors.contact_directory(),
+        "filter_counts": catalog_selectors.service_filter_counts(),
+        **_life_events_by_audience(),
     }
 
 
