@@ -145,3 +145,16 @@ def test_admin_filter_lists_incomplete_items_with_what_they_lack(admin_client):
     assert "缺要素的事项" in incomplete and "要素齐全的事项" not in incomplete
     assert "设定依据、受理条件、申请材料" in incomplete
     assert "要素齐全的事项" in whole and bare.name not in whole
+
+
+def test_api_item_detail_carries_the_browse_fields_and_whether_online_applying_is_open(client, loaded_catalog):
+    item = Item.objects.get(code="QL074")
+    services.item_update(actor=None, item=item, online_application=True, online_depth=OnlineDepth.APPLY)
+
+    closed = client.get("/api/v1/catalog/items/QL074").json()
+    ItemMaterialFactory(item=item)
+    opened = client.get("/api/v1/catalog/items/QL074?fresh=1").json()
+
+    assert closed["online_open"] is False and opened["online_open"] is True
+    assert opened["audience"] == "person" and opened["life_events"] == ["housing"]
+    assert opened["township_level"] is True and opened["online_depth"] == "apply"
