@@ -8,8 +8,8 @@ from django.template.response import TemplateResponse
 
 from zhengwu.core.errors import DomainError
 
-from . import services
-from .models import Item, ItemMaterial, WorkArea
+from . import selectors, services
+from .models import Item, ItemMaterial, LifeEvent, WorkArea
 
 
 class ItemMaterialInline(admin.TabularInline):
@@ -48,13 +48,33 @@ class ItemAdminForm(forms.ModelForm):
         return cleaned
 
 
+class GuideCompletenessFilter(admin.SimpleListFilter):
+    """Lets administrators find items whose service guide (办事指南) lacks elements."""
+
+    title = "办事指南完整性"
+    parameter_name = "guide"
+
+    def lookups(self, request, model_admin):
+        return [("incomplete", "要素不全"), ("complete", "要素齐全")]
+
+    def queryset(self, request, queryset):
+        incomplete = selectors.guide_incomplete_q()
+        if self.value() == "incomplete":
+            return queryset.filter(incomplete)
+        if self.value() == "complete":
+            return queryset.filter(category__in=selectors.GUIDE_CATEGORIES).exclude(incomplete)
+        return queryset
+
+
 @admin.register(Item)
 class ItemAdmin(admin.ModelAdmin):
     form = ItemAdminForm
     inlines = [ItemMaterialInline]
-    list_display = ("code", "seq", "name", "category", "work_area", "department", "status", "source")
+    list_display = ("code", "seq", "name", "category", "work_area", "department", "status", "source", "guide_missing")
     list_display_links = ("code", "name")
-    list_filter = ("category", "status", "source", "work_area")
+    list_filter = (GuideCompletenessFilter, "category", "status", "source", "audience", "life_events",
+                   "township_level", "online_depth", "work_area")
+    filter_horizontal = ("life_events",)
     search_fields = ("name", "code")
     list_select_related = ("work_area", "department")
     list_per_page = 50
@@ -69,7 +89,16 @@ class ItemAdmin(admin.ModelAdmin):
                              "promised_limit_days", "handling_type", "visits_required", "online_application")}),
         ("收费与地点", {"fields": ("fees", "fee_basis", "place", "hours", "consultation_phone",
                                "supervision_phone")}),
+        ("网上办理与分类浏览", {"fields": ("online_depth", "audience", "life_events", "township_level")}),
     )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(**selectors.guide_missing_annotations())
+
+    @admin.display(description="办事指南缺少的要素")
+    def guide_missing(self, obj):
+        labels = selectors.guide_missing_labels(obj)
+        return "、".join(labels) if labels else "—"
 
     def get_readonly_fields(self, request, obj=None):
         fixed = ("code", "seq", "source", "status", "retired_at", "retire_reason")
@@ -181,3 +210,21 @@ class WorkAreaAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         pass
+
+
+@admin.register(LifeEvent)
+class LifeEventAdmin(admin.ModelAdmin):
+    list_display = ("name", "audience", "seq", "code", "icon")
+    list_filter = ("audience",)
+    ordering = ("audience", "seq")
+    readonly_fields = ("code",)
+
+    def has_add_permission(self, request):
+        # The portal's browse pages and icons are built for the events the loader creates.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        services.life_event_update(actor=request.user, event=obj, fields={n: form.cleaned_data[n] for n in form.changed_data})

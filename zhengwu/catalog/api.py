@@ -85,6 +85,11 @@ class ItemDetail(ItemSummary):
     online_application: bool
     consultation_phone: str
     supervision_phone: str
+    online_depth: str = Field(description="网办深度:disclosure 信息公开 / appointment 在线预约 / apply 在线申请 / full 全程网办;空为暂未公布")
+    online_open: bool = Field(description="是否可在线申请(已开通且已公布申请材料清单)")
+    audience: str = Field(description="服务对象:person 个人 / legal 法人 / both 个人和法人;空为未分类")
+    life_events: list[str] = Field(description="人生事件代码")
+    township_level: bool = Field(description="可在乡镇(街道)便民服务中心受理")
     materials: list[ItemMaterialOut]
 
 
@@ -144,11 +149,14 @@ def items_get(request, code: str = Path(..., max_length=32, description="事项�
         source_name=item.get_source_display(),
         handling_type_name=item.get_handling_type_display() if item.handling_type else "",
         materials=materials,
+        online_open=item.online_open,
+        life_events=[e.code for e in item.life_events.all()],
         **{name: getattr(item, name) for name in (
             "content", "retired_at", "retire_reason", "basic_code", "implementation_code", "business_code",
             "exercise_level", "implementing_body", "legal_basis", "acceptance_conditions",
             "statutory_limit_days", "promised_limit_days", "handling_type", "fees", "fee_basis", "place",
             "hours", "visits_required", "online_application", "consultation_phone", "supervision_phone",
+            "online_depth", "audience", "township_level",
         )},
     )
     return data

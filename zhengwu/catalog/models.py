@@ -39,6 +39,39 @@ class WorkArea(models.Model):
         return self.name
 
 
+class Audience(models.TextChoices):
+    PERSON = "person", "个人"
+    LEGAL = "legal", "法人"
+    BOTH = "both", "个人和法人"
+
+
+class OnlineDepth(models.TextChoices):
+    """How far an item can be handled online (网办深度), shallowest first."""
+
+    DISCLOSURE = "disclosure", "信息公开"
+    APPOINTMENT = "appointment", "在线预约"
+    APPLY = "apply", "在线申请"
+    FULL = "full", "全程网办"
+
+
+class LifeEvent(models.Model):
+    """A life event (个人: 出生、上学…) or business event (法人: 开办企业…) to browse items by."""
+
+    code = models.CharField("代码", max_length=32, unique=True)
+    audience = models.CharField("服务对象", max_length=16, choices=[c for c in Audience.choices if c[0] != "both"])
+    name = models.CharField("名称", max_length=50)
+    seq = models.PositiveSmallIntegerField("序号")
+    icon = models.CharField("图标", max_length=50, blank=True, help_text="门户图标文件名(不含 .svg)")
+
+    class Meta:
+        ordering = ["audience", "seq"]
+        verbose_name = "人生事件"
+        verbose_name_plural = "人生事件"
+
+    def __str__(self):
+        return f"{self.get_audience_display()}·{self.name}"
+
+
 class Item(TimeStampedModel):
     class Status(models.TextChoices):
         ACTIVE = "active", "在用"
@@ -86,6 +119,14 @@ class Item(TimeStampedModel):
     online_application = models.BooleanField("可网上申请", default=False)
     consultation_phone = models.CharField("咨询电话", max_length=50, blank=True)
     supervision_phone = models.CharField("监督投诉电话", max_length=50, blank=True)
+    online_depth = models.CharField("网办深度", max_length=16, choices=OnlineDepth.choices, blank=True)
+    # Browsing (issue 16): first set by the catalog loader from the name (catalog/taxonomy.py),
+    # then kept as administrators correct them.
+    audience = models.CharField("服务对象", max_length=16, choices=Audience.choices, blank=True, db_index=True)
+    life_events = models.ManyToManyField(LifeEvent, blank=True, related_name="items", verbose_name="人生事件")
+    township_level = models.BooleanField(
+        "乡镇(街道)可受理", default=False, help_text="可在乡镇(街道)便民服务中心(代办点)受理",
+    )
 
     class Meta:
         ordering = ["category", "seq"]
@@ -99,6 +140,23 @@ class Item(TimeStampedModel):
     @property
     def is_retired(self) -> bool:
         return self.status == self.Status.RETIRED
+
+    @property
+    def online_open(self) -> bool:
+        """Whether 在线申请 is offered: enabled for it, with a published material list.
+
+        Uses prefetched materials when the caller loaded them.
+        """
+        return (
+            self.online_application
+            and not self.is_retired
+            and self.category in (Category.POWER, Category.CONVENIENCE)
+            and len(self.materials.all()) > 0
+        )
+
+    @property
+    def at_most_one_visit(self) -> bool:
+        return self.visits_required is not None and self.visits_required <= 1
 
 
 class ItemMaterial(models.Model):

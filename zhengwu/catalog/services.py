@@ -20,7 +20,8 @@ from zhengwu.core.errors import Conflict, ValidationFailed
 from zhengwu.org.models import Unit
 from zhengwu.core.registries.search import search_index_later
 
-from .models import Category, Item, ItemMaterial, WorkArea
+from . import taxonomy
+from .models import Audience, Category, Item, ItemMaterial, LifeEvent, OnlineDepth, WorkArea
 
 BASIC_CATALOG_PATH = Path(__file__).resolve().parent / "data" / "basic_catalog.json"
 
@@ -43,8 +44,11 @@ TEXT_FIELDS = (
 )
 COUNT_FIELDS = ("statutory_limit_days", "promised_limit_days", "visits_required")
 EDITABLE_FIELDS = frozenset(
-    ("name", "work_area", "department", "handling_type", "online_application") + TEXT_FIELDS + COUNT_FIELDS
+    ("name", "work_area", "department", "handling_type", "online_application", "online_depth", "audience",
+     "township_level", "life_events") + TEXT_FIELDS + COUNT_FIELDS
 )
+# Depths that mean the application itself is made online.
+ONLINE_DEPTHS = (OnlineDepth.APPLY, OnlineDepth.FULL)
 MATERIAL_FIELDS = frozenset(("name", "form", "originals", "copies", "required", "note"))
 _MAX_SMALL = 32767  # PositiveSmallIntegerField upper bound, the same on every database
 
@@ -63,6 +67,7 @@ class LoadReport:
     unchanged: int = 0
     areas_created: int = 0
     areas_updated: int = 0
+    classified: int = 0
     counts: dict = field(default_factory=dict)
 
     @property
@@ -168,12 +173,82 @@ def catalog_load(*, actor, data: dict | None = None) -> LoadReport:
 
         for row in item_rows:
             report.counts[row["category"]] = report.counts.get(row["category"], 0) + 1
+        report.classified = items_classify(actor=actor)
         audit_record(actor=actor, action="catalog.load", object_type="catalog.item", details={
             "created": report.created, "updated": report.updated, "unchanged": report.unchanged,
             "areas_created": report.areas_created, "areas_updated": report.areas_updated,
-            "counts": report.counts,
+            "counts": report.counts, "classified": report.classified,
         })
     return report
+
+
+def life_events_ensure(*, actor) -> dict[str, LifeEvent]:
+    """Create the life events of catalog/taxonomy.py that do not exist yet; keep admins' edits."""
+    with transaction.atomic():
+        events = {e.code: e for e in LifeEvent.objects.all()}
+        for seq, spec in enumerate(taxonomy.LIFE_EVENTS, start=1):
+            if spec.code in events:
+                continue
+            event = LifeEvent.objects.create(code=spec.code, audience=spec.audience, name=spec.name, seq=seq,
+                                             icon=spec.icon)
+            events[spec.code] = event
+            audit_record(actor=actor, action="catalog.life_event.create", obj=event, object_id=event.code,
+                         details={"audience": spec.audience, "name": spec.name})
+    return events
+
+
+def life_event_update(*, actor, event: LifeEvent, fields: dict) -> LifeEvent:
+    """Rename, reorder or re-icon a life event (its code and the items it tags stay)."""
+    allowed = {"name", "seq", "icon", "audience"}
+    unknown = sorted(set(fields) - allowed)
+    if unknown:
+        raise ValidationFailed(f"不能设置以下字段:{'、'.join(unknown)}")
+    with transaction.atomic():
+        fresh = LifeEvent.objects.select_for_update().get(pk=event.pk)
+        changes = _diff(fresh, fields)
+        if not changes:
+            return fresh
+        for name, change in changes.items():
+            setattr(fresh, name, change["after"])
+        fresh.full_clean()
+        fresh.save(update_fields=list(changes))
+        audit_record(actor=actor, action="catalog.life_event.update", obj=fresh, object_id=fresh.code,
+                     details={"changes": changes})
+    return fresh
+
+
+def items_classify(*, actor) -> int:
+    """Give power and convenience items without an audience their audience, life events and
+    township flag by the keyword rules of catalog/taxonomy.py; return how many were classified.
+
+    Items that already have an audience were classified before or edited by an administrator
+    and are left alone, so running the loader again changes nothing.
+    """
+    with transaction.atomic():
+        events = life_events_ensure(actor=actor)
+        pending = list(
+            Item.objects.select_for_update()
+            .filter(category__in=[Category.POWER, Category.CONVENIENCE], audience="")
+            .only("pk", "code", "name")
+        )
+        if not pending:
+            return 0
+        groups: dict[tuple[str, bool], list[int]] = {}
+        links = []
+        summary = {}
+        for item in pending:
+            result = taxonomy.classify(item.name)
+            groups.setdefault((result.audience, result.township_level), []).append(item.pk)
+            links += [Item.life_events.through(item_id=item.pk, lifeevent_id=events[c].pk) for c in result.events]
+            summary[item.code] = [result.audience, list(result.events), result.township_level]
+        now = timezone.now()
+        for (audience, township), pks in groups.items():
+            Item.objects.filter(pk__in=pks).update(audience=audience, township_level=township, updated_at=now)
+        Item.life_events.through.objects.filter(item_id__in=[i.pk for i in pending]).delete()
+        Item.life_events.through.objects.bulk_create(links)
+        audit_record(actor=actor, action="catalog.items.classify", object_type="catalog.item",
+                     details={"rules": "catalog/taxonomy.py", "items": summary})
+    return len(pending)
 
 
 def _diff(obj, wanted: dict) -> dict:
@@ -227,9 +302,21 @@ def item_fields_validate(*, category: str, fields: dict, item: Item | None = Non
             value = value or ""
             if value and value not in Item.HandlingType.values:
                 raise ValidationFailed("办件类型无效(应为即办件或承诺件)", details={"field": name})
-        elif name == "online_application":
+        elif name in ("online_application", "township_level"):
             if not isinstance(value, bool):
-                raise ValidationFailed("可网上申请必须是“是”或“否”", details={"field": name})
+                raise ValidationFailed(f"{_label(name)}必须是“是”或“否”", details={"field": name})
+        elif name == "online_depth":
+            value = value or ""
+            if value and value not in OnlineDepth.values:
+                raise ValidationFailed("网办深度无效", details={"field": name})
+        elif name == "audience":
+            value = value or ""
+            if value and value not in Audience.values:
+                raise ValidationFailed("服务对象无效(应为个人、法人或个人和法人)", details={"field": name})
+        elif name == "life_events":
+            value = list(value or [])
+            if any(not isinstance(e, LifeEvent) or e.pk is None for e in value):
+                raise ValidationFailed("人生事件无效", details={"field": name})
         elif name == "work_area":
             if not isinstance(value, WorkArea) or value.pk is None:
                 raise ValidationFailed("工作领域无效", details={"field": name})
@@ -245,6 +332,10 @@ def item_fields_validate(*, category: str, fields: dict, item: Item | None = Non
             return clean[name]
         return getattr(item, name) if item is not None else None
 
+    if current("online_depth") in ONLINE_DEPTHS and not current("online_application"):
+        raise ValidationFailed(
+            "网办深度为“在线申请”或“全程网办”的事项必须设为可网上申请", details={"field": "online_depth"}
+        )
     statutory, promised = current("statutory_limit_days"), current("promised_limit_days")
     if statutory is not None and promised is not None and promised > statutory:
         raise ValidationFailed("承诺办结时限不能超过法定办结时限", details={"field": "promised_limit_days"})
@@ -252,6 +343,10 @@ def item_fields_validate(*, category: str, fields: dict, item: Item | None = Non
 
 
 def _display(value):
+    if isinstance(value, (list, tuple)):
+        return [_display(v) for v in value]
+    if isinstance(value, LifeEvent):
+        return value.code
     if isinstance(value, WorkArea):
         return value.code
     if isinstance(value, Unit):
@@ -280,9 +375,13 @@ def item_create(*, actor, category: str, work_area: WorkArea, name: str, **field
         next_no = max((int(c[len(prefix):]) for c in last_codes if c[len(prefix):].isdigit()), default=0) + 1
         next_seq = (Item.objects.filter(category=category).aggregate(m=Max("seq"))["m"] or 0) + 1
         item = Item(code=f"{prefix}{next_no:04d}", category=category, seq=next_seq, source=Item.Source.LOCAL)
+        events = clean.pop("life_events", None)
         for key, value in clean.items():
             setattr(item, key, value)
         item.save()
+        if events is not None:
+            item.life_events.set(events)
+            clean["life_events"] = events
         audit_record(actor=actor, action="catalog.item.create", obj=item, object_id=item.code, details={
             "source": "local", "seq": item.seq,
             **{k: _display(v) for k, v in clean.items()},
@@ -296,6 +395,13 @@ def item_update(*, actor, item: Item, **fields) -> Item:
     clean = item_fields_validate(category=item.category, fields=fields, item=item)
     with transaction.atomic():
         changes = {}
+        events = clean.pop("life_events", None)
+        if events is not None:
+            before_codes = sorted(item.life_events.values_list("code", flat=True))
+            after_codes = sorted(e.code for e in events)
+            if before_codes != after_codes:
+                item.life_events.set(events)
+                changes["life_events"] = {"before": before_codes, "after": after_codes}
         for name, after in clean.items():
             before = getattr(item, name)
             if name in ("work_area", "department"):
@@ -307,7 +413,7 @@ def item_update(*, actor, item: Item, **fields) -> Item:
             setattr(item, name, after)
         if not changes:
             return item
-        item.save(update_fields=[*changes, "updated_at"])
+        item.save(update_fields=[*(n for n in changes if n != "life_events"), "updated_at"])
         audit_record(actor=actor, action="catalog.item.update", obj=item, object_id=item.code,
                      details={"changes": changes})
         search_index_later("item", item.code)

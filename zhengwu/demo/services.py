@@ -154,6 +154,10 @@ def _fill_items(data: dict, units: dict[str, Unit], report: DemoReport) -> None:
                 wanted["consultation_phone"] = department.phone
         if department is not None and _blank(item.implementing_body) and "implementing_body" not in wanted:
             wanted["implementing_body"] = department.name
+        online = wanted.get("online_application", item.online_application)
+        if wanted.get("online_depth") in catalog_services.ONLINE_DEPTHS and not online:
+            # A county switched online application off by hand: do not claim it again.
+            del wanted["online_depth"]
         if wanted:
             catalog_services.item_update(actor=None, item=item, **wanted)
             report.items_updated += 1

@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from zhengwu.catalog import selectors as catalog_selectors
 from zhengwu.catalog.models import Item
+from zhengwu.core.errors import ValidationFailed
 from zhengwu.org import selectors as org_selectors
 from zhengwu.org.models import Unit
 
@@ -85,3 +86,29 @@ def contact_directory() -> ContactDirectory:
     )
     service_points = org_selectors.unit_list(kinds=[Unit.Kind.SERVICE_POINT])
     return ContactDirectory(service_centre=centre, departments=rows, service_points=service_points)
+
+
+TOWNSHIP_KINDS = (Unit.Kind.TOWNSHIP, Unit.Kind.STREET)
+
+
+@dataclass
+class TownshipRow:
+    unit: Unit
+    service_points: list[Unit]
+
+
+def township_directory() -> list[TownshipRow]:
+    """Townships and streets in order, each with its service centres (代办点); two queries."""
+    towns = org_selectors.unit_list(kinds=TOWNSHIP_KINDS)
+    points: dict[int, list[Unit]] = {}
+    for point in org_selectors.unit_list(kinds=[Unit.Kind.SERVICE_POINT]):
+        points.setdefault(point.parent_id, []).append(point)
+    return [TownshipRow(unit=t, service_points=points.get(t.pk, [])) for t in towns]
+
+
+def township_get(*, code: str) -> TownshipRow:
+    """One township or street by code with its service centres, or a Chinese ValidationFailed."""
+    for row in township_directory():
+        if row.unit.code == code:
+            return row
+    raise ValidationFailed(f"未知的乡镇(街道):{code}", code="unknown_township")

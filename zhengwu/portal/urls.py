@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("gongkai/", views.disclosure_index, name="disclosure"),
     path("banshi/", views.services_index, name="services"),
+    path("banshi/xiangzhen/", views.township_list, name="townships"),
     path("canyu/", views.participation_index, name="participation"),
     path("catalog/", views.catalog_list, name="catalog"),
     path("catalog/departments/", views.department_list, name="departments"),

@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_safe
 
 from zhengwu.catalog import selectors as catalog_selectors
-from zhengwu.catalog.models import Category
+from zhengwu.catalog.models import Audience, Category
 from zhengwu.core import bounds
 from zhengwu.core import selectors as core_selectors
 from zhengwu.core import workdays
@@ -50,6 +50,8 @@ def _columns_context() -> dict:
         "power_areas": catalog_selectors.work_area_list(category=Category.POWER),
         "convenience_items": catalog_selectors.item_list(category=Category.CONVENIENCE),
         "directory": portal_selectors.contact_directory(),
+        "filter_counts": catalog_selectors.service_filter_counts(),
+        **_life_events_by_audience(),
     }
 
 
@@ -75,6 +77,14 @@ def disclosure_index(request):
     })
 
 
+def _life_events_by_audience() -> dict[str, list]:
+    events = catalog_selectors.life_event_list()
+    return {
+        "person_events": [e for e in events if e.audience == Audience.PERSON],
+        "legal_events": [e for e in events if e.audience == Audience.LEGAL],
+    }
+
+
 @access(PUBLIC)
 @require_safe
 @cached_public_page
@@ -84,7 +94,21 @@ def services_index(request):
         "category_counts": catalog_selectors.category_counts(),
         "power_areas": catalog_selectors.work_area_list(category=Category.POWER),
         "convenience_items": catalog_selectors.item_list(category=Category.CONVENIENCE),
+        "filter_counts": catalog_selectors.service_filter_counts(),
+        **_life_events_by_audience(),
         "panels": extensions.section_panels("services", request),
+    })
+
+
+@access(PUBLIC)
+@require_safe
+@cached_public_page
+def township_list(request):
+    """按乡镇办事: each township or street with its service centre and the items it accepts."""
+    return render(request, "portal/township_list.html", {
+        "nav": "services",
+        "townships": portal_selectors.township_directory(),
+        "township_count": catalog_selectors.service_filter_counts()["township"],
     })
 
 
@@ -106,7 +130,17 @@ def _catalog_filters(request) -> dict:
         "work_area": params.get("work_area", "").strip() or None,
         "department": params.get("department", "").strip() or None,
         "q": params.get("q", "").strip() or None,
+        "audience": params.get("audience", "").strip() or None,
+        "event": params.get("event", "").strip() or None,
+        "township": params.get("township", "").strip() or None,
+        "fully_online": params.get("online", "") == "full",
+        "one_visit": params.get("visits", "") == "1",
     }
+
+
+def _selector_filters(filters: dict) -> dict:
+    """The catalog selector's arguments: a township code only narrows to township items."""
+    return {**filters, "township": bool(filters["township"])}
 
 
 @access(PUBLIC)
@@ -132,9 +166,16 @@ def catalog_list(request):
         "error": None,
         "page_obj": None,
     }
+    context["event"] = None
+    context["township_unit"] = None
+    context["audiences"] = [(Audience.PERSON, "个人办事"), (Audience.LEGAL, "法人办事")]
     try:
         _check_filter_codes(filters, work_areas, departments)
-        items = catalog_selectors.item_list(**filters)
+        if filters["event"]:
+            context["event"] = catalog_selectors.life_event_get(code=filters["event"])
+        if filters["township"]:
+            context["township_unit"] = portal_selectors.township_get(code=filters["township"])
+        items = catalog_selectors.item_list(**_selector_filters(filters))
         context["page_obj"] = _page(items, request.GET.get("page"))
     except ValidationFailed as exc:
         context["error"] = exc.message
@@ -188,6 +229,7 @@ def item_detail(request, code):
         "nav": "catalog",
         "item": item,
         "materials": list(item.materials.all()),
+        "life_events": list(item.life_events.all()),
     })
 
 

@@ -122,7 +122,7 @@ def _slice(qs, params: PageParams):
 @decorate_view(cached_public_page)
 @router.get("/items", response=OpenItemPage, auth=public_auth, summary="可申请的事项")
 def open_items(request, filters: Query[OpenItemFilter]):
-    qs = items_open_for_application(q=filters.q or "").prefetch_related(
+    qs = items_open_for_application(q=filters.q or "", online=True).prefetch_related(
         Prefetch("materials", queryset=ItemMaterial.objects.order_by("seq"))
     )
     count, rows = _slice(qs, filters)
@@ -152,7 +152,7 @@ def submit(
     contact_phone: str = Form("", max_length=20, description="联系电话,留空则使用账户手机号"),
 ):
     """Files: one ``material_<id>`` field per material (ids from /items), optional ``extras`` (several)."""
-    item = item_open_get(code=item_code)
+    item = item_open_get(code=item_code, online=True)
     materials = {}
     for m in item.materials.all():
         upload = request.FILES.get(f"material_{m.pk}")

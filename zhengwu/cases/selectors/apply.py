@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q, QuerySet
 
 from zhengwu.catalog.models import Category, Item, ItemMaterial
-from zhengwu.core.errors import NotFound
+from zhengwu.catalog.selectors import ONLINE_OPEN_Q
+from zhengwu.core.errors import NotFound, PermissionDenied
 from zhengwu.core.uploads import file_list
 from zhengwu.org import responsibility
 from zhengwu.org.models import Unit
@@ -20,6 +21,7 @@ APPLICABLE_CATEGORIES = (Category.POWER, Category.CONVENIENCE)
 AGENT_UNIT_KINDS = (Unit.Kind.SERVICE_POINT, Unit.Kind.TOWNSHIP, Unit.Kind.STREET)
 MATERIAL_OBJECT_TYPE = CASE.name
 ITEM_NOT_OPEN = "该事项不存在或暂不能申请"
+ITEM_NOT_ONLINE = "该事项暂未开通网上申请,请按办事指南到办理地点现场办理"
 # Files of a case: the application's materials are "case_material" or "case_material:<seq>";
 # the evidence of a suspension (听证、专家评审、检验检测) shares the family, and so its
 # download rule (applicant, the case's staff, supervisors), under its own detail.
@@ -29,21 +31,31 @@ EVIDENCE_PURPOSE = "case_material:suspension"
 CASE_NOT_FOUND = "未找到该办件"
 
 
-def items_open_for_application(*, q: str = "") -> QuerySet[Item]:
-    """Active power and convenience items, with their work area and department loaded."""
+def items_open_for_application(*, q: str = "", online: bool = False) -> QuerySet[Item]:
+    """Active power and convenience items, with their work area and department loaded.
+
+    ``online``: only those open to 在线申请 (enabled, with a material list); window clerks
+    and township agents enter in-person applications for every item.
+    """
     qs = (
         Item.objects.filter(category__in=APPLICABLE_CATEGORIES, status=Item.Status.ACTIVE)
         .select_related("work_area", "department")
         .order_by("category", "seq")
     )
+    if online:
+        qs = qs.filter(ONLINE_OPEN_Q)
     q = (q or "").strip()[:100]
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(code__iexact=q))
     return qs
 
 
-def item_open_get(*, code: str) -> Item:
-    """The item with its materials, or NotFound when it does not exist or cannot be applied for."""
+def item_open_get(*, code: str, online: bool = False) -> Item:
+    """The item with its materials, or NotFound when it does not exist or cannot be applied for.
+
+    ``online``: raise PermissionDenied (``item_not_online``, the item in ``details``) when the
+    item exists but is not open to 在线申请, so the page can say where to apply in person.
+    """
     item = (
         items_open_for_application()
         .prefetch_related(Prefetch("materials", queryset=ItemMaterial.objects.order_by("seq")))
@@ -52,6 +64,8 @@ def item_open_get(*, code: str) -> Item:
     )
     if item is None:
         raise NotFound(ITEM_NOT_OPEN, code="item_not_open")
+    if online and not item.online_open:
+        raise PermissionDenied(ITEM_NOT_ONLINE, code="item_not_online", details={"code": item.code})
     return item
 
 

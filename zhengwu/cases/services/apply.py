@@ -25,6 +25,7 @@ from ..models import Case
 from ..selectors.apply import (
     AGENT_UNIT_KINDS,
     APPLICABLE_CATEGORIES,
+    ITEM_NOT_ONLINE,
     MATERIAL_OBJECT_TYPE,
 )
 from . import case_act, case_submit
@@ -73,6 +74,9 @@ def case_apply(
     extras = [f for f in extras if f]
     if item.category not in APPLICABLE_CATEGORIES or item.is_retired:
         raise ValidationFailed("该事项不能申请", code="item_not_open")
+    if channel == Case.Channel.ONLINE and not item.online_open:
+        # The page hides the button; this stops a forged URL or API call as well.
+        raise PermissionDenied(ITEM_NOT_ONLINE, code="item_not_online")
     if not is_applicant(applicant):
         raise ValidationFailed("申请人须为已注册的个人或法人", code="applicant_invalid")
     _check_channel(actor=actor, applicant=applicant, channel=channel, agent_unit=agent_unit)

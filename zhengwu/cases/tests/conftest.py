@@ -30,7 +30,10 @@ def dept(db):
 
 @pytest.fixture
 def item(dept):
-    return ItemFactory(name="农村村民宅基地审批", department=dept, promised_limit_days=10, statutory_limit_days=20)
+    return ItemFactory(
+        name="农村村民宅基地审批", department=dept, promised_limit_days=10, statutory_limit_days=20,
+        online_application=True,
+    )
 
 
 @pytest.fixture

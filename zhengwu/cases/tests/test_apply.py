@@ -196,7 +196,7 @@ def test_bad_contact_phone_is_a_form_error_and_nothing_is_saved(client, citizen,
     assert not Case.objects.exists()
 
 
-def test_retired_and_disclosure_items_cannot_be_applied_for(client, citizen, item):
+def test_retired_and_disclosure_items_cannot_be_applied_for(client, citizen, item, materials):
     from zhengwu.catalog.models import Category
     from zhengwu.catalog.tests.factories import ItemFactory, WorkAreaFactory
 
@@ -417,3 +417,58 @@ def test_my_case_page_shows_the_contact_phone_masked(client, citizen, item, mate
     phone = case_contact_phone(case)
     assert phone not in html
     assert phone[:3] + "****" + phone[-4:] in html
+
+
+# --- items not open to online application (issue 16) -----------------------------------
+
+
+def test_item_not_enabled_online_is_refused_with_in_person_instructions(client, citizen, item, materials):
+    item.online_application = False
+    item.place, item.hours, item.consultation_phone = "县政务服务中心一楼8号窗口", "工作日 9:00-17:00", "0000-1234508"
+    item.save()
+    client.force_login(citizen)
+
+    page = client.get(apply_url(item))
+    post = post_application(client, apply_url(item), materials)
+    listing = client.get(reverse("cases:apply_items")).content.decode()
+
+    assert page.status_code == 403 and post.status_code == 403
+    body = page.content.decode()
+    assert "暂未开通网上申请" in body
+    assert "县政务服务中心一楼8号窗口" in body and "工作日 9:00-17:00" in body and "0000-1234508" in body
+    assert 'name="contact_phone"' not in body
+    assert Case.objects.count() == 0
+    assert item.name not in listing
+
+
+def test_item_enabled_without_a_material_list_is_refused(client, citizen, item):
+    client.force_login(citizen)
+
+    response = client.get(apply_url(item))
+
+    assert response.status_code == 403
+    assert "申请材料清单暂未公布" in response.content.decode()
+
+
+def test_service_refuses_online_application_for_an_item_not_enabled(citizen, item, materials):
+    from zhengwu.cases.services_apply import case_apply
+    from zhengwu.core.errors import PermissionDenied
+
+    item.online_application = False
+    item.save()
+
+    with pytest.raises(PermissionDenied) as exc:
+        case_apply(actor=citizen, item=item, applicant=citizen, contact_phone="13900001111",
+                   materials={materials["form"].pk: upload("a.pdf", PDF_BYTES), materials["id"].pk: upload("b.pdf", PDF_BYTES)})
+
+    assert exc.value.code == "item_not_online" and Case.objects.count() == 0
+
+
+def test_window_clerk_still_enters_an_item_not_open_online(client, item, materials, staff):
+    item.online_application = False
+    item.save()
+    login_verified(client, staff["clerk"])
+
+    response = client.get(reverse("cases:window_apply", kwargs={"code": item.code}))
+
+    assert response.status_code == 200 and 'name="id_number"' in response.content.decode()

@@ -47,7 +47,10 @@ def submit(client, item, material=None, **extra):
 def test_items_open_for_application_lists_power_items_with_material_ids(client, item, required, django_assert_max_num_queries):
     ItemFactory(work_area=WorkAreaFactory(category=Category.DISCLOSURE), name="政府信息公开申请")
     for _ in range(5):
-        ItemMaterialFactory(item=ItemFactory(), required=False)
+        ItemMaterialFactory(item=ItemFactory(online_application=True), required=False)
+    # Enabled without a material list, and a material list without being enabled: not listed.
+    ItemFactory(online_application=True)
+    ItemMaterialFactory(item=ItemFactory(), required=False)
     content_version()  # the response cache reads it at most every 2 s; measured are the view's own queries
 
     with django_assert_max_num_queries(3):

@@ -20,7 +20,7 @@ from zhengwu.core.access import (
     forbidden,
 )
 from zhengwu.core.bounds import int_parse
-from zhengwu.core.errors import DomainError, NotFound, ValidationFailed
+from zhengwu.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from zhengwu.core.identifiers import validate_resident_id
 from zhengwu.core.uploads.inspection import sanitize_name
 from zhengwu.core.masking import mask_phone
@@ -110,7 +110,8 @@ def _not_found(request, message):
 
 def _items_page(request, channel):
     q = request.GET.get("q", "")
-    page = Paginator(items_open_for_application(q=q), PER_PAGE).get_page(request.GET.get("page"))
+    online = channel == Case.Channel.ONLINE
+    page = Paginator(items_open_for_application(q=q, online=online), PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "cases/apply_items.html", {
         "nav": "services", "page_obj": page, "items": page.object_list, "q": q,
         "form_url_name": CHANNEL_PAGES[channel]["form"], "title": CHANNEL_PAGES[channel]["title"],
@@ -119,9 +120,15 @@ def _items_page(request, channel):
 
 def _apply_page(request, code, channel, *, form_class, form_kwargs=None, initial=None):
     try:
-        item = item_open_get(code=code)
+        item = item_open_get(code=code, online=channel == Case.Channel.ONLINE)
     except NotFound as exc:
         return _not_found(request, exc.message)
+    except PermissionDenied as exc:
+        # Not open online: say where and when to apply in person instead.
+        offline = item_open_get(code=code)
+        return render(request, "cases/apply_offline.html", {
+            "nav": "services", "item": offline, "message": exc.message,
+        }, status=exc.status)
     materials = list(item.materials.all())
     form_kwargs = form_kwargs or {}
     material_errors: dict[int, str] = {}
