@@ -451,7 +451,7 @@ def test_item_enabled_without_a_material_list_is_refused(client, citizen, item):
 
 
 def test_service_refuses_online_application_for_an_item_not_enabled(citizen, item, materials):
-    from zhengwu.cases.services_apply import case_apply
+    from zhengwu.cases.services.apply import case_apply
     from zhengwu.core.errors import PermissionDenied
 
     item.online_application = False
