@@ -7,6 +7,13 @@ class LettersConfig(AppConfig):
     verbose_name = "信件与信访"
 
     def ready(self):
+        from zhengwu.core.registries.personal_data import register_personal_data_source
+
+        from . import data_export
+
+        register_personal_data_source("letters", "信件", data_export.letters_export, retention=data_export.RETENTION,
+                                      order=30)
+
         # Explicit wiring into the lower layers' registries (no signals).
         from zhengwu.core.uploads import register_download_rule
         from zhengwu.core.registries.demo import register_demo_loader
