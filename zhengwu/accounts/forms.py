@@ -146,3 +146,50 @@ class PasswordChangeForm(forms.Form):
         if data.get("new_password") and data.get("new_password2") and data["new_password"] != data["new_password2"]:
             self.add_error("new_password2", "两次输入的新密码不一致")
         return data
+
+
+# --- phone code and consent at registration, password recovery (issue 16) -------------
+
+_CODE_WIDGET = forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "code-input"})
+
+
+class RegistrationExtras(forms.Form):
+    """The two extra steps of registration: the SMS code and agreement to the privacy notice."""
+
+    phone_code = forms.CharField(label="短信验证码", max_length=12, required=False, widget=_CODE_WIDGET,
+                                 help_text="点击“获取验证码”后,填写发送到上面手机号的 6 位数字")
+    privacy_consent = forms.BooleanField(
+        label="我已阅读并同意《隐私政策》", required=True,
+        error_messages={"required": "请阅读并同意隐私政策后再注册"},
+    )
+
+
+class PasswordResetRequestForm(forms.Form):
+    identifier = forms.CharField(
+        label="账号或手机号", max_length=64, error_messages={"required": "请填写账号或手机号"},
+        help_text="身份证号、统一社会信用代码、工作人员登录名,或注册时填写的手机号",
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
+
+
+class PasswordResetConfirmForm(forms.Form):
+    code = forms.CharField(label="短信验证码", max_length=12, error_messages={"required": "请填写短信验证码"},
+                           widget=_CODE_WIDGET)
+    new_password = forms.CharField(
+        label="新密码", max_length=128, strip=False, help_text=_PASSWORD_HELP,
+        error_messages={"required": "请填写新密码"},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password2 = forms.CharField(
+        label="确认新密码", max_length=128, strip=False, error_messages={"required": "请再次输入新密码"},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
+class AccountCloseForm(forms.Form):
+    password = forms.CharField(
+        label="当前密码", max_length=128, strip=False, error_messages={"required": "请填写当前密码以确认注销"},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(label="我已了解注销后无法恢复,并同意注销", required=True,
+                                 error_messages={"required": "请勾选确认后再注销"})

@@ -70,6 +70,10 @@ class User(AbstractUser):
     password_changed_at = models.DateTimeField("密码修改时间", default=timezone.now)
     failed_login_count = models.PositiveSmallIntegerField("连续登录失败次数", default=0)
     locked_until = models.DateTimeField("锁定至", null=True, blank=True)
+    # Set when the phone number was confirmed by an SMS code (registration, issue 16).
+    phone_verified_at = models.DateTimeField("手机号验证时间", null=True, blank=True)
+    # Closed at the holder's request (个人信息保护法 art. 47): login disabled, profile erased.
+    closed_at = models.DateTimeField("注销时间", null=True, blank=True)
 
     objects = ZhengwuUserManager()
 
@@ -186,3 +190,50 @@ class LoginNameLock(models.Model):
     class Meta:
         verbose_name = "未注册登录名锁定记录"
         verbose_name_plural = "未注册登录名锁定记录"
+
+
+class VerificationCode(models.Model):
+    """A one-time code sent by SMS: password recovery or the phone check at registration.
+
+    Only a keyed hash of the code is stored (with a per-row salt). A code is single-use,
+    expires after ``ZHENGWU_VERIFICATION_CODE_MINUTES`` and is burnt after
+    ``ZHENGWU_VERIFICATION_CODE_ATTEMPTS`` wrong tries.
+    """
+
+    class Purpose(models.TextChoices):
+        PASSWORD_RESET = "password_reset", "找回密码"
+        PHONE_VERIFY = "phone_verify", "手机号验证"
+
+    purpose = models.CharField("用途", max_length=20, choices=Purpose.choices)
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+                             verbose_name="账户")
+    phone_index = models.CharField("手机号索引", max_length=64, db_index=True)
+    salt = models.CharField("盐", max_length=32)
+    code_hash = models.CharField("验证码摘要", max_length=64)
+    attempts = models.PositiveSmallIntegerField("错误次数", default=0)
+    created_at = models.DateTimeField("发送时间", default=timezone.now)
+    expires_at = models.DateTimeField("过期时间")
+    used_at = models.DateTimeField("使用时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "短信验证码"
+        verbose_name_plural = "短信验证码"
+        indexes = [models.Index(fields=["purpose", "user", "expires_at"], name="accounts_code_user")]
+
+
+class PrivacyConsent(models.Model):
+    """One agreement of an account to one version of the privacy notice (个人信息保护法 art. 14).
+
+    Kept for the life of the account as proof of consent; the address is kept only as a
+    keyed hash (enough to match it against the audit trail, not to read it).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="privacy_consents", verbose_name="账户")
+    version = models.CharField("隐私政策版本", max_length=20)
+    consented_at = models.DateTimeField("同意时间", default=timezone.now)
+    ip_hash = models.CharField("来源IP摘要", max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "隐私政策同意记录"
+        verbose_name_plural = "隐私政策同意记录"
+        ordering = ["-consented_at", "-id"]

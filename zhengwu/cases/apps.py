@@ -13,6 +13,13 @@ class CasesConfig(AppConfig):
         from . import audit_labels
 
         register_audit_labels(audit_labels.LABELS)
+        # A citizen's download of their own data (个人信息保护法) lists their cases.
+        from zhengwu.core.registries.personal_data import register_personal_data_source
+
+        from . import data_export
+
+        register_personal_data_source("cases", "办件", data_export.cases_export, retention=data_export.RETENTION, order=20)
+
         from zhengwu.core.owners import register_owner_type
 
         from . import owners

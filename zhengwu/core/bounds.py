@@ -131,3 +131,27 @@ def is_id_text(text) -> bool:
     """
     text = str(text)
     return text.isascii() and text.isdigit() and 0 < len(text) <= 18
+
+
+# Free-text limits in characters, shared by the services that enforce them and the
+# pages whose counters show them (已输入 n / max). A text over its limit is refused with
+# a Chinese message and stays in the form; nothing is ever cut silently (issue 16).
+TEXT_TITLE_MAX = 100
+TEXT_LONG_MAX = 5000
+TEXT_NOTE_MAX = 1000
+TEXT_REASON_MAX = 500
+
+
+def text_length_message(label: str, max_len: int, actual: int) -> str:
+    return f"{label}不能超过 {max_len} 个字(当前 {actual} 个字),请删减后再提交"
+
+
+def text_length_check(value: str, *, label: str, max_len: int, field: str = "") -> str:
+    """Refuse ``value`` longer than ``max_len`` characters (never truncate it)."""
+    text = value or ""
+    if len(text) > max_len:
+        raise ValidationFailed(
+            text_length_message(label, max_len, len(text)), code="text_too_long",
+            details={"field": field or label, "max_len": max_len, "length": len(text)},
+        )
+    return text

@@ -57,3 +57,62 @@ class RateLimited(DomainError):
 class PayloadTooLarge(DomainError):
     status = 413
     code = "body_too_large"
+
+
+class FieldErrors:
+    """Collect every field's ``ValidationFailed`` of one form, then raise them together.
+
+    A citizen who made three mistakes must see three messages at once, not one per
+    submission. A service wraps each independent check in ``capture``; ``raise_if_any``
+    then raises one ``ValidationFailed`` whose ``details["errors"]`` maps each field to
+    its messages (``None`` for errors that belong to no field). Pages show them next to
+    the fields, the API returns them in ``details``.
+    """
+
+    def __init__(self):
+        self.errors: dict[str | None, list[str]] = {}
+
+    def add(self, field: str | None, message: str) -> None:
+        self.errors.setdefault(field or None, []).append(message)
+
+    def capture(self, fn, *args, **kwargs):
+        """Call ``fn``; on ``ValidationFailed`` record it under its field and return None."""
+        try:
+            return fn(*args, **kwargs)
+        except ValidationFailed as exc:
+            self.add_exception(exc)
+            return None
+
+    def add_exception(self, exc: DomainError) -> None:
+        nested = exc.details.get("errors") if isinstance(exc.details, dict) else None
+        if isinstance(nested, dict):
+            for field, messages in nested.items():
+                for message in messages:
+                    self.add(field, message)
+            return
+        self.add(exc.details.get("field"), exc.message)
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def raise_if_any(self) -> None:
+        if not self.errors:
+            return
+        count = sum(len(m) for m in self.errors.values())
+        first = next(iter(self.errors.values()))[0]
+        message = first if count == 1 else f"提交的内容有 {count} 处需要修改:" + ";".join(
+            m for messages in self.errors.values() for m in messages
+        )
+        raise ValidationFailed(
+            message, code="form_invalid",
+            details={"errors": {("__all__" if k is None else k): v for k, v in self.errors.items()}},
+        )
+
+
+def errors_by_field(exc: DomainError) -> dict[str, list[str]]:
+    """A page's view of any ``DomainError``: messages by field name, ``__all__`` for the rest."""
+    nested = exc.details.get("errors") if isinstance(exc.details, dict) else None
+    if isinstance(nested, dict):
+        return {str(k): list(v) for k, v in nested.items()}
+    field = exc.details.get("field") if isinstance(exc.details, dict) else None
+    return {str(field or "__all__"): [exc.message]}

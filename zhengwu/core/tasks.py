@@ -62,3 +62,12 @@ def sqlite_statistics_task():
 @db_periodic_task(crontab(hour="2", minute="41"))
 def calendar_provisional_task():
     return calendar_fill_provisional(actor=None, through_year=timezone.localdate().year + PROVISIONAL_YEARS_AHEAD)
+
+
+# Hourly: files chosen in forms that were never sent expire after
+# ZHENGWU_PENDING_UPLOAD_HOURS and are deleted with their rows (issue 16).
+@db_periodic_task(crontab(minute="23"))
+def pending_uploads_purge_task():
+    from .uploads.pending import pending_uploads_purge
+
+    return pending_uploads_purge()

@@ -13,6 +13,13 @@ class DisclosureRequestsConfig(AppConfig):
         from . import audit_labels
 
         register_audit_labels(audit_labels.LABELS)
+        from zhengwu.core.registries.personal_data import register_personal_data_source
+
+        from . import data_export
+
+        register_personal_data_source("disclosure_requests", "政府信息公开申请", data_export.requests_export,
+                                      retention=data_export.RETENTION, order=40)
+
         # Explicit registrations with the lower layers and the portal (no signals).
         from zhengwu.core.uploads import register_download_rule
         from zhengwu.core.registries.demo import register_demo_loader

@@ -13,6 +13,13 @@ class LettersConfig(AppConfig):
         from . import audit_labels
 
         register_audit_labels(audit_labels.LABELS)
+        from zhengwu.core.registries.personal_data import register_personal_data_source
+
+        from . import data_export
+
+        register_personal_data_source("letters", "信件", data_export.letters_export, retention=data_export.RETENTION,
+                                      order=30)
+
         # Explicit wiring into the lower layers' registries (no signals).
         from zhengwu.core.uploads import register_download_rule
         from zhengwu.core.registries.demo import register_demo_loader

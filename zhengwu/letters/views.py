@@ -14,12 +14,13 @@ from zhengwu.core import masking, request_context
 from zhengwu.core.bounds import is_id_text
 from zhengwu.core.access import APPLICANT, PUBLIC, STAFF, access
 from zhengwu.core.clock import COLOUR_LABELS, clock_colour
-from zhengwu.core.errors import DomainError, NotFound
+from zhengwu.core.errors import DomainError, FieldErrors, NotFound, errors_by_field
 from zhengwu.core.page_cache import cached_public_page
 from zhengwu.core.ratelimit import rate_limit_check
 from zhengwu.core.text_masking import KIND_LABELS
 from zhengwu.core.uploads import file_list
 from zhengwu.core.confirm import confirm_first, when_field
+from zhengwu.core.uploads.pending import FileSelection, file_selection_from_request
 from zhengwu.org import responsibility
 from zhengwu.org.roles import Role
 
@@ -36,6 +37,11 @@ from .models import (
 from .services.common import policy_for
 
 SESSION_LAST_CODE = "letters_last_code"
+ATTACHMENTS_FIELD = "attachments"
+
+
+class _Redisplay(Exception):
+    """Show the form again without submitting it."""
 QUERY_RATE = (20, 600)  # code lookups per IP per 10 minutes: enough for people, too few to guess
 
 
@@ -67,25 +73,44 @@ def write(request, channel):
     form = {"category": "", "title": "", "body": "", "township": "", "addressed_to": "", "publish_consent": "",
             "anonymous": ""}
     error, status, retry_after = None, 200, 0
+    field_errors: dict[str, list[str]] = {}
+    selection = FileSelection(field=ATTACHMENTS_FIELD)
     if request.method == "POST":
         form = {k: request.POST.get(k, "") for k in form}
+        may_write = not (not signed_in and not policy.allow_anonymous) and not (signed_in and not applicant)
+        if may_write:
+            selection = file_selection_from_request(request, field_name=ATTACHMENTS_FIELD)
+        page_errors = FieldErrors()
+        for message in selection.errors:
+            page_errors.add(ATTACHMENTS_FIELD, message)
         try:
+            if selection.dropped:
+                # A 移除 button without JavaScript: show the form again, send nothing.
+                raise _Redisplay
             letter = services.letter_submit(
                 actor=request.user if signed_in else None,
                 channel=channel, category=form["category"], title=form["title"], body=form["body"],
                 township=form["township"] or None, addressed_to=form["addressed_to"] or None,
                 publish_consent=form["publish_consent"] == "1", anonymous=form["anonymous"] == "1",
-                uploads=request.FILES.getlist("attachments"), ip=request_context.current().ip,
+                pending=selection.pending, ip=request_context.current().ip, errors=page_errors,
             )
+        except _Redisplay:
+            pass
         except DomainError as exc:
-            error, status, retry_after = exc.message, exc.status, getattr(exc, "retry_after", 0)
+            field_errors = errors_by_field(exc)
+            error = field_errors.pop("__all__", [None])[0] if "__all__" in field_errors else None
+            if field_errors and error is None:
+                count = sum(len(v) for v in field_errors.values())
+                error = f"提交的内容有 {count} 处需要修改,请按提示修改后重新提交。已填写的内容和已选择的文件都已保留。"
+            status, retry_after = exc.status, getattr(exc, "retry_after", 0)
         else:
             request.session[SESSION_LAST_CODE] = letter.query_code
             return HttpResponseRedirect(reverse("letters:submitted"))
     response = render(request, "letters/write.html", {
         "channel": Channel(channel), "policy": policy, "signed_in": signed_in, "applicant": applicant,
         "categories": Category.choices, "townships": selectors.townships(), "departments": selectors.departments(),
-        "form": form, "error": error,
+        "form": form, "error": error, "field_errors": field_errors, "selection": selection,
+        "title_max": services.TITLE_MAX, "body_max": services.BODY_MAX,
     }, status=status)
     return _with_retry_after(response, retry_after)
 

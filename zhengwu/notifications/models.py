@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from zhengwu.core.encrypted_fields import PersonalDataCharField, PersonalDataTextField
+from zhengwu.core.encrypted_fields import EncryptedTextField, PersonalDataCharField, PersonalDataTextField
 
 
 class Message(models.Model):
@@ -31,3 +31,28 @@ class Message(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class OutboundSms(models.Model):
+    """One text message to a phone number (verification codes), in the order sent.
+
+    This table is the SMS outbox: a gateway backend (``send_sms``) delivers each row
+    after commit; without a gateway (the demo, an intranet) the rows are where an
+    operator reads a code with ``manage.py sms_outbox``. Number and text are encrypted
+    like every personal field; rows are removed after ``ZHENGWU_SMS_OUTBOX_DAYS``.
+    """
+
+    # Wholly encrypted: the text holds a code that opens an account.
+    phone = EncryptedTextField("手机号")
+    text = EncryptedTextField("内容")
+    purpose = models.CharField("用途", max_length=40)
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    delivered_at = models.DateTimeField("网关发送时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "短信发件箱"
+        verbose_name_plural = "短信发件箱"
+
+    def __str__(self):
+        return f"{self.purpose} {self.created_at:%Y-%m-%d %H:%M}"

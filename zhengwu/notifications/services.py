@@ -6,7 +6,9 @@ app only stores and delivers messages, for every app.
 
 from __future__ import annotations
 
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -16,8 +18,8 @@ from zhengwu.core.errors import NotFound, ValidationFailed
 from zhengwu.core.fastsql import insert_values
 from zhengwu.org.roles import Role
 
-from .backends import notify_backends_deferred
-from .models import Message
+from .backends import notify_backends, notify_backends_deferred
+from .models import Message, OutboundSms
 
 TITLE_MAX = Message._meta.get_field("title").max_length
 LINK_MAX = Message._meta.get_field("link").max_length
@@ -117,3 +119,42 @@ def messages_mark_all_read(*, actor) -> int:
                 object_type="accounts.user", object_id=actor.pk, details={"count": n},
             )
     return n
+
+
+# --- text messages (SMS) ---------------------------------------------------------------
+
+SMS_TEXT_MAX = 300
+
+
+def sms_send(*, phone: str, text: str, purpose: str) -> OutboundSms:
+    """Queue one text message in the outbox; gateway backends deliver it after commit.
+
+    Called by accounts (through ``core.registries.sms``) for verification codes. The
+    audit row names the purpose only, never the number or the text (a code is a secret).
+    """
+    phone = (phone or "").strip()
+    text = (text or "").strip()
+    if not phone or not text:
+        raise ValidationFailed("短信的手机号和内容不能为空", code="sms_invalid")
+    if len(text) > SMS_TEXT_MAX:
+        raise ValidationFailed(f"短信内容不能超过 {SMS_TEXT_MAX} 个字", code="sms_too_long")
+    with transaction.atomic():
+        row = OutboundSms.objects.create(phone=phone, text=text, purpose=(purpose or "")[:40])
+        audit_record(actor=None, action="notifications.sms.queue", obj=row, details={"purpose": row.purpose})
+        if any(hasattr(backend, "send_sms") for backend in notify_backends()):
+            from .tasks import sms_deliver
+
+            transaction.on_commit(lambda: sms_deliver(row.pk))
+    return row
+
+
+def sms_outbox_purge(*, now=None) -> int:
+    """Delete outbox rows older than ``ZHENGWU_SMS_OUTBOX_DAYS`` (their codes expired long ago)."""
+    days = int(getattr(settings, "ZHENGWU_SMS_OUTBOX_DAYS", 7))
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    with transaction.atomic():
+        deleted, _ = OutboundSms.objects.filter(created_at__lt=cutoff).delete()
+        if deleted:
+            audit_record(actor=None, action="notifications.sms.purge", object_type="notifications.outboundsms",
+                         details={"deleted": deleted})
+    return deleted

@@ -13,6 +13,13 @@ class ParticipationConfig(AppConfig):
         from . import audit_labels
 
         register_audit_labels(audit_labels.LABELS)
+        from zhengwu.core.registries.personal_data import register_personal_data_source
+
+        from . import data_export
+
+        register_personal_data_source("comments", "意见征集中提出的意见", data_export.comments_export, order=50)
+        register_personal_data_source("survey_answers", "网上调查答卷", data_export.answers_export, order=60)
+
         from zhengwu.core.registries.demo import register_demo_loader
         from zhengwu.core.registries.portal import (
             register_office_link,

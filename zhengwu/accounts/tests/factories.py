@@ -19,6 +19,7 @@ class StaffFactory(factory.django.DjangoModelFactory):
 class CitizenFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
+        skip_postgeneration_save = True
 
     # Sequence numbers 001, 002, ... under one birth date; check char from the standard.
     id_number = factory.Sequence(lambda n: _resident_id(f"110101199001010{n % 100:02d}"))
@@ -27,6 +28,16 @@ class CitizenFactory(factory.django.DjangoModelFactory):
     kind = User.Kind.CITIZEN
     phone = "13812341234"
     password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def privacy_consent(obj, create, extracted, **kwargs):
+        # Existing citizens have agreed to the notice in force; ``privacy_consent=False``
+        # makes one who has not (the login then asks first).
+        if create and extracted is not False:
+            from zhengwu.accounts.models import PrivacyConsent
+            from zhengwu.accounts.services_privacy import privacy_notice
+
+            PrivacyConsent.objects.create(user=obj, version=privacy_notice().version)
 
 
 def _resident_id(first17: str) -> str:

@@ -10,6 +10,8 @@ from zhengwu.org import services as org_services
 from zhengwu.org.models import Unit
 from zhengwu.org.roles import Role
 
+from .sms import register_with_code
+
 ID_X = "11010519491231002X"
 GOOD = "Zw#citizen2026"
 REGISTER = "/accounts/register/"
@@ -34,8 +36,14 @@ def test_register_page_shows_both_tabs(client, db):
     assert "个人注册" in html and "法人注册" in html
 
 
+def _citizen_register(client, **overrides):
+    data = {"kind": "citizen", "c-name": "张三", "c-id_number": ID_X, "c-phone": "13812341234",
+            "c-password": GOOD, "c-password2": GOOD} | overrides
+    return register_with_code(client, data)
+
+
 def test_citizen_registration_succeeds_and_redirects_to_login(client, db):
-    response = _citizen_post(client)
+    response = _citizen_register(client)
     assert response.status_code == 302 and response["Location"] == LOGIN
     assert User.objects.get().id_number == ID_X
     assert "注册成功" in client.get(LOGIN).content.decode()
@@ -52,8 +60,8 @@ def test_invalid_id_rerenders_with_chinese_error_keeps_input_and_saves_nothing(c
 
 
 def test_duplicate_registration_shows_conflict(client, db):
-    _citizen_post(client)
-    response = _citizen_post(client, **{"c-name": "李四"})
+    _citizen_register(client)
+    response = _citizen_register(client, **{"c-name": "李四", "c-phone": "13912340000"})
     assert response.status_code == 409
     assert "该身份证号已注册" in response.content.decode()
     assert User.objects.count() == 1
@@ -97,7 +105,7 @@ def test_password_confirmation_mismatch_is_refused(client, db):
 
 
 def test_enterprise_registration_through_the_page(client, db):
-    response = client.post(REGISTER, {
+    response = register_with_code(client, {
         "kind": "enterprise", "e-name": "示例县某某科技有限公司", "e-credit_code": "91350100M000100Y43",
         "e-legal_representative": "李四", "e-phone": "13912345678", "e-password": GOOD, "e-password2": GOOD,
     })

@@ -3,7 +3,7 @@ from .base import Accountable, TimeStampedModel
 from .clock import Clock, ClockEvent
 from .content import ContentVersion
 from .calendar import CalendarDay, CalendarVersion, CalendarYear
-from .files import StoredFile
+from .files import PendingUpload, StoredFile
 from .ratelimit import RateCounter
 from .seal import SealCertificate
 from .site import SiteIdentity
@@ -15,6 +15,7 @@ __all__ = [
     "AuditPurge",
     "CalendarDay",
     "ContentVersion",
+    "PendingUpload",
     "RateCounter",
     "CalendarVersion",
     "CalendarYear",

@@ -45,3 +45,29 @@ class StoredFile(TimeStampedModel):
 
     def __str__(self):
         return self.original_name
+
+
+class PendingUpload(models.Model):
+    """A file chosen in a form that has not been sent yet (uploaded on selection).
+
+    The file is checked and stored at once (a ``StoredFile`` with no object); the form
+    carries only ``token``. When the form is accepted the owning service attaches the
+    file to its record in the same transaction; otherwise the row expires and the
+    periodic clean-up deletes it together with the file. A pending upload belongs to the
+    account that chose it, or for visitors without an account to their session (kept as
+    a keyed hash, never the session key itself).
+    """
+
+    token = models.CharField("令牌", max_length=64, unique=True)
+    stored_file = models.OneToOneField(StoredFile, on_delete=models.CASCADE, related_name="+", verbose_name="文件")
+    user = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name="上传人",
+    )
+    session_hash = models.CharField("会话标识摘要", max_length=64, blank=True)
+    field = models.CharField("表单字段", max_length=64, blank=True)
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    expires_at = models.DateTimeField("过期时间", db_index=True)
+
+    class Meta:
+        verbose_name = "待提交上传文件"
+        verbose_name_plural = "待提交上传文件"

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from zhengwu.accounts.tests.factories import PASSWORD, StaffFactory
 from zhengwu.accounts.tests.mfa_helpers import login_verified, totp_device
+from zhengwu.accounts.tests.sms import register_with_code
 from zhengwu.core.models import AuditEvent
 from zhengwu.org import services as org_services
 from zhengwu.org.models import Unit
@@ -46,7 +47,7 @@ def test_no_secret_is_logged_or_audited_during_the_account_flows(client, caplog)
     caplog.set_level(logging.DEBUG, logger="django.request")
     session_keys: set[str] = set()
 
-    client.post("/accounts/register/", {
+    register_with_code(client, {
         "kind": "citizen", "c-name": "张三", "c-id_number": ID_NUMBER, "c-phone": PHONE,
         "c-password": CITIZEN_PASSWORD, "c-password2": CITIZEN_PASSWORD,
     })

@@ -19,6 +19,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from zhengwu.accounts import services as account_services
+from zhengwu.accounts.tests.sms import register_with_code
 from zhengwu.catalog.services import basic_catalog_read, catalog_load
 from zhengwu.demo.services import demo_county_load, demo_data_read, demo_extras_load
 
@@ -102,7 +103,7 @@ def populated(db, client, personal_numbers_in_free_text):
             name=name, id_number=id_number, phone=phone, password="Zw#citizen2026", address="示例县城关镇1号"
         )
     name, id_number, phone = PAGE_CITIZEN
-    response = client.post("/accounts/register/", {
+    response = register_with_code(client, {
         "kind": "citizen", "c-name": name, "c-id_number": id_number, "c-phone": phone,
         "c-password": "Zw#citizen2026", "c-password2": "Zw#citizen2026",
     })

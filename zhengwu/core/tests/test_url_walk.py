@@ -83,6 +83,14 @@ PAGE_SAMPLES: dict[str, Sample] = {
     "accounts:mfa_enrol": Sample(ok=frozenset({200, 302}), refused_by_view=CITIZENS),
     "accounts:mfa_recovery": Sample(),
     "accounts:mfa_reset": Sample(),
+    "accounts:password_reset": Sample(),
+    "accounts:password_reset_confirm": Sample(ok=frozenset({302})),  # without a request first: back to it
+    "accounts:privacy": Sample(),
+    "accounts:privacy_consent": Sample(),
+    "accounts:personal_data_download": Sample(ok=frozenset({405})),  # POST only
+    "accounts:close": Sample(),
+    "core:pending_upload": Sample(ok=frozenset({405})),  # POST only
+    "core:pending_upload_remove": Sample(ok=frozenset({405})),  # POST only
     "core:file_download": Sample(kwargs={"file_id": lambda w: w.file_of_a.pk}, owner="citizen_a"),
     "seal:root": Sample(),
     # No county root exists in the walk's world: the download is a 404 for everyone.

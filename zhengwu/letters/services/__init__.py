@@ -17,7 +17,9 @@ from .handling import (
 from .publication import publication_prepare, publication_publish, publication_withdraw
 from .submission import (
     ATTACHMENT_PURPOSE,
+    BODY_MAX,
     LETTER_OBJECT_TYPE,
+    TITLE_MAX,
     letter_submit,
     normalise_query_code,
     text_fingerprint,
@@ -25,7 +27,9 @@ from .submission import (
 
 __all__ = [
     "ATTACHMENT_PURPOSE",
+    "BODY_MAX",
     "LETTER_OBJECT_TYPE",
+    "TITLE_MAX",
     "channel_policy_update",
     "letter_accept",
     "letter_assign",

@@ -9,6 +9,7 @@ import nh3
 from django.conf import settings
 from django.utils import timezone
 
+from zhengwu.core.bounds import text_length_message
 from zhengwu.core.clock import clock_start, clock_stop
 from zhengwu.core.errors import Conflict, ValidationFailed
 from zhengwu.core.models import Clock
@@ -37,7 +38,8 @@ def clean_text(value, *, label: str, max_len: int, min_len: int = 1, field: str 
         raise ValidationFailed(f"{label}格式不正确", code="letter_text_invalid", details=details)
     # Refuse absurd sizes before the sanitiser spends time on them.
     if len(value) > max_len * 4 + 1000:
-        raise ValidationFailed(f"{label}不能超过 {max_len} 个字", code="letter_text_too_long", details=details)
+        raise ValidationFailed(text_length_message(label, max_len, len(value)), code="letter_text_too_long",
+                               details=details)
     text = html.unescape(nh3.clean(value, tags=set(), strip_comments=True))
     text = strip_unsafe_chars(text.replace("\r\n", "\n").replace("\r", "\n"))
     if not multiline:
@@ -50,7 +52,8 @@ def clean_text(value, *, label: str, max_len: int, min_len: int = 1, field: str 
             raise ValidationFailed(f"请填写{label}", code="letter_text_required", details=details)
         raise ValidationFailed(f"{label}至少 {min_len} 个字", code="letter_text_too_short", details=details)
     if len(text) > max_len:
-        raise ValidationFailed(f"{label}不能超过 {max_len} 个字", code="letter_text_too_long", details=details)
+        raise ValidationFailed(text_length_message(label, max_len, len(text)), code="letter_text_too_long",
+                               details=details)
     return text
 
 

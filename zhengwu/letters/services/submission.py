@@ -11,11 +11,12 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from zhengwu.core.bounds import is_id_text
+from zhengwu.core.bounds import TEXT_LONG_MAX, TEXT_TITLE_MAX, is_id_text
 from zhengwu.core.access import is_applicant
 from zhengwu.core.audit import audit_record
-from zhengwu.core.errors import Conflict, PermissionDenied, ValidationFailed
+from zhengwu.core.errors import Conflict, FieldErrors, PermissionDenied, ValidationFailed
 from zhengwu.core.uploads import files_store
+from zhengwu.core.uploads.pending import pending_uploads_attach
 
 from ..hooks import letter_hooks_run_later
 from ..models import Category, Channel, Hop, Letter
@@ -24,9 +25,9 @@ from zhengwu.core.ratelimit import rate_limit_check
 from ..moderation import moderation_check, moderation_review_words
 from .common import clean_text, event_add, hop_open, letters_office_unit, policy_for
 
-TITLE_MAX = 100
+TITLE_MAX = TEXT_TITLE_MAX
 BODY_MIN = 10
-BODY_MAX = 5000
+BODY_MAX = TEXT_LONG_MAX
 ATTACHMENT_PURPOSE = "letters:attachment"
 LETTER_OBJECT_TYPE = "letters.letter"
 # No 0/O, 1/I/L: a code read out over the phone must not be misheard.
@@ -113,8 +114,10 @@ def letter_submit(
     publish_consent=False,
     anonymous: bool = False,
     uploads=(),
+    pending=(),
     ip: str | None = None,
     enforce_rate_limit: bool = True,
+    errors: FieldErrors | None = None,
 ) -> Letter:
     """Receive a letter and return it with its query code.
 
@@ -125,6 +128,11 @@ def letter_submit(
     again within ZHENGWU_LETTERS_DUPLICATE_DAYS is refused with the first letter's query
     code; the same text from someone else is accepted and linked for the clerk.
     ``enforce_rate_limit=False`` is for system loaders (demo data, imports), never for requests.
+
+    Every field is checked before anything is refused, so the writer sees all mistakes
+    at once; ``errors`` carries problems the page found itself (a refused attachment) to
+    be reported together. ``pending`` are files uploaded on selection
+    (``core.uploads.pending``), attached in the same transaction as the letter.
     """
     from zhengwu.org.models import Unit
 
@@ -140,13 +148,15 @@ def letter_submit(
                 f"“{Channel(channel).label}”须实名提交,请先登录", code="letter_login_required",
             )
         raise ValidationFailed(f"“{Channel(channel).label}”不接受匿名来信", code="letter_anonymous_refused")
-    category = _choice(category, Category, label="信件类别", field="category")
-    title = clean_text(title, label="标题", max_len=TITLE_MAX, field="title", multiline=False)
-    body = clean_text(body, label="信件内容", max_len=BODY_MAX, min_len=BODY_MIN, field="body")
-    township = _unit(township, kinds=(Unit.Kind.TOWNSHIP, Unit.Kind.STREET), label="所在乡镇(街道)",
-                     field="township", required=False)
-    addressed_to = _unit(addressed_to, kinds=(Unit.Kind.DEPARTMENT,), label="来信部门", field="addressed_to",
-                         required=channel == Channel.DEPARTMENT)
+    errors = errors if errors is not None else FieldErrors()
+    category = errors.capture(_choice, category, Category, label="信件类别", field="category")
+    title = errors.capture(clean_text, title, label="标题", max_len=TITLE_MAX, field="title", multiline=False)
+    body = errors.capture(clean_text, body, label="信件内容", max_len=BODY_MAX, min_len=BODY_MIN, field="body")
+    township = errors.capture(_unit, township, kinds=(Unit.Kind.TOWNSHIP, Unit.Kind.STREET), label="所在乡镇(街道)",
+                              field="township", required=False)
+    addressed_to = errors.capture(_unit, addressed_to, kinds=(Unit.Kind.DEPARTMENT,), label="来信部门",
+                                  field="addressed_to", required=channel == Channel.DEPARTMENT)
+    errors.raise_if_any()
     if channel != Channel.DEPARTMENT:
         addressed_to = None
     blocked = moderation_check(text=f"{title}\n{body}")
@@ -204,6 +214,11 @@ def letter_submit(
             actor=writer, letter=letter, kind=Hop.Kind.TRIAGE, unit=office,
             limit_days=policy.accept_days, warn_days=policy.warn_days,
         )
+        if pending:
+            pending_uploads_attach(
+                actor=writer, pending=pending, purpose=ATTACHMENT_PURPOSE, owner=writer,
+                object_type=LETTER_OBJECT_TYPE, object_id=letter.pk,
+            )
         if uploads:
             files_store(
                 actor=writer, uploads=uploads, purpose=ATTACHMENT_PURPOSE, owner=writer,
@@ -214,7 +229,7 @@ def letter_submit(
             actor=writer, action="letters.letter.submit", obj=letter,
             details={
                 "query_code": letter.query_code, "channel": channel, "category": category,
-                "anonymous": writer is None, "attachments": len(uploads),
+                "anonymous": writer is None, "attachments": len(uploads) + len(list(pending or [])),
                 "duplicate_of": duplicate_of.pk if duplicate_of else None,
                 "review_words": letter.moderation_words,
             },

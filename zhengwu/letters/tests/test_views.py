@@ -279,3 +279,59 @@ def test_the_letter_query_api_limit_answers_429_with_retry_after(client, staff):
     response = client.get("/api/v1/letters/query/ABCDEFGHJKMN")
     assert response.status_code == 429 and response.json()["code"] == "rate_limited"
     assert int(response["Retry-After"]) > 0
+
+
+def test_three_mistakes_are_reported_together_and_the_attachment_is_kept(client, citizen, staff):
+    """Issue 16: all errors at once; a file posted without JavaScript stays as a pending upload."""
+    from zhengwu.core.models import PendingUpload
+
+    client.force_login(citizen)
+    url = reverse("letters:write", kwargs={"channel": "county_head"})
+
+    response = client.post(url, {"category": "", "title": "", "body": "太短",
+                                 "attachments": [upload("现场照片说明.pdf", PDF_BYTES)]})
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "请选择正确的信件类别" in page and "请填写标题" in page and "至少 10 个字" in page
+    assert "已选择: 现场照片说明.pdf" in page
+    [pending] = PendingUpload.objects.all()
+    assert pending.token in page and not Letter.objects.exists()
+
+    # Corrected and sent again with only the token: the letter carries the file.
+    response = client.post(url, {"category": "environment", "title": "油烟", "body": BODY,
+                                 "attachments__token": pending.token})
+    assert response.status_code == 302
+    from zhengwu.core.uploads import file_list
+
+    [stored] = file_list(object_type="letters.letter", object_id=Letter.objects.get().pk)
+    assert stored.original_name == "现场照片说明.pdf" and not PendingUpload.objects.exists()
+
+
+def test_over_long_text_is_refused_with_its_length_and_kept_in_the_form(client, citizen, staff):
+    client.force_login(citizen)
+    body = "油" * (services.BODY_MAX + 7)
+
+    response = client.post(reverse("letters:write", kwargs={"channel": "county_head"}),
+                           {"category": "environment", "title": "油烟", "body": body})
+
+    page = response.content.decode()
+    assert response.status_code == 400 and not Letter.objects.exists()
+    assert f"不能超过 {services.BODY_MAX} 个字(当前 {services.BODY_MAX + 7} 个字)" in page
+    assert body in page  # the whole text comes back, not a cut copy
+    assert 'maxlength="' not in page.split('id="letter-form"')[1]  # the browser never cuts a paste
+
+
+def test_a_remove_button_without_javascript_drops_the_file_and_sends_nothing(client, citizen, staff):
+    from zhengwu.core.models import PendingUpload
+
+    client.force_login(citizen)
+    url = reverse("letters:write", kwargs={"channel": "county_head"})
+    client.post(url, {"category": "", "title": "", "body": "", "attachments": [upload("a.pdf", PDF_BYTES)]})
+    token = PendingUpload.objects.get().token
+
+    response = client.post(url, {"category": "environment", "title": "油烟", "body": BODY,
+                                 "attachments__token": token, "attachments__drop": token})
+
+    assert response.status_code == 200 and not Letter.objects.exists() and not PendingUpload.objects.exists()
+    assert "已选择: a.pdf" not in response.content.decode()
