@@ -18,6 +18,10 @@ _TEST_SETTINGS = {
     },
     # Real hashers cost ~0.3 s per password; factories create hundreds of users.
     "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+    # An audited write seals a backlog older than 0.5 s itself (ADR 0005). No sealer thread
+    # runs under test, so that would happen whenever a test outlasts half a second and make
+    # query counts depend on the machine's speed; core's sealer tests switch it on.
+    "ZHENGWU_AUDIT_SEAL_ASSIST": False,
 }
 
 _override = override_settings(**_TEST_SETTINGS)

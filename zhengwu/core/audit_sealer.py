@@ -4,7 +4,9 @@ The task worker starts it (``zhengwu.core.tasks``), beside the WAL checkpointer:
 worker is the one process that always runs beside the web workers. Huey's periodic tasks
 tick once a minute, too coarse for the one-second window, hence a thread. Several worker
 processes may each run one: ``audit_seal`` holds the chain head while it seals, so they
-take turns and the chain stays linear.
+take turns and the chain stays linear. Under a steady stream of writers the thread may not
+get SQLite's write lock in time; then the writers seal the overdue backlog themselves
+(``audit._seal_overdue_in_writer``), so the window does not depend on this thread alone.
 """
 
 from __future__ import annotations

@@ -122,31 +122,54 @@ def clock_start(
     ``unit_id``, ``role`` and ``handler_id`` say who answers for it (department, post,
     named person); supervision alerts carry them.
     """
+    clock = clock_plan(
+        owner=owner, owner_type=owner_type, owner_id=owner_id, limit_days=limit_days, warn_days=warn_days,
+        start_on=start_on, unit_id=unit_id, role=role, handler_id=handler_id,
+    )
+    return clock_start_planned(actor=actor, clock=clock, audit=audit)
+
+
+def clock_plan(
+    *, owner: OwnerRef | None = None, owner_type: str = "", owner_id=None, limit_days: int, warn_days: int,
+    start_on: date, unit_id: int | None = None, role: str = "", handler_id: int | None = None,
+) -> Clock:
+    """Check ``clock_start``'s arguments and compute the clock's dates; write nothing.
+
+    Returns the unsaved clock for ``clock_start_planned``. A writer holding a lock (a case
+    step inside SQLite's write lock) plans before its transaction begins, so the calendar
+    lookups run outside the lock (ADR 0004).
+    """
     _check_days(limit_days, field="limit_days", label="时限")
     _check_days(warn_days, field="warn_days", label="预警阈值")
     if owner is not None:
         owner_type, owner_id = owner.type_name, owner.key
     if not owner_type or owner_id in (None, ""):
         raise ValidationFailed("时限必须指明所属对象", code="clock_owner_required")
-    # No savepoint: every argument is checked above, nothing inside raises but the database.
+    due = add_working_days(start_on, limit_days)
+    warn_on, warn_complete = _warn_date(start_on, limit_days, warn_days)
+    return Clock(
+        owner_type=owner_type,
+        owner_id=str(owner_id),
+        limit_days=limit_days,
+        warn_days=warn_days,
+        started_on=start_on,
+        due_on=due.due,
+        warn_on=warn_on,
+        calendar_complete=due.calendar_complete and warn_complete,
+        unit_id=unit_id,
+        role=role or "",
+        handler_id=handler_id,
+    )
+
+
+def clock_start_planned(*, actor, clock: Clock, audit: bool = True) -> Clock:
+    """Write a clock from ``clock_plan``: its row, its start event and (``audit``) its audit row."""
+    # No savepoint: every argument was checked by clock_plan, nothing inside raises but the database.
     with transaction.atomic(savepoint=False):
-        due = add_working_days(start_on, limit_days)
-        warn_on, warn_complete = _warn_date(start_on, limit_days, warn_days)
-        clock = insert_row(Clock(
-            owner_type=owner_type,
-            owner_id=str(owner_id),
-            limit_days=limit_days,
-            warn_days=warn_days,
-            started_on=start_on,
-            due_on=due.due,
-            warn_on=warn_on,
-            calendar_complete=due.calendar_complete and warn_complete,
-            unit_id=unit_id,
-            role=role or "",
-            handler_id=handler_id,
-        ))
-        _event(clock, actor=actor, kind=ClockEvent.Kind.START, on=start_on, days=limit_days)
-        _audit(clock, actor=actor, kind="start", details={"limit_days": limit_days, "warn_days": warn_days}, audit=audit)
+        insert_row(clock)
+        _event(clock, actor=actor, kind=ClockEvent.Kind.START, on=clock.started_on, days=clock.limit_days)
+        _audit(clock, actor=actor, kind="start",
+               details={"limit_days": clock.limit_days, "warn_days": clock.warn_days}, audit=audit)
     return clock
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from functools import lru_cache
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
@@ -123,12 +124,35 @@ def _insert_plan(model, alias: str):
     return sql, plan, known
 
 
+@dataclass(frozen=True)
+class PreparedInsert:
+    """An INSERT with its parameters already converted (see ``insert_prepare``)."""
+
+    sql: str
+    params: list
+
+
 def insert_values(model, values: dict) -> int:
     """INSERT one row of ``model`` from ``values`` (attnames, ``case_id`` style); return its pk.
 
     Fields left out get the ORM's default (``auto_now_add`` fields the current time); a
     value given for an ``auto_now_add`` field is kept (``Model.save`` would overwrite it).
     A foreign key may also be given as the related instance under the field name.
+    """
+    return insert_prepared(insert_prepare(model, values))
+
+
+def insert_prepared(prepared: PreparedInsert) -> int:
+    """Run an INSERT built by ``insert_prepare``; return the new row's pk."""
+    return _execute(_db(), prepared.sql, prepared.params).fetchone()[0]
+
+
+def insert_prepare(model, values: dict) -> PreparedInsert:
+    """Build ``insert_values``'s statement and convert its values, without running it.
+
+    For writers that hold a lock while they write (SQLite's one write lock): the
+    conversions (dates, JSON, personal-data protection) run before the transaction, and
+    only the driver call runs inside it (ADR 0004, "prepare outside the lock").
     """
     conn = _db()
     sql, plan, known = _insert_plan(model, conn.alias)
@@ -144,7 +168,7 @@ def insert_values(model, values: dict) -> int:
         if value is _MISSING:
             value = default()
         params.append(value if convert is None else convert(value))
-    return _execute(conn, sql, params).fetchone()[0]
+    return PreparedInsert(sql, params)
 
 
 def insert_row(instance):

@@ -8,16 +8,18 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from zhengwu.core.audit import audit_append, audit_record
+from zhengwu.core.audit import audit_append, audit_append_prepared, audit_prepare, audit_record
 from zhengwu.core.clock import (
     clock_extend,
     clock_hand_over,
+    clock_plan,
     clock_resume,
     clock_start,
+    clock_start_planned,
     clock_stop,
     clock_suspend,
 )
-from zhengwu.core.fastsql import Add, insert_row, insert_values, update_rows
+from zhengwu.core.fastsql import Add, insert_prepare, insert_prepared, insert_row, update_rows
 from zhengwu.core.errors import Conflict, PermissionDenied, ValidationFailed
 from zhengwu.core.models import Clock
 from zhengwu.org import responsibility
@@ -226,11 +228,18 @@ def _next_receipt_no(today) -> str:
 def _step_clock(*, actor, case: Case, steps, index: int, on, handler_id: int | None = None) -> Clock:
     """Start step ``index``'s clock, naming who answers for it: the step's department (its
     own, else the item's), its post and, after a transfer, the colleague."""
+    return clock_start_planned(
+        actor=actor, clock=_step_clock_plan(case=case, steps=steps, index=index, on=on, handler_id=handler_id),
+        audit=False,
+    )
+
+
+def _step_clock_plan(*, case: Case, steps, index: int, on, handler_id: int | None = None) -> Clock:
+    """Step ``index``'s clock with its dates computed, not yet written (``clock_plan``)."""
     step = steps[index]
-    return clock_start(
-        actor=actor, owner=owners.STEP.ref(case.pk, index),
-        limit_days=step["limit_days"], warn_days=step["warn_days"], start_on=on, audit=False,
-        unit_id=case.step_department_id(steps, index), role=step.get("role", ""),
+    return clock_plan(
+        owner=owners.STEP.ref(case.pk, index), limit_days=step["limit_days"], warn_days=step["warn_days"],
+        start_on=on, unit_id=case.step_department_id(steps, index), role=step.get("role", ""),
         handler_id=handler_id,
     )
 
@@ -238,12 +247,26 @@ def _step_clock(*, actor, case: Case, steps, index: int, on, handler_id: int | N
 def _event_append(*, case: Case, seq: int, action: str, step_key: str, actor, actor_role: str, reason: str,
                   payload: dict) -> hooks.ActionEvent:
     """Append the case's event row (one prepared INSERT, no model instance) and describe it for the hooks."""
+    return _event_write(_event_prepare(
+        case=case, seq=seq, action=action, step_key=step_key, actor=actor, actor_role=actor_role, reason=reason,
+        payload=payload,
+    ))
+
+
+def _event_prepare(*, case: Case, seq: int, action: str, step_key: str, actor, actor_role: str, reason: str,
+                   payload: dict) -> tuple:
+    """The event row's INSERT with its values converted (the payload's JSON above all), not yet run."""
     actor_id = getattr(actor, "pk", None)
-    pk = insert_values(CaseEvent, {
+    prepared = insert_prepare(CaseEvent, {
         "case_id": case.pk, "seq": seq, "action": action, "step_key": step_key, "actor_id": actor_id,
         "actor_role": actor_role, "reason": reason, "payload": payload,
     })
-    return hooks.ActionEvent(pk=pk, case_id=case.pk, seq=seq, action=action, reason=reason, actor_id=actor_id)
+    return prepared, {"case_id": case.pk, "seq": seq, "action": action, "reason": reason, "actor_id": actor_id}
+
+
+def _event_write(prepared_event: tuple) -> hooks.ActionEvent:
+    prepared, described = prepared_event
+    return hooks.ActionEvent(pk=insert_prepared(prepared), **described)
 
 
 def _clock_note(clock: Clock | None) -> dict | None:
@@ -338,6 +361,13 @@ def case_act(
 
     Raises Conflict (409) when ``expected_version`` is stale, PermissionDenied (403) when
     the actor lacks the step's post, TransitionRefused when the step or state forbids it.
+
+    Everything that needs no write runs before the transaction (ADR 0004, "prepare outside
+    the lock"): the permission reads, the engine, the new clocks' dates, the event row and
+    the audit row with their values converted. On SQLite the transaction holds the one
+    write lock, so only the writes and COMMIT run inside it; what was read before is
+    checked there by the version in the case UPDATE (a stale read writes nothing and
+    raises the same Conflict as a stale page).
     """
     if payload is not None and not isinstance(payload, dict):
         raise ValidationFailed("办理内容格式不正确", code="payload_invalid")
@@ -352,15 +382,30 @@ def case_act(
     now = timezone.now()
     today = timezone.localdate(now)
     concluded_at = now if new.status in engine.TERMINAL else None
+    assignee = (new.flags or {}).get("assignee_id")
+    reason = (reason or "").strip()
+    planned = {
+        n: _step_clock_plan(case=case, steps=steps, index=effect.step_index, on=today, handler_id=assignee)
+        for n, effect in enumerate(effects) if effect.op == "start"
+    }
+    event_row = _event_prepare(
+        case=case, seq=expected_version + 1, action=action, step_key=steps[old.step_index]["key"], actor=actor,
+        actor_role=role or "", reason=reason,
+        payload={**(payload or {}), "from": [old.status, old.step_index], "to": [new.status, new.step_index]},
+    )
+    audit_row = audit_prepare(
+        actor=actor, action=f"cases.case.{action}", obj=case, role=role if role and role != engine.APPLICANT else "",
+        details={
+            "receipt_no": case.receipt_no, "from": [old.status, old.step_index],
+            "to": [new.status, new.step_index], "reason": reason,
+        },
+    )
     with transaction.atomic():
         # The conditional UPDATE is the optimistic lock: of two people acting on the same
         # version exactly one matches; the other's transaction writes nothing.
         # New step clocks are inserted first so the case row is written once; if the
         # version check below fails, the transaction takes them back with everything else.
-        assignee = (new.flags or {}).get("assignee_id")
-        step_clock, pending, clocks = _start_clocks(
-            actor=actor, case=case, steps=steps, effects=effects, today=today, handler_id=assignee,
-        )
+        step_clock, pending, clocks = _start_clocks(actor=actor, case=case, effects=effects, planned=planned)
         updated = update_rows(
             Case, where={"id": case.pk, "version": expected_version},
             values=_changed_columns(case, new, step_clock=step_clock, concluded_at=concluded_at, now=now),
@@ -376,19 +421,8 @@ def case_act(
         case.step_clock = step_clock
         clocks += _apply_clock_ops(actor=actor, ops=pending, today=today)
         # The events are append-only and written on every step: one prepared INSERT.
-        event = _event_append(
-            case=case, seq=case.version, action=action, step_key=steps[old.step_index]["key"], actor=actor,
-            actor_role=role or "", reason=(reason or "").strip(),
-            payload={**(payload or {}), "from": [old.status, old.step_index], "to": [new.status, new.step_index]},
-        )
-        audit_append(
-            actor=actor, action=f"cases.case.{action}", obj=case, role=role if role and role != engine.APPLICANT else "",
-            details={
-                "receipt_no": case.receipt_no, "from": [old.status, old.step_index],
-                "to": [new.status, new.step_index], "reason": (reason or "").strip(),
-                **({"clocks": clocks} if clocks else {}),
-            },
-        )
+        event = _event_write(event_row)
+        audit_append_prepared(audit_row, more_details={"clocks": clocks} if clocks else None)
         hooks.run_after_action(actor=actor, case=case, action=action, event=event)
     return case
 
@@ -414,21 +448,20 @@ def _changed_columns(case: Case, new, *, step_clock, concluded_at, now) -> dict:
     return values
 
 
-def _start_clocks(*, actor, case: Case, steps, effects, today, handler_id=None) -> tuple[Clock | None, list, list[dict]]:
-    """First half of the engine's clock effects: start new step clocks, queue the other ops.
+def _start_clocks(*, actor, case: Case, effects, planned: dict) -> tuple[Clock | None, list, list[dict]]:
+    """First half of the engine's clock effects: start the planned step clocks, queue the other ops.
 
     Effects are applied in order; a stop or suspend queued before a start keeps the clock
-    it was aimed at (the old step's), one after a start gets the new one. Returns the step
-    clock the case holds afterwards, the queued (op, clock, effect) triples and audit notes.
+    it was aimed at (the old step's), one after a start gets the new one. ``planned`` maps
+    the position of each start effect to its clock from ``_step_clock_plan``. Returns the
+    step clock the case holds afterwards, the queued (op, clock, effect) triples and audit notes.
     """
     step_clock = case.step_clock
     pending = []
     notes = []
-    for effect in effects:
+    for n, effect in enumerate(effects):
         if effect.op == "start":
-            step_clock = _step_clock(
-                actor=actor, case=case, steps=steps, index=effect.step_index, on=today, handler_id=handler_id,
-            )
+            step_clock = clock_start_planned(actor=actor, clock=planned[n], audit=False)
             notes.append({"op": "start", "target": "step", **_clock_note(step_clock)})
             continue
         clock = case.clock if effect.target == "case" else step_clock

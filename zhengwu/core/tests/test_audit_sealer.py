@@ -110,6 +110,12 @@ def test_two_sealers_at_once_keep_one_linear_chain():
 # --- The window under load: writers seal an overdue backlog themselves -------------------
 
 
+@pytest.fixture
+def _writers_seal(settings):
+    # Off for the rest of the suite (conftest.py); these tests are about it.
+    settings.ZHENGWU_AUDIT_SEAL_ASSIST = True
+
+
 def _backdate(event_id: int, seconds: float) -> None:
     """Move a row's created_at into the past (the model refuses updates; this is the test's doing)."""
     from django.utils import timezone
@@ -123,6 +129,7 @@ def _backdate(event_id: int, seconds: float) -> None:
         cursor.execute(f"UPDATE {table} SET created_at = %s WHERE id = %s", [param, event_id])
 
 
+@pytest.mark.usefixtures("_writers_seal")
 @pytest.mark.django_db
 def test_a_writer_seals_a_row_left_unsealed_past_the_threshold():
     """No sealer ran: the next audited write chains the overdue row inside its own transaction."""
@@ -143,6 +150,7 @@ def test_a_writer_seals_a_row_left_unsealed_past_the_threshold():
     assert report.ok and report.checked == 2 and report.unsealed == 0
 
 
+@pytest.mark.usefixtures("_writers_seal")
 @pytest.mark.django_db
 def test_a_writer_leaves_rows_younger_than_the_threshold_to_the_sealer(settings):
     settings.ZHENGWU_AUDIT_SEAL_ASSIST_AFTER = 0.5
@@ -153,6 +161,7 @@ def test_a_writer_leaves_rows_younger_than_the_threshold_to_the_sealer(settings)
     assert AuditEvent.objects.filter(seq__isnull=True).count() == 2  # both fresh: nothing sealed yet
 
 
+@pytest.mark.usefixtures("_writers_seal")
 @pytest.mark.django_db
 def test_a_rolled_back_writer_takes_its_seals_back_with_it():
     """The seal is part of the writer's transaction: a refused action leaves the chain as it was."""
@@ -179,6 +188,7 @@ def test_an_assist_threshold_outside_the_window_is_refused(settings, after):
         seal_assist_after()
 
 
+@pytest.mark.usefixtures("_writers_seal")
 @pytest.mark.django_db(transaction=True)
 def test_under_concurrent_writers_no_row_waits_past_the_window(settings):
     """Three writers, no sealer thread at all: at every write no older row is left unsealed.
@@ -229,3 +239,14 @@ def test_under_concurrent_writers_no_row_waits_past_the_window(settings):
     assert AuditEvent.objects.filter(seq__isnull=False).exists()  # the writers did seal
     report = audit_chain_verify()
     assert report.ok and report.checked == writes * writers and report.unsealed == 0
+
+
+@pytest.mark.django_db
+def test_writers_leave_sealing_to_the_sealer_when_switched_off(settings):
+    settings.ZHENGWU_AUDIT_SEAL_ASSIST = False
+    with transaction.atomic():
+        old = audit_record(actor=None, action="test.sealer", object_id="old")
+    _backdate(old.pk, 2 * SEAL_WINDOW_SECONDS)
+    with transaction.atomic():
+        audit_record(actor=None, action="test.sealer", object_id="new")
+    assert AuditEvent.objects.filter(seq__isnull=True).count() == 2
