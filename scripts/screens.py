@@ -106,7 +106,6 @@ PAGES: dict[str, list[Page]] = {
         Page("工作台(窗口人员)", "office", "/office/"),
         Page("窗口收件:选择事项", "window-items", "/cases/window/"),
         Page("窗口收件:填写", "window-apply", "/cases/window/", r"^/cases/window/[^/]+/$"),
-        Page("代办:选择事项", "agent-items", "/cases/agent/"),
     ],
     "zfb_bianji": [
         Page("政务公开信息管理", "disclosure-office", "/office/disclosure/"),
@@ -188,7 +187,7 @@ SKIPPED = {
     "disclosure-requests/<str:receipt_no>/correction/", "disclosure/items/<str:code>/",
     "office/exchange/resources/<int:pk>/loads/<int:run_id>/", "office/exchange/resources/<int:pk>/request/",
     "office/exchange/resources/<int:pk>/correction/", "office/letters/<int:letter_id>/publication/",
-    "cases/agent/<str:code>/", "office/operations/oncall/",
+    "cases/agent/", "cases/agent/<str:code>/", "office/operations/oncall/",  # 代办: no demo agent post
 }
 
 

@@ -35,6 +35,7 @@ from . import selectors as portal_selectors
 from .context_processors import office_shell_for
 
 ITEMS_PER_PAGE = 20
+ROLE_LABELS = dict(Role.choices)
 OFFICE_NOTICES = 5
 ELDERLY_COOKIE = "zw_elderly"
 ELDERLY_COOKIE_AGE = 365 * 24 * 3600
@@ -314,6 +315,7 @@ def office_audit(request):
     for row in rows:
         row.action_label = audit_labels.audit_action_label(row.action)
         row.object_label = audit_labels.audit_object_label(row.object_type, row.object_id)
+        row.role_label = "、".join(ROLE_LABELS.get(r, r) for r in row.role.split(",") if r)
     # The chain check walks the whole trail, so it runs on the first page only, not on
     # every "next page" click.
     chain = audit_chain_verify() if not raw["before"] and not error else None

@@ -125,8 +125,12 @@ def test_joint_review_is_seen_and_done_by_the_joint_department_only(live_server,
     withdraw = earlier.locator('form[data-action-form="withdraw"]')
     assert withdraw.count() == 1
     withdraw.locator("input[name=action]").evaluate("el => el.value = 'review_pass'")
+    # 撤回 is destructive: the button asks in a dialog first (core.confirm), then posts.
+    withdraw.locator("button[type=submit]").click()
+    dialog = earlier.locator("dialog.confirm-dialog")
+    assert dialog.is_visible() and "撤回" in dialog.inner_text()
     with earlier.expect_response(lambda r: r.request.method == "POST") as posted:
-        withdraw.locator("button[type=submit]").click()
+        dialog.locator("[data-confirm-ok]").click()
     assert posted.value.status == 403
     earlier.wait_for_load_state()
     assert "联合审查" in earlier.locator("[data-step]").inner_text()

@@ -246,7 +246,8 @@ def test_two_staff_on_one_case_one_wins_the_other_gets_409(on_2026_09_24, item, 
     assert f'value="{version}"' in second.get(page(case)).content.decode()
 
     won = first.post(page(case), {"action": "review_pass", "expected_version": version})
-    lost = second.post(page(case), {"action": "return", "expected_version": version, "reason": "材料不全"})
+    lost = second.post(page(case), {"action": "return", "expected_version": version, "reason": "材料不全",
+                                      "confirmed": "yes"})
 
     assert won.status_code == 302
     assert lost.status_code == 409 and STALE in lost.content.decode()
