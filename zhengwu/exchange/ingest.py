@@ -12,9 +12,12 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import sqlite3
+import time
 from pathlib import Path
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -137,6 +140,72 @@ def _excel_rows(stream, columns: list[ds.Column], report_bad):
     book.close()
 
 
+def _csv_header(head: bytes, encoding: str, columns: list[ds.Column]) -> list[str]:
+    """The file's header mapped to field names, from the first bytes (checked like the Python reader does)."""
+    text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head, final=False)
+    try:
+        header = next(csv.reader(io.StringIO(text)))
+    except StopIteration:
+        raise ValidationFailed("文件为空", code="exchange_empty_file") from None
+    return _header_map(header, columns)
+
+
+PROGRESS_SECONDS = 0.5
+PROGRESS_TTL = 3600
+
+
+def progress_key(token: str) -> str:
+    return f"exchange:upload:{token}"
+
+
+def progress_read(token: str) -> dict | None:
+    """What a running upload has done so far (bytes of the file, rows), for the page's progress bar."""
+    if not PROGRESS_TOKEN_RE.match(token or ""):
+        return None
+    return cache.get(progress_key(token))
+
+
+PROGRESS_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+
+class _Progress:
+    """Keeps a running load's bytes and rows done in the cache, at most twice a second."""
+
+    def __init__(self, token: str, stream):
+        self.key = progress_key(token) if PROGRESS_TOKEN_RE.match(token or "") else None
+        self.stream = stream
+        self.last = 0.0
+        self.total = 0
+        if self.key:
+            try:
+                here = stream.tell()
+                self.total = stream.seek(0, 2)
+                stream.seek(here)
+            except (AttributeError, OSError):
+                self.total = 0
+            cache.set(self.key, {"bytes": 0, "total": self.total, "rows": 0, "done": False}, PROGRESS_TTL)
+
+    def __call__(self, sent: int | None, rows: int, *, force: bool = False) -> None:
+        if not self.key:
+            return
+        now = time.monotonic()
+        if not force and now - self.last < PROGRESS_SECONDS:
+            return
+        self.last = now
+        if sent is None:
+            try:
+                sent = self.stream.tell()
+            except (AttributeError, OSError, ValueError):
+                sent = 0
+        cache.set(self.key, {"bytes": min(sent, self.total) if self.total else sent, "total": self.total,
+                             "rows": rows, "done": False}, PROGRESS_TTL)
+
+    def finish(self, run) -> None:
+        if self.key:
+            cache.set(self.key, {"bytes": self.total, "total": self.total, "rows": run.rows_read, "done": True,
+                                 "outcome": run.get_outcome_display(), "run": run.pk}, PROGRESS_TTL)
+
+
 class _Tracker:
     def __init__(self):
         self.report = None
@@ -149,8 +218,13 @@ class _Tracker:
             self.early.append((line, field, reason))
 
 
-def resource_load_file(*, actor, resource: Resource, stream, file_name: str, load_good_rows: bool = False) -> LoadRun:
-    """Load a CSV or .xlsx file into the resource's table (upsert by key) in one transaction."""
+def resource_load_file(*, actor, resource: Resource, stream, file_name: str, load_good_rows: bool = False,
+                       progress_token: str = "") -> LoadRun:
+    """Load a CSV or .xlsx file into the resource's table (upsert by key) in one transaction.
+
+    ``progress_token`` (from the upload form) names where the bytes and rows done so far
+    are kept while the load runs, for the page's progress bar.
+    """
     _may_load(actor, resource)
     _loadable(resource)
     columns = columns_of(selectors.resource_fields(resource))
@@ -169,18 +243,30 @@ def resource_load_file(*, actor, resource: Resource, stream, file_name: str, loa
         rows = _csv_rows(stream, encoding, columns, tracker.bad)
     load_id = LoadRun.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     load_id += 1
+    progress = _Progress(progress_token, stream)
 
-    report = ds.WriteReport()
-    tracker.report = report
+    report = None
+    if not is_excel and ds.is_postgres():
+        # PostgreSQL: the file goes to COPY as bytes and is checked in SQL; a file whose
+        # shape COPY cannot read (wrong width, bad bytes) falls back to the Python reader.
+        report = ds.table_copy_csv(table=resource.table_name, columns=columns, stream=stream, encoding=encoding,
+                                   header=_csv_header(head, encoding, columns), load_id=load_id, now=started,
+                                   all_or_nothing=not load_good_rows, progress=progress)
+        stream.seek(0)
     try:
-        report = ds.table_rows_write(table=resource.table_name, columns=columns, rows=rows, method="upsert",
-                                     load_id=load_id, now=started, all_or_nothing=not load_good_rows,
-                                     report=report)
+        if report is None:
+            report = ds.WriteReport()
+            tracker.report = report
+            report = ds.table_rows_write(table=resource.table_name, columns=columns, rows=rows, method="upsert",
+                                         load_id=load_id, now=started, all_or_nothing=not load_good_rows,
+                                         report=report, progress=progress)
     except UnicodeDecodeError:
         raise ValidationFailed(f"文件中有不是 {encoding.upper()} 编码的内容,请检查文件编码后重新上传",
                                code="exchange_encoding") from None
-    return load_finish(actor=actor, resource=resource, kind=LoadRun.Kind.UPLOAD, report=report, started=started,
-                   file_name=file_name[:200], encoding=encoding, partial_allowed=load_good_rows)
+    run = load_finish(actor=actor, resource=resource, kind=LoadRun.Kind.UPLOAD, report=report, started=started,
+                      file_name=file_name[:200], encoding=encoding, partial_allowed=load_good_rows)
+    progress.finish(run)
+    return run
 
 
 def load_finish(*, actor, resource: Resource, kind: str, report: ds.WriteReport, started, file_name: str = "",
