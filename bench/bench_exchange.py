@@ -304,7 +304,7 @@ def ingest_bench(args, out, var, world, vendor, stamp):
 
 def search_bench(args, out, world, vendor, stamp):
     from zhengwu.exchange import datastore as ds
-    from zhengwu.exchange import reads, selectors, services
+    from zhengwu.exchange import selectors, services
     from zhengwu.exchange.models import Resource
 
     # A search table of this size from an earlier run is used again (building it is most of the run).

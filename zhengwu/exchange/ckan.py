@@ -31,7 +31,12 @@ from .models import Resource, ResourceFormat, ShareType, UpdateCycle
 CKAN_VERSION = "2.10.4"  # the API generation this imitates (what clients check for)
 MAX_ROWS = 1000
 
-_ERROR_TYPES = {404: "Not Found Error", 403: "Authorization Error", 409: "Validation Error", 429: "Rate Limit Error"}
+# CKAN has no rate-limit error of its own (ckan/views/api.py maps NotAuthorized, NotFound,
+# ValidationError, the search errors and DataError; ckanapi's reverse mapping knows only
+# those). A key over its rate is refused for now: HTTP 429 with ``Retry-After`` and the
+# type "Authorization Error", which ckanapi raises as ``NotAuthorized`` carrying the
+# envelope (``retry_after`` included) instead of an unrecognised ``CKANAPIError``.
+_ERROR_TYPES = {404: "Not Found Error", 403: "Authorization Error", 409: "Validation Error", 429: "Authorization Error"}
 
 
 class _Validation(Exception):
@@ -351,4 +356,10 @@ def action(request, name: str):
         err = {"__type": _ERROR_TYPES.get(status, "Validation Error"), "message": exc.message}
         if exc.details:
             err["details"] = exc.details
-        return _error(request, name, status, err)
+        retry = getattr(exc, "retry_after", 0)
+        if retry:
+            err["retry_after"] = retry
+        response = _error(request, name, status, err)
+        if retry:
+            response["Retry-After"] = str(retry)
+        return response

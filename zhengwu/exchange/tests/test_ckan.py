@@ -3,7 +3,6 @@
 import json
 
 import pytest
-from django.test import Client
 
 from zhengwu.exchange import datastore as ds
 from zhengwu.exchange import ingest, reads, services
@@ -166,8 +165,11 @@ def test_rate_limit_per_key(client, world, edu_steward, edu):
     _k, raw = services.key_issue(actor=edu_steward, unit=edu, name="慢系统", rate_per_minute=2)
     assert call(client, "package_list", key=raw)[0] == 200
     assert call(client, "package_list", key=raw)[0] == 200
-    status, body = call(client, "package_list", key=raw)
-    assert status == 429 and "每分钟" in body["error"]["message"]
+    response = client.get("/api/3/action/package_list", HTTP_AUTHORIZATION=raw)
+    body = response.json()
+    assert response.status_code == 429 and "每分钟" in body["error"]["message"]
+    assert body["success"] is False and body["error"]["__type"] == "Authorization Error"
+    assert 1 <= body["error"]["retry_after"] <= 60 and response["Retry-After"] == str(body["error"]["retry_after"])
 
 
 def test_datastore_info_and_resource_show(client, world):
