@@ -15,7 +15,7 @@ import json
 import re
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -24,7 +24,7 @@ from zhengwu.core.access import PUBLIC, access
 from zhengwu.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from zhengwu.org.models import Unit
 
-from . import ingest, reads, selectors
+from . import fts, ingest, reads, selectors
 from .datastore import CKAN_TYPES
 from .models import Resource, ResourceFormat, ShareType, UpdateCycle
 
@@ -228,8 +228,10 @@ def package_search(request, key, p):
     qs = _visible(key)
     q = str(p.get("q") or "").strip()
     if q and q not in ("*:*", "*"):
-        for word in q.split()[:10]:
-            qs = qs.filter(Q(name__icontains=word) | Q(abstract__icontains=word) | Q(provider__name__icontains=word))
+        # The catalog's full-text index (segmented words), not a LIKE scan.
+        ids = fts.catalog_match(q)
+        if ids is not None:
+            qs = qs.filter(pk__in=ids)
     if p.get("fq"):
         qs = _fq(qs, str(p["fq"]))
     rows = reads._int_param(p.get("rows"), "rows", 10, high=MAX_ROWS)

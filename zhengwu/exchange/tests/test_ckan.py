@@ -202,3 +202,20 @@ def test_datastore_upsert_by_provider_key(client, world, civil_steward, civil):
     status, body = call(client, "datastore_upsert", key=world["edu_key"], method="post",
                         resource_id=world["open"].slug, records=[{"bh": "Y1", "mc": "x"}])
     assert status == 403
+
+
+def test_package_search_q_uses_the_segmented_index(client, world):
+    from zhengwu.exchange import fts
+
+    # Words, not substrings: "养老" is a word of 养老机构名录; the query's words must all match.
+    _s, body = call(client, "package_search", q="养老 机构")
+    assert [p["name"] for p in body["result"]["results"]] == [world["open"].slug]
+    _s, body = call(client, "package_search", q="养老 学籍")
+    assert body["result"]["count"] == 0
+    # Field titles are indexed too; the conditional entry is visible to a key only.
+    _s, body = call(client, "package_search", key=world["edu_key"], q="身份证号")
+    assert world["cond"].slug in [p["name"] for p in body["result"]["results"]]
+    # Query syntax of either engine is plain text here.
+    for evil in ('"养老" OR *', "养老 & !机构 | x:*", "NEAR(养老)"):
+        assert call(client, "package_search", q=evil)[0] == 200
+    assert fts.catalog_index_refresh() is False  # built once, unchanged catalog: not rebuilt
