@@ -17,10 +17,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import OperationalError, connections, transaction
 from django.utils import timezone
 
 from zhengwu.core.errors import ValidationFailed
@@ -711,15 +713,25 @@ def table_copy_csv(*, table: str, columns: list[Column], stream, encoding: str, 
             set_sql = ", ".join(f"{n} = s.{n}" for n in names if n != key_sql)
             set_sql = (set_sql + ", " if set_sql else "") + '"_load" = s."_load", "_updated_at" = s."_updated_at"'
 
+            # New rows get ids in the file's order (a MERGE inserts in its join's order): a
+            # block of ids is reserved for the stage's lines, under a lock that keeps other
+            # writers of this table waiting until the load commits.
+            raw.execute(f"LOCK TABLE {t} IN SHARE ROW EXCLUSIVE MODE")
+            raw.execute("SELECT pg_get_serial_sequence(%s, '_id')", [t])
+            sequence = raw.fetchone()[0]
+            raw.execute("SELECT nextval(%s::regclass)", [sequence])
+            base = raw.fetchone()[0]
+            raw.execute("SELECT setval(%s::regclass, %s)", [sequence, base + staged])
+
             def merge(careful: bool, where: str) -> int:
                 values = ", ".join(f"{plan.value(c, careful)} AS {quote(c.name)}" for c in columns)
-                source = (f'SELECT {values}, %(load)s AS "_load", %(now)s::timestamptz AS "_updated_at" '
-                          f"FROM {plan.source(stage)} WHERE {where}")
+                source = (f'SELECT {values}, %(load)s AS "_load", %(now)s::timestamptz AS "_updated_at", '
+                          f'%(base)s + s."_line" - 2 AS "_id" FROM {plan.source(stage)} WHERE {where}')
                 raw.execute(f"MERGE INTO {t} t USING ({source}) s ON t.{key_sql} = s.{key_sql} "  # noqa: S608  # nosec B608
                             f"WHEN MATCHED THEN UPDATE SET {set_sql} "
-                            f"WHEN NOT MATCHED THEN INSERT ({', '.join(names)}, \"_load\", \"_updated_at\") "
-                            f"VALUES ({', '.join('s.' + n for n in names)}, s.\"_load\", s.\"_updated_at\")",
-                            {**plan.params, "load": load_id, "now": now})
+                            f"WHEN NOT MATCHED THEN INSERT (\"_id\", {', '.join(names)}, \"_load\", \"_updated_at\") "
+                            f"VALUES (s.\"_id\", {', '.join('s.' + n for n in names)}, s.\"_load\", s.\"_updated_at\")",
+                            {**plan.params, "load": load_id, "now": now, "base": base})
                 return raw.rowcount
 
             cheap = " AND ".join(x for c in columns for x in plan.cheap_ok(c)) or "true"
@@ -788,6 +800,48 @@ def _filter_value(col: Column, value, vendor: str):
                                details={"field": col.name}) from None
 
 
+# ``q`` (a text search over the table's text columns) has no index to use: its scan is
+# bounded in time instead, so no request can hold a worker on ten million rows. A
+# filter on an indexed field narrows it first (the scan runs over the filtered rows only).
+Q_SECONDS = 2.0
+
+
+@contextmanager
+def _bounded(active: bool):
+    """Stop the statements inside after ``Q_SECONDS`` with a Chinese error (PostgreSQL:
+    ``statement_timeout`` for this transaction; SQLite: a progress handler)."""
+    if not active:
+        yield
+        return
+    conn = connection()
+    message = (f"全文检索 q 在该表上超过了 {Q_SECONDS:g} 秒的检索时限(该检索逐行比对文本)。"
+               "请同时按主键或建有索引的信息项筛选(filters),或缩小检索范围")
+    try:
+        if conn.vendor == "postgresql":
+            with transaction.atomic(using=conn.alias):
+                with conn.cursor() as cur:
+                    cur.execute("SELECT current_setting('statement_timeout'), "
+                                "set_config('statement_timeout', %s, true)", [f"{max(1, int(Q_SECONDS * 1000))}ms"])
+                    before = cur.fetchone()[0]
+                yield
+                with conn.cursor() as cur:
+                    cur.execute("SELECT set_config('statement_timeout', %s, true)", [before])
+        else:
+            conn.ensure_connection()
+            deadline = time.monotonic() + Q_SECONDS
+            conn.connection.set_progress_handler(lambda: 1 if time.monotonic() > deadline else 0, 1000)
+            try:
+                yield
+            finally:
+                conn.connection.set_progress_handler(None, 0)
+    except OperationalError as exc:
+        if conn.vendor == "postgresql" and "statement timeout" not in str(exc) and "canceling statement" not in str(exc):
+            raise
+        if conn.vendor != "postgresql" and "interrupted" not in str(exc):
+            raise
+        raise ValidationFailed(message, code="datastore_q_too_slow", details={"field": "q"}) from None
+
+
 def table_search(*, table: str, columns: list[Column], select: list[str], filters: dict, q: str = "",
                  sort: list[tuple[str, bool]] | None = None, limit: int = 100, offset: int = 0,
                  after_id: int | None = None, include_total: bool = True, known_total: int | None = None,
@@ -832,7 +886,7 @@ def table_search(*, table: str, columns: list[Column], select: list[str], filter
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += f" ORDER BY {order_sql} LIMIT %s OFFSET %s"
-    with connection().cursor() as cur:
+    with _bounded(bool(q)), connection().cursor() as cur:
         cur.execute(sql, params + [limit, offset])
         raw = cur.fetchall()
         total, estimated = None, False
@@ -843,6 +897,9 @@ def table_search(*, table: str, columns: list[Column], select: list[str], filter
             elif kept is not None:
                 values = next(iter(filters.values()))
                 total = sum(kept.get(str(v), 0) for v in set(values if isinstance(values, list) else [values]))
+            elif not base_where:
+                cur.execute(f"SELECT count(*) FROM {t}")  # noqa: S608  # nosec B608 - checked name
+                total = cur.fetchone()[0]
             elif indexed_only:
                 cur.execute(f"SELECT count(*) FROM {t} WHERE " + " AND ".join(base_where), base_params)  # noqa: S608  # nosec B608
                 total = cur.fetchone()[0]

@@ -219,3 +219,23 @@ def test_package_search_q_uses_the_segmented_index(client, world):
     for evil in ('"养老" OR *', "养老 & !机构 | x:*", "NEAR(养老)"):
         assert call(client, "package_search", q=evil)[0] == 200
     assert fts.catalog_index_refresh() is False  # built once, unchanged catalog: not rebuilt
+
+
+def test_unknown_ids_and_keys_get_chinese_messages(client, world):
+    status, body = call(client, "datastore_search", resource_id="no-such-resource")
+    assert status == 404 and body["error"]["__type"] == "Not Found Error" and body["error"]["message"]
+    status, body = call(client, "resource_show", id="no-such-resource")
+    assert status == 404 and body["error"]["message"]
+    status, body = call(client, "organization_show", id="no-such-unit")
+    assert status == 404 and body["error"]["message"]
+    status, body = call(client, "package_list", key="zwk_nothere_abcdef")
+    assert status == 403 and "访问密钥无效" in body["error"]["message"]
+
+
+def test_a_bad_record_in_an_upsert_writes_nothing(client, world, civil, civil_steward):
+    _k, key = services.key_issue(actor=civil_steward, unit=civil, name="民政业务系统")
+    before = ds.table_count(world["open"].table_name)
+    status, body = call(client, "datastore_upsert", key=key, method="post", resource_id=world["open"].slug,
+                        records=[{"bh": "Y900", "mc": "新院"}, {"bh": "Y901", "mc": "坏", "cws": "很多"}])
+    assert status == 409 and "第 2 条记录" in body["error"]["message"] and "未写入任何数据" in body["error"]["message"]
+    assert ds.table_count(world["open"].table_name) == before

@@ -151,3 +151,43 @@ def test_upload_progress_is_kept_under_the_token(civil_resource, civil_steward):
     assert state["done"] is True and state["rows"] == 3 and state["run"] == run.pk
     assert state["bytes"] == state["total"] == len(csv_bytes(GOOD_ROWS).getvalue())
     assert ingest.progress_read("bad token!") is None
+
+
+def test_a_text_search_q_is_bounded_in_time(civil_resource, monkeypatch):
+    from zhengwu.core.errors import ValidationFailed as Refused
+    from zhengwu.exchange import selectors, services
+
+    cols = services.columns_of(selectors.resource_fields(civil_resource))
+    ds.table_fill_synthetic(table=civil_resource.table_name, columns=cols, start=1, count=100_000)
+    found = ds.table_search(table=civil_resource.table_name, columns=cols, select=["xm"], filters={}, q="姓名1",
+                            include_total=False, limit=5)
+    assert len(found.records) == 5
+    # A limit no scan of 100,000 rows can meet: refused with the reason, nothing else breaks.
+    monkeypatch.setattr(ds, "Q_SECONDS", 0.001)
+    with pytest.raises(Refused, match="检索时限"):
+        ds.table_search(table=civil_resource.table_name, columns=cols, select=["xm"], filters={},
+                        q="没有这样的文字", include_total=False)
+    assert ds.table_count(civil_resource.table_name) == 100_000
+
+
+def test_wrong_encoding_after_the_sniffed_head_is_refused_and_nothing_written(civil_resource, civil_steward):
+    from zhengwu.core.errors import ValidationFailed as Refused
+
+    rows = [f"K{n:06d},张三,430121199001011234,城关镇,1,2025-01-02" for n in range(6000)]
+    head = csv_bytes(rows).getvalue()
+    assert len(head) > ingest.SNIFF_BYTES
+    tail = "Z000001,李四,1,城关镇,1,2025-01-02\n".encode("gb18030")
+    with pytest.raises(Refused, match="不是 UTF-8 编码的内容"):
+        _load(civil_resource, civil_steward, io.BytesIO(head + tail))
+    assert ds.table_count(civil_resource.table_name) == 0
+    assert not LoadRun.objects.filter(resource=civil_resource).exists()
+
+
+def test_new_rows_get_ids_in_the_files_order(civil_resource, civil_steward):
+    rows = [f"K{n:03d},张三,1,城关镇,1,2025-01-02" for n in range(300, 0, -1)]
+    _load(civil_resource, civil_steward, csv_bytes(rows[:150]))
+    _load(civil_resource, civil_steward, csv_bytes(rows[100:]))  # 50 updates, then 150 new rows
+    cols = [ds.Column("bh", "text", is_key=True)]
+    page = ds.table_search(table=civil_resource.table_name, columns=cols, select=["bh"], filters={},
+                           include_total=False, limit=1000)
+    assert [r["bh"] for r in page.records] == [r.split(",")[0] for r in rows]
