@@ -15,7 +15,7 @@ import json
 import re
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -24,14 +24,19 @@ from zhengwu.core.access import PUBLIC, access
 from zhengwu.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from zhengwu.org.models import Unit
 
-from . import ingest, reads, selectors
+from . import fts, ingest, reads, selectors
 from .datastore import CKAN_TYPES
 from .models import Resource, ResourceFormat, ShareType, UpdateCycle
 
 CKAN_VERSION = "2.10.4"  # the API generation this imitates (what clients check for)
 MAX_ROWS = 1000
 
-_ERROR_TYPES = {404: "Not Found Error", 403: "Authorization Error", 409: "Validation Error", 429: "Rate Limit Error"}
+# CKAN has no rate-limit error of its own (ckan/views/api.py maps NotAuthorized, NotFound,
+# ValidationError, the search errors and DataError; ckanapi's reverse mapping knows only
+# those). A key over its rate is refused for now: HTTP 429 with ``Retry-After`` and the
+# type "Authorization Error", which ckanapi raises as ``NotAuthorized`` carrying the
+# envelope (``retry_after`` included) instead of an unrecognised ``CKANAPIError``.
+_ERROR_TYPES = {404: "Not Found Error", 403: "Authorization Error", 409: "Validation Error", 429: "Authorization Error"}
 
 
 class _Validation(Exception):
@@ -223,8 +228,10 @@ def package_search(request, key, p):
     qs = _visible(key)
     q = str(p.get("q") or "").strip()
     if q and q not in ("*:*", "*"):
-        for word in q.split()[:10]:
-            qs = qs.filter(Q(name__icontains=word) | Q(abstract__icontains=word) | Q(provider__name__icontains=word))
+        # The catalog's full-text index (segmented words), not a LIKE scan.
+        ids = fts.catalog_match(q)
+        if ids is not None:
+            qs = qs.filter(pk__in=ids)
     if p.get("fq"):
         qs = _fq(qs, str(p["fq"]))
     rows = reads._int_param(p.get("rows"), "rows", 10, high=MAX_ROWS)
@@ -351,4 +358,10 @@ def action(request, name: str):
         err = {"__type": _ERROR_TYPES.get(status, "Validation Error"), "message": exc.message}
         if exc.details:
             err["details"] = exc.details
-        return _error(request, name, status, err)
+        retry = getattr(exc, "retry_after", 0)
+        if retry:
+            err["retry_after"] = retry
+        response = _error(request, name, status, err)
+        if retry:
+            response["Retry-After"] = str(retry)
+        return response

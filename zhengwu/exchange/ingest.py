@@ -10,11 +10,15 @@ resource's freshness clock.
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import csv
 import io
+import re
 import sqlite3
+import time
 from pathlib import Path
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -137,6 +141,72 @@ def _excel_rows(stream, columns: list[ds.Column], report_bad):
     book.close()
 
 
+def _csv_header(head: bytes, encoding: str, columns: list[ds.Column]) -> list[str]:
+    """The file's header mapped to field names, from the first bytes (checked like the Python reader does)."""
+    text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head, final=False)
+    try:
+        header = next(csv.reader(io.StringIO(text)))
+    except StopIteration:
+        raise ValidationFailed("文件为空", code="exchange_empty_file") from None
+    return _header_map(header, columns)
+
+
+PROGRESS_SECONDS = 0.5
+PROGRESS_TTL = 3600
+
+
+def progress_key(token: str) -> str:
+    return f"exchange:upload:{token}"
+
+
+def progress_read(token: str) -> dict | None:
+    """What a running upload has done so far (bytes of the file, rows), for the page's progress bar."""
+    if not PROGRESS_TOKEN_RE.match(token or ""):
+        return None
+    return cache.get(progress_key(token))
+
+
+PROGRESS_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+
+class _Progress:
+    """Keeps a running load's bytes and rows done in the cache, at most twice a second."""
+
+    def __init__(self, token: str, stream):
+        self.key = progress_key(token) if PROGRESS_TOKEN_RE.match(token or "") else None
+        self.stream = stream
+        self.last = 0.0
+        self.total = 0
+        if self.key:
+            try:
+                here = stream.tell()
+                self.total = stream.seek(0, 2)
+                stream.seek(here)
+            except (AttributeError, OSError):
+                self.total = 0
+            cache.set(self.key, {"bytes": 0, "total": self.total, "rows": 0, "done": False}, PROGRESS_TTL)
+
+    def __call__(self, sent: int | None, rows: int, *, force: bool = False) -> None:
+        if not self.key:
+            return
+        now = time.monotonic()
+        if not force and now - self.last < PROGRESS_SECONDS:
+            return
+        self.last = now
+        if sent is None:
+            try:
+                sent = self.stream.tell()
+            except (AttributeError, OSError, ValueError):
+                sent = 0
+        cache.set(self.key, {"bytes": min(sent, self.total) if self.total else sent, "total": self.total,
+                             "rows": rows, "done": False}, PROGRESS_TTL)
+
+    def finish(self, run) -> None:
+        if self.key:
+            cache.set(self.key, {"bytes": self.total, "total": self.total, "rows": run.rows_read, "done": True,
+                                 "outcome": run.get_outcome_display(), "run": run.pk}, PROGRESS_TTL)
+
+
 class _Tracker:
     def __init__(self):
         self.report = None
@@ -149,8 +219,13 @@ class _Tracker:
             self.early.append((line, field, reason))
 
 
-def resource_load_file(*, actor, resource: Resource, stream, file_name: str, load_good_rows: bool = False) -> LoadRun:
-    """Load a CSV or .xlsx file into the resource's table (upsert by key) in one transaction."""
+def resource_load_file(*, actor, resource: Resource, stream, file_name: str, load_good_rows: bool = False,
+                       progress_token: str = "") -> LoadRun:
+    """Load a CSV or .xlsx file into the resource's table (upsert by key) in one transaction.
+
+    ``progress_token`` (from the upload form) names where the bytes and rows done so far
+    are kept while the load runs, for the page's progress bar.
+    """
     _may_load(actor, resource)
     _loadable(resource)
     columns = columns_of(selectors.resource_fields(resource))
@@ -169,18 +244,30 @@ def resource_load_file(*, actor, resource: Resource, stream, file_name: str, loa
         rows = _csv_rows(stream, encoding, columns, tracker.bad)
     load_id = LoadRun.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     load_id += 1
+    progress = _Progress(progress_token, stream)
 
-    report = ds.WriteReport()
-    tracker.report = report
+    report = None
+    if not is_excel and ds.is_postgres():
+        # PostgreSQL: the file goes to COPY as bytes and is checked in SQL; a file whose
+        # shape COPY cannot read (wrong width, bad bytes) falls back to the Python reader.
+        report = ds.table_copy_csv(table=resource.table_name, columns=columns, stream=stream, encoding=encoding,
+                                   header=_csv_header(head, encoding, columns), load_id=load_id, now=started,
+                                   all_or_nothing=not load_good_rows, progress=progress)
+        stream.seek(0)
     try:
-        report = ds.table_rows_write(table=resource.table_name, columns=columns, rows=rows, method="upsert",
-                                     load_id=load_id, now=started, all_or_nothing=not load_good_rows,
-                                     report=report)
+        if report is None:
+            report = ds.WriteReport()
+            tracker.report = report
+            report = ds.table_rows_write(table=resource.table_name, columns=columns, rows=rows, method="upsert",
+                                         load_id=load_id, now=started, all_or_nothing=not load_good_rows,
+                                         report=report, progress=progress)
     except UnicodeDecodeError:
         raise ValidationFailed(f"文件中有不是 {encoding.upper()} 编码的内容,请检查文件编码后重新上传",
                                code="exchange_encoding") from None
-    return load_finish(actor=actor, resource=resource, kind=LoadRun.Kind.UPLOAD, report=report, started=started,
-                   file_name=file_name[:200], encoding=encoding, partial_allowed=load_good_rows)
+    run = load_finish(actor=actor, resource=resource, kind=LoadRun.Kind.UPLOAD, report=report, started=started,
+                      file_name=file_name[:200], encoding=encoding, partial_allowed=load_good_rows)
+    progress.finish(run)
+    return run
 
 
 def load_finish(*, actor, resource: Resource, kind: str, report: ds.WriteReport, started, file_name: str = "",
@@ -253,22 +340,89 @@ def resource_upsert(*, actor, resource: Resource, records, method: str = "upsert
 
 # ---------------------------------------------------------------- front-end processor
 
-def source_set(*, actor, resource: Resource, kind: str, location: str, table: str, updated_column: str) -> FrontEndSource:
+# A DSN's password, in URL form (postgresql://user:secret@host/db) or key=value form.
+_URL_PASSWORD = re.compile(r"^(postgres(?:ql)?://[^:/@?#]*:)([^@]*)(@)")
+_KV_PASSWORD = re.compile(r"(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)")
+SECRET_SHOWN = "******"
+SCHEDULE_MINUTES = {FrontEndSource.Schedule.HALF_HOURLY: 30, FrontEndSource.Schedule.HOURLY: 60,
+                    FrontEndSource.Schedule.DAILY: 24 * 60}
+
+
+def location_masked(location: str) -> str:
+    """The location as shown back to staff and written to the audit log: never its password."""
+    location = _URL_PASSWORD.sub(lambda m: m.group(1) + SECRET_SHOWN + m.group(3), location or "")
+    return _KV_PASSWORD.sub(lambda m: m.group(1) + SECRET_SHOWN, location)
+
+
+def source_set(*, actor, resource: Resource, kind: str, location: str, table: str, updated_column: str,
+               schedule: str = FrontEndSource.Schedule.HALF_HOURLY, enabled: bool = True) -> FrontEndSource:
+    """Configure (or change) the resource's front-end processor; the password is kept when shown masked."""
     _may_load(actor, resource)
     if kind not in FrontEndSource.Kind.values:
         raise ValidationFailed("前置机类型只能是 SQLite 文件或 PostgreSQL 连接", code="exchange_source_kind")
+    if schedule not in FrontEndSource.Schedule.values:
+        raise ValidationFailed("抽取周期只能是每 30 分钟、每小时、每天或仅手动", code="exchange_source_schedule")
     for label, name in (("来源表", table), ("更新时间列", updated_column)):
         if not ds.NAME_RE.match(name or ""):
             raise ValidationFailed(f"{label}名称无效:只能含小写字母、数字和下划线", code="exchange_source_name")
     location = (location or "").strip()
     if not location:
         raise ValidationFailed("请填写前置机文件路径或连接串", code="exchange_source_location")
+    if len(location) > 500:
+        raise ValidationFailed("文件路径或连接串不能超过 500 个字符", code="exchange_source_location")
+    old = FrontEndSource.objects.filter(resource=resource).first()
+    if SECRET_SHOWN in location:
+        # The form shows the stored location masked: sent back unchanged, the stored one stays.
+        if old is None or location != location_masked(old.location):
+            raise ValidationFailed("连接串中的密码显示为 ******,修改连接串时请重新填写密码",
+                                   code="exchange_source_password")
+        location = old.location
     with transaction.atomic():
         source, _ = FrontEndSource.objects.update_or_create(resource=resource, defaults={
-            "kind": kind, "location": location, "table": table, "updated_column": updated_column})
+            "kind": kind, "location": location, "table": table, "updated_column": updated_column,
+            "schedule": schedule, "enabled": bool(enabled)})
         audit_record(actor=actor, action="exchange.source.set", obj=resource,
-                     details={"kind": kind, "table": table, "updated_column": updated_column})
+                     details={"kind": kind, "location": location_masked(location), "table": table,
+                              "updated_column": updated_column, "schedule": schedule, "enabled": bool(enabled)})
     return source
+
+
+def source_test(*, actor, resource: Resource) -> tuple[bool, str]:
+    """Try the source read-only: reachable, table and columns there, how many rows wait. Audited."""
+    _may_load(actor, resource)
+    source = FrontEndSource.objects.filter(resource_id=resource.pk).first()
+    if source is None:
+        raise NotFound("该资源未配置前置机数据源", code="exchange_no_source")
+    columns = columns_of(selectors.resource_fields(resource))
+    names = [c.name for c in columns] + [source.updated_column]
+    cols = ", ".join(ds.quote(n) for n in names)
+    sql = (f"SELECT count(*) FROM (SELECT {cols} FROM {ds.quote(source.table)} "  # noqa: S608  # nosec B608 - checked names
+           f"WHERE {ds.quote(source.updated_column)} > {{ph}}) s")
+    try:
+        if source.kind == FrontEndSource.Kind.SQLITE:
+            path = Path(source.location)
+            if not path.is_file():
+                raise ValidationFailed(f"前置机文件不存在:{source.location}", code="exchange_source_unreachable")
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+            try:
+                waiting = conn.execute(sql.format(ph="?"), (source.mark or MARK_START,)).fetchone()[0]
+            finally:
+                conn.close()
+        else:
+            import psycopg
+
+            with psycopg.connect(source.location, connect_timeout=5, autocommit=True) as conn:
+                conn.read_only = True
+                waiting = conn.execute(sql.format(ph="%s"), (source.mark or MARK_START,)).fetchone()[0]
+        ok, message = True, f"连接正常:来源表 {source.table} 可读,有 {waiting} 行待抽取"
+    except ValidationFailed as exc:
+        ok, message = False, exc.message
+    except Exception as exc:  # noqa: BLE001 - sqlite3 and psycopg errors alike: the reason is shown
+        ok, message = False, f"连接失败:{location_masked(str(exc))[:200]}"
+    with transaction.atomic():
+        audit_record(actor=actor, action="exchange.source.test", obj=resource, details={"ok": ok, "message": message},
+                     result="success" if ok else "failure")
+    return ok, message
 
 
 def _source_rows(source: FrontEndSource, columns: list[ds.Column]):
@@ -346,8 +500,20 @@ def _failed(*, actor, resource, started, message: str) -> LoadRun:
     return run
 
 
+def source_due(source: FrontEndSource, now=None) -> bool:
+    """Whether the scheduled pull should run now: enabled, not manual, its period since the last pull."""
+    minutes = SCHEDULE_MINUTES.get(source.schedule)
+    if not source.enabled or minutes is None:
+        return False
+    last = (LoadRun.objects.filter(resource_id=source.resource_id, kind=LoadRun.Kind.PULL)
+            .order_by("-started_at").values_list("started_at", flat=True).first())
+    # A few minutes' slack: the task runs every 30 minutes and a pull takes time itself.
+    return last is None or (now or timezone.now()) - last >= dt.timedelta(minutes=minutes - 5)
+
+
 def sources_pull_all() -> list[LoadRun]:
     runs = []
     for source in FrontEndSource.objects.filter(enabled=True).select_related("resource", "resource__provider"):
-        runs.append(source_pull(resource=source.resource))
+        if source_due(source):
+            runs.append(source_pull(resource=source.resource))
     return runs

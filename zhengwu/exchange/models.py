@@ -204,8 +204,15 @@ class FrontEndSource(TimeStampedModel):
     location = models.CharField("文件路径或连接串", max_length=500)
     table = models.CharField("来源表", max_length=63)
     updated_column = models.CharField("更新时间列", max_length=63)
+    class Schedule(models.TextChoices):
+        HALF_HOURLY = "30min", "每 30 分钟"
+        HOURLY = "hourly", "每小时"
+        DAILY = "daily", "每天"
+        MANUAL = "manual", "仅手动抽取"
+
     mark = models.CharField("已抽取到", max_length=64, blank=True, default="")
     enabled = models.BooleanField(default=True)
+    schedule = models.CharField("抽取周期", max_length=10, choices=Schedule.choices, default=Schedule.HALF_HOURLY)
 
     class Meta:
         verbose_name = verbose_name_plural = "前置机数据源"

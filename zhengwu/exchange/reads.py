@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from zhengwu.core.audit import sm3_hex
-from zhengwu.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from zhengwu.core.errors import NotFound, PermissionDenied, RateLimited, ValidationFailed
 from zhengwu.core.fastsql import insert_values
 from zhengwu.core.masking import mask_id_number, mask_phone
 from zhengwu.core.ratelimit import ratelimit_hit
@@ -29,11 +29,7 @@ from .models import ApiKey, PersonalKind, Resource, ShareType, UsageLog
 from .services import KEY_PREFIX, columns_of, key_digest
 
 MAX_LIMIT = 1000
-
-
-class RateLimited(DomainError):
-    status = 429
-    code = "rate_limited"
+RATE_WINDOW = 60
 
 
 def key_authenticate(raw: str) -> ApiKey:
@@ -51,8 +47,11 @@ def key_authenticate(raw: str) -> ApiKey:
         raise PermissionDenied("访问密钥已被吊销", code="exchange_key_revoked")
     if key.expires_at <= timezone.now():
         raise PermissionDenied("访问密钥已过期,请重新申领", code="exchange_key_expired")
-    if ratelimit_hit(key=f"exchange:key:{key.pk}", window_seconds=60) > key.rate_per_minute:
-        raise RateLimited(f"该密钥每分钟最多请求 {key.rate_per_minute} 次,请稍后再试", code="rate_limited")
+    if ratelimit_hit(key=f"exchange:key:{key.pk}", window_seconds=RATE_WINDOW) > key.rate_per_minute:
+        # The counting window is fixed: the next request is welcome when it turns over.
+        wait = RATE_WINDOW - int(timezone.now().timestamp()) % RATE_WINDOW
+        raise RateLimited(f"该密钥每分钟最多请求 {key.rate_per_minute} 次,请 {wait} 秒后再试", code="rate_limited",
+                          retry_after=wait)
     return key
 
 

@@ -14,6 +14,7 @@ from zhengwu.org import responsibility
 from zhengwu.org.models import Unit
 from zhengwu.org.roles import Role
 
+from .fts import catalog_match
 from .models import (
     AccessRequest,
     ApiKey,
@@ -169,7 +170,9 @@ def catalog_search(*, q: str = "", provider: str = "", share_type: str = "", fmt
                    include_unpublished: bool = False):
     qs = Resource.objects.all() if include_unpublished else published()
     if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(abstract__icontains=q))
+        ids = catalog_match(q)
+        if ids is not None:
+            qs = qs.filter(pk__in=ids)
     if provider:
         qs = qs.filter(provider__code=provider)
     if share_type:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("office/exchange/resources/new/", views.resource_new, name="resource_new"),
     path("office/exchange/resources/<int:pk>/act/", views.resource_act, name="resource_act"),
     path("office/exchange/resources/<int:pk>/upload/", views.upload, name="upload"),
+    path("office/exchange/resources/<int:pk>/upload/progress/", views.upload_progress, name="upload_progress"),
     path("office/exchange/resources/<int:pk>/loads/<int:run_id>/", views.load_run, name="load_run"),
     path("office/exchange/resources/<int:pk>/request/", views.request_new, name="request_new"),
     path("office/exchange/resources/<int:pk>/correction/", views.correction_new, name="correction_new"),
@@ -23,5 +24,7 @@ urlpatterns = [
     path("office/exchange/grants/<int:grant_id>/revoke/", views.grant_revoke, name="grant_revoke"),
     path("office/exchange/corrections/<int:ticket_id>/answer/", views.correction_answer, name="correction_answer"),
     path("office/exchange/keys/", views.keys, name="keys"),
+    path("office/exchange/sources/", views.sources, name="sources"),
+    path("office/exchange/resources/<int:pk>/source/", views.source_edit, name="source_edit"),
     path("office/exchange/usage/", views.usage, name="usage"),
 ]

@@ -4,10 +4,11 @@ dashboard, and the staff workspace (entries, uploads, requests, grants, keys, us
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +28,9 @@ from .models import (
     ApiKey,
     CorrectionTicket,
     FieldType,
+    FrontEndSource,
     Grant,
+    LoadRun,
     PersonalKind,
     Resource,
     ResourceFormat,
@@ -115,6 +118,7 @@ def entry(request, pk: int):
     return render(request, "exchange/entry.html", {
         "r": resource, "fields": fields, "preview": preview, "preview_note": preview_note, "own": own,
         "loads": selectors.loads_for(resource) if own else [], "staff_units": units,
+        "progress_token": secrets.token_urlsafe(16) if own else "",
         "can_request": bool(units) and not own and resource.share_type == ShareType.CONDITIONAL,
         "related": list(resource.related.filter(status=Resource.Status.PUBLISHED)),
         "freshness": COLOUR_LABELS.get(clock_colour(resource.freshness_clock, timezone.localdate()))
@@ -270,11 +274,23 @@ def upload(request, pk: int):
         return HttpResponseRedirect(reverse("exchange:entry", args=[r.pk]))
     try:
         run = ingest.resource_load_file(actor=request.user, resource=r, stream=f.file, file_name=f.name,
-                                        load_good_rows=request.POST.get("load_good") == "on")
+                                        load_good_rows=request.POST.get("load_good") == "on",
+                                        progress_token=request.POST.get("progress", ""))
     except DomainError as exc:
         messages.error(request, exc.message)
         return HttpResponseRedirect(reverse("exchange:entry", args=[r.pk]))
     return HttpResponseRedirect(reverse("exchange:load_run", args=[r.pk, run.pk]))
+
+
+@access(STAFF, roles=STEWARD)
+@require_safe
+def upload_progress(request, pk: int):
+    """How far a running upload is (bytes of the file, rows), polled by the upload form's script."""
+    r = _own_resource(request, pk)
+    if not any(u.pk == r.provider_id for u in _staff_units(request)):
+        raise Http404("未找到该记录")
+    state = ingest.progress_read(request.GET.get("token", ""))
+    return JsonResponse(state or {"bytes": 0, "total": 0, "rows": 0, "done": False})
 
 
 @access(STAFF, roles=STEWARD)
@@ -415,3 +431,71 @@ def correction_answer(request, ticket_id: int):
     except DomainError as exc:
         messages.error(request, exc.message)
     return HttpResponseRedirect(reverse("exchange:office"))
+
+
+# ---------------------------------------------------------------- front-end processors (前置机)
+
+PULL_RUNS_SHOWN = 5
+
+
+@access(STAFF, roles=STEWARD)
+@require_safe
+def sources(request):
+    """Each of the department's pull sources with its last runs, and the tables that have none yet."""
+    units = _staff_units(request)
+    tables = list(Resource.objects.filter(provider__in=units, status=Resource.Status.PUBLISHED, format="table")
+                  .select_related("provider").order_by("provider__code", "name"))
+    configured = {s.resource_id: s for s in FrontEndSource.objects.filter(resource__in=tables)}
+    rows, unconfigured = [], []
+    for r in tables:
+        source = configured.get(r.pk)
+        if source is None:
+            unconfigured.append(r)
+            continue
+        runs = list(r.loads.filter(kind=LoadRun.Kind.PULL).order_by("-started_at")[:PULL_RUNS_SHOWN])
+        rows.append({"r": r, "source": source, "location": ingest.location_masked(source.location), "runs": runs})
+    return render(request, "exchange/sources.html", {"rows": rows, "unconfigured": unconfigured})
+
+
+@access(STAFF, roles=STEWARD)
+@require_http_methods(["GET", "HEAD", "POST"])
+def source_edit(request, pk: int):
+    """Add or change a resource's front-end processor; test it; pull now. The password is never shown."""
+    r = _own_resource(request, pk)
+    if not any(u.pk == r.provider_id for u in _staff_units(request)):
+        raise Http404("未找到该信息资源")
+    source = FrontEndSource.objects.filter(resource=r).first()
+    error, result = None, None
+    if request.method == "POST":
+        act = request.POST.get("act", "save")
+        try:
+            if act == "test":
+                ok, message = ingest.source_test(actor=request.user, resource=r)
+                result = {"ok": ok, "message": message}
+            elif act == "pull":
+                run = ingest.source_pull(resource=r, actor=request.user)
+                return HttpResponseRedirect(reverse("exchange:load_run", args=[r.pk, run.pk]))
+            else:
+                ingest.source_set(actor=request.user, resource=r, kind=request.POST.get("kind", ""),
+                                  location=request.POST.get("location", ""), table=request.POST.get("table", "").strip(),
+                                  updated_column=request.POST.get("updated_column", "").strip(),
+                                  schedule=request.POST.get("schedule", ""), enabled=request.POST.get("enabled") == "on")
+                messages.success(request, "前置机数据源已保存")
+                return HttpResponseRedirect(reverse("exchange:source_edit", args=[r.pk]))
+        except DomainError as exc:
+            error = exc.message
+    form = {"kind": source.kind if source else FrontEndSource.Kind.SQLITE,
+            "location": ingest.location_masked(source.location) if source else "",
+            "table": source.table if source else "", "updated_column": source.updated_column if source else "",
+            "schedule": source.schedule if source else FrontEndSource.Schedule.HALF_HOURLY,
+            "enabled": source.enabled if source else True}
+    if request.method == "POST" and error and request.POST.get("act", "save") == "save":
+        # Show back what was typed, except a password (masked again).
+        form.update({k: request.POST.get(k, "") for k in ("kind", "table", "updated_column", "schedule")})
+        form["location"] = ingest.location_masked(request.POST.get("location", ""))
+        form["enabled"] = request.POST.get("enabled") == "on"
+    runs = list(r.loads.filter(kind=LoadRun.Kind.PULL).order_by("-started_at")[:PULL_RUNS_SHOWN * 2])
+    return render(request, "exchange/source_edit.html", {
+        "r": r, "source": source, "form": form, "error": error, "result": result, "runs": runs,
+        "kinds": FrontEndSource.Kind.choices, "schedules": FrontEndSource.Schedule.choices},
+        status=400 if error else 200)

@@ -119,3 +119,33 @@ def test_upload_provide_request_grant_and_masked_read(live_server, journey, brow
     usage = page.locator("#usage-table tbody tr").first.inner_text()
     assert "县教育局" in usage and "3" in usage
     assert csp_violations == []
+
+
+def test_upload_progress_bar_at_375px_and_plain_form_without_script(live_server, journey, browser, monkeypatch):
+    from zhengwu.exchange import ingest
+
+    cond = journey["cond"]
+    rows = [f"K{n:05d},张三,430121199001011234,城关镇,{n % 900},2025-01-02" for n in range(3000)]
+    body = ("\n".join([HEADER, *rows]) + "\n").encode("utf-8")
+    # Every step of the load reports (not twice a second) so the poll sees the counter move.
+    monkeypatch.setattr(ingest, "PROGRESS_SECONDS", 0)
+    for scripts in (True, False):
+        context = browser.new_context(viewport={"width": 375, "height": 800}, locale="zh-CN",
+                                      java_script_enabled=scripts)
+        try:
+            page = context.new_page()
+            _as(page, live_server, journey["civil"])
+            page.goto(f"{live_server.url}/exchange/catalog/{cond.pk}/")
+            assert page.locator("#upload-progress").is_hidden()
+            assert page.evaluate("document.documentElement.scrollWidth") <= 375
+            page.set_input_files("#file", {"name": "big.csv", "mimeType": "text/csv", "buffer": body})
+            page.get_by_role("button", name="上传并导入").click()
+            if scripts:
+                page.locator("#upload-progress").wait_for(state="visible")
+                assert page.locator("#upload-bar").is_visible()
+            page.wait_for_url("**/loads/*/")
+            page.locator("#load-summary").wait_for()
+            assert "已入库" in page.locator("#load-summary").inner_text()
+            assert "3000" in page.locator("#load-summary").inner_text()
+        finally:
+            context.close()

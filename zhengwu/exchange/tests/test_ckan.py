@@ -3,7 +3,6 @@
 import json
 
 import pytest
-from django.test import Client
 
 from zhengwu.exchange import datastore as ds
 from zhengwu.exchange import ingest, reads, services
@@ -166,8 +165,11 @@ def test_rate_limit_per_key(client, world, edu_steward, edu):
     _k, raw = services.key_issue(actor=edu_steward, unit=edu, name="慢系统", rate_per_minute=2)
     assert call(client, "package_list", key=raw)[0] == 200
     assert call(client, "package_list", key=raw)[0] == 200
-    status, body = call(client, "package_list", key=raw)
-    assert status == 429 and "每分钟" in body["error"]["message"]
+    response = client.get("/api/3/action/package_list", HTTP_AUTHORIZATION=raw)
+    body = response.json()
+    assert response.status_code == 429 and "每分钟" in body["error"]["message"]
+    assert body["success"] is False and body["error"]["__type"] == "Authorization Error"
+    assert 1 <= body["error"]["retry_after"] <= 60 and response["Retry-After"] == str(body["error"]["retry_after"])
 
 
 def test_datastore_info_and_resource_show(client, world):
@@ -200,3 +202,40 @@ def test_datastore_upsert_by_provider_key(client, world, civil_steward, civil):
     status, body = call(client, "datastore_upsert", key=world["edu_key"], method="post",
                         resource_id=world["open"].slug, records=[{"bh": "Y1", "mc": "x"}])
     assert status == 403
+
+
+def test_package_search_q_uses_the_segmented_index(client, world):
+    from zhengwu.exchange import fts
+
+    # Words, not substrings: "养老" is a word of 养老机构名录; the query's words must all match.
+    _s, body = call(client, "package_search", q="养老 机构")
+    assert [p["name"] for p in body["result"]["results"]] == [world["open"].slug]
+    _s, body = call(client, "package_search", q="养老 学籍")
+    assert body["result"]["count"] == 0
+    # Field titles are indexed too; the conditional entry is visible to a key only.
+    _s, body = call(client, "package_search", key=world["edu_key"], q="身份证号")
+    assert world["cond"].slug in [p["name"] for p in body["result"]["results"]]
+    # Query syntax of either engine is plain text here.
+    for evil in ('"养老" OR *', "养老 & !机构 | x:*", "NEAR(养老)"):
+        assert call(client, "package_search", q=evil)[0] == 200
+    assert fts.catalog_index_refresh() is False  # built once, unchanged catalog: not rebuilt
+
+
+def test_unknown_ids_and_keys_get_chinese_messages(client, world):
+    status, body = call(client, "datastore_search", resource_id="no-such-resource")
+    assert status == 404 and body["error"]["__type"] == "Not Found Error" and body["error"]["message"]
+    status, body = call(client, "resource_show", id="no-such-resource")
+    assert status == 404 and body["error"]["message"]
+    status, body = call(client, "organization_show", id="no-such-unit")
+    assert status == 404 and body["error"]["message"]
+    status, body = call(client, "package_list", key="zwk_nothere_abcdef")
+    assert status == 403 and "访问密钥无效" in body["error"]["message"]
+
+
+def test_a_bad_record_in_an_upsert_writes_nothing(client, world, civil, civil_steward):
+    _k, key = services.key_issue(actor=civil_steward, unit=civil, name="民政业务系统")
+    before = ds.table_count(world["open"].table_name)
+    status, body = call(client, "datastore_upsert", key=key, method="post", resource_id=world["open"].slug,
+                        records=[{"bh": "Y900", "mc": "新院"}, {"bh": "Y901", "mc": "坏", "cws": "很多"}])
+    assert status == 409 and "第 2 条记录" in body["error"]["message"] and "未写入任何数据" in body["error"]["message"]
+    assert ds.table_count(world["open"].table_name) == before

@@ -57,3 +57,14 @@ def test_ckanapi_dump_all_datasets_completes(live_server, catalog, tmp_path):
     assert done.returncode == 0, done.stderr
     names = sorted(json.loads(line)["name"] for line in out.read_text(encoding="utf-8").splitlines())
     assert names == sorted([catalog["open"].slug, catalog["cond"].slug])
+
+
+def test_a_key_over_its_rate_is_refused_as_ckanapi_knows(live_server, catalog, edu, edu_steward):
+    _k, raw = services.key_issue(actor=edu_steward, unit=edu, name="慢系统", rate_per_minute=1)
+    client = ckanapi.RemoteCKAN(live_server.url, apikey=raw)
+    assert client.action.package_list()
+    with pytest.raises(ckanapi.NotAuthorized) as refused:
+        client.action.package_list()
+    err = refused.value.args[0]
+    assert err["__type"] == "Authorization Error" and "每分钟最多请求 1 次" in err["message"]
+    assert 1 <= err["retry_after"] <= 60
