@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Q
 
-from zhengwu.core import fastsql
+from zhengwu.core import fastsql, request_context
 from zhengwu.core.errors import NotFound, PermissionDenied
 
 from .models import Assignment, Unit
@@ -116,14 +116,25 @@ class Posts:
         return q
 
 
+def assignment_rows(user_id: int) -> tuple[tuple[str, int, str, int | None], ...]:
+    """(role, unit id, unit kind, unit parent id) of every post the user holds.
+
+    One query per request at most (``request_context.memo``): a staff page asks for the
+    user's posts from the access rule, the menu's links and the page's selector, and
+    each asked the database again. Org services that change posts or units forget the
+    memo, so a request that writes them reads its own write.
+    """
+    return request_context.memo(("org.assignment_rows", user_id), lambda: tuple(
+        Assignment.objects.filter(user_id=user_id).values_list("role", "unit_id", "unit__kind", "unit__parent_id")))
+
+
 def posts_for(user) -> Posts:
     """Load the person's posts (one query); ask it as many questions as a page needs."""
     user_id = _acting_user_id(user)
     if user_id is None:
         return Posts(user_id=None)
     units: dict[str, set[int]] = {}
-    rows = Assignment.objects.filter(user_id=user_id).values_list("role", "unit_id", "unit__kind", "unit__parent_id")
-    for role, unit_id, kind, parent_id in rows:
+    for role, unit_id, kind, parent_id in assignment_rows(user_id):
         bucket = units.setdefault(role, set())
         bucket.add(unit_id)
         if kind == Unit.Kind.SECTION and parent_id is not None:
