@@ -257,7 +257,9 @@ def _profile(client, path: str, requests: int = 20, top: int = 30) -> None:
 
 def run(cases: int = 10_000, *, requests: int = 60, rounds: int = 3, var_dir: Path | None = None,
         save: bool = True, log=print, profile: tuple[str, ...] = (), reuse: bool = False) -> dict:
-    var_dir = Path(var_dir or ROOT / "var" / "bench-office")
+    env_dir = Path(os.environ.get("ZHENGWU_VAR_DIR", "") or ".")
+    # `make bench` (bench/modules.py) gives each module bench its own var/bench-<name>-<db>.
+    var_dir = Path(var_dir or (env_dir if env_dir.name.startswith("bench") else ROOT / "var" / "bench-office"))
     users_file = var_dir / "users.json"
     reuse = reuse and users_file.exists()
     _prepare_environment(var_dir, reuse)
@@ -302,6 +304,10 @@ def run(cases: int = 10_000, *, requests: int = 60, rounds: int = 3, var_dir: Pa
         "loadavg_after": [round(x, 2) for x in os.getloadavg()],
         "goal": f"ratio to the bare page >= {RATIO_GOAL} (workbench, inbox, my cases)",
         "pages": pages,
+        "summary": {key: {"cpu_ms": p.get("cpu_ms_per_request"), "cpu_ratio_to_bare": p.get("cpu_ratio_to_bare"),
+                          "queries": p.get("breakdown", {}).get("queries_per_request"),
+                          "session_writes": p.get("breakdown", {}).get("session_writes_per_request")}
+                    for key, p in pages.items()},
     }
     print_report(result)
     if save:
