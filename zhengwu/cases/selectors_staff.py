@@ -241,7 +241,7 @@ def case_inbox_list(*, user, filters: InboxFilters, today: date | None = None, l
         qs.order_by(F("step_clock__due_on").asc(nulls_last=True), "pk").values_list("pk", flat=True)[: limit + 1]
     )
     loaded = _annotated(today).select_related(
-        "item", "item__department", "applicant", "definition", "clock", "step_clock").in_bulk(keys)
+        "item", "item__department", "applicant", "definition", "clock", "step_clock").order_by().in_bulk(keys)
     rows = [loaded[pk] for pk in keys if pk in loaded]
     has_more = len(rows) > limit
     rows = rows[:limit]
