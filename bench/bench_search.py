@@ -68,7 +68,7 @@ SENTENCES = [
 
 
 def make_document(i: int, rng: random.Random):
-    from zhengwu.search.sources import SearchDocument
+    from zhengwu.core.registries.search import SearchDocument
 
     topic, topic2 = rng.choice(TOPICS), rng.choice(TOPICS)
     town, village = rng.choice(TOWNSHIPS), rng.choice(VILLAGES)

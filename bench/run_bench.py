@@ -313,6 +313,7 @@ MODULE_FIGURES = {
     "cases": ("办件环节吞吐量 case steps", _CASE_KEYS),
     "cases-workers": ("办件环节吞吐量,两个进程 case steps, 2 processes", _CASE_KEYS),
     "cases-workers4": ("办件环节吞吐量,四个进程 case steps, 4 processes", _CASE_KEYS),
+    "office": ("登录后页面 logged-in pages", ("open_cases", "summary", "loadavg_before", "loadavg_after")),
     "supervision": ("电子监察巡检 sweep", ("clocks", "first_sweep_seconds", "first_sweep", "next_day_sweep_seconds",
                                        "next_day_sweep", "repeat_sweep_seconds", "goal_seconds", "goal_met",
                                        "statistics_refresh_seconds", "department_statistics",
@@ -429,7 +430,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse-db", action="store_true", help="skip rebuilding var/bench")
     parser.add_argument("--skip-pages", action="store_true", help="skip the page load test (module benches only)")
     parser.add_argument("--modules", default="all",
-                        help="module benches to run: all, none, or a comma list of cases,supervision,search,routing,insights")
+                        help="module benches to run: all, none, or a comma list of "
+                             "cases,supervision,search,office,routing,insights")
     parser.add_argument("--quick", action="store_true", help="module benches at small sizes (a smoke run)")
     parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", ""),
                         help="PostgreSQL for the module benches the issues ask on both databases")

@@ -9,13 +9,20 @@ from __future__ import annotations
 
 import contextvars
 import uuid
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class RequestContext:
     request_id: str
     ip: str | None = None
+    # Lookups asked many times per request (a user's posts: menus, links, access rules
+    # and the page's selector each ask). Lives and dies with the request.
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 _current: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar(
@@ -28,6 +35,26 @@ def current() -> RequestContext:
     if ctx is None:
         ctx = RequestContext(request_id=new_request_id())
     return ctx
+
+
+def memo(key, compute: Callable[[], T]) -> T:
+    """``compute()`` once per request for ``key``; outside a request (commands, tasks,
+    services called from tests) every call computes afresh."""
+    ctx = _current.get()
+    if ctx is None:
+        return compute()
+    try:
+        return ctx.memo[key]
+    except KeyError:
+        value = ctx.memo[key] = compute()
+        return value
+
+
+def memo_forget() -> None:
+    """Drop this request's memo: a write in the request changed what it holds."""
+    ctx = _current.get()
+    if ctx is not None:
+        ctx.memo.clear()
 
 
 def new_request_id() -> str:

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Q
 
-from zhengwu.core import fastsql
+from zhengwu.core import fastsql, request_context
 from zhengwu.core.errors import NotFound, PermissionDenied
 
 from .models import Assignment, Unit
@@ -116,6 +116,18 @@ class Posts:
         return q
 
 
+def assignment_rows(user_id: int) -> tuple[tuple[str, int, str, int | None], ...]:
+    """(role, unit id, unit kind, unit parent id) of every post the user holds.
+
+    One query per request at most (``request_context.memo``): a staff page asks for the
+    user's posts from the access rule, the menu's links and the page's selector, and
+    each asked the database again. Org services that change posts or units forget the
+    memo, so a request that writes them reads its own write.
+    """
+    return request_context.memo(("org.assignment_rows", user_id), lambda: tuple(
+        Assignment.objects.filter(user_id=user_id).values_list("role", "unit_id", "unit__kind", "unit__parent_id")))
+
+
 def _posts(user_id: int, rows) -> Posts:
     units: dict[str, set[int]] = {}
     for role, unit_id, kind, parent_id in rows:
@@ -131,8 +143,7 @@ def posts_for(user) -> Posts:
     user_id = _acting_user_id(user)
     if user_id is None:
         return Posts(user_id=None)
-    rows = Assignment.objects.filter(user_id=user_id).values_list("role", "unit_id", "unit__kind", "unit__parent_id")
-    return _posts(user_id, rows)
+    return _posts(user_id, assignment_rows(user_id))
 
 
 def posts_from_assignments(user, assignments: Iterable[Assignment]) -> Posts:

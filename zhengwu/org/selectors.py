@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from zhengwu.core.errors import NotFound
 
+from . import responsibility
 from .models import Assignment, Unit
 
 
@@ -104,7 +105,8 @@ def user_holds_any_role(user, roles) -> bool:
     """
     if not getattr(user, "pk", None) or not user.is_active or not roles:
         return False
-    return Assignment.objects.filter(user=user, role__in=list(roles)).exists()
+    wanted = {str(r) for r in roles}
+    return any(row[0] in wanted for row in responsibility.assignment_rows(user.pk))
 
 
 def user_role_labels(user) -> list[str]:

@@ -12,6 +12,7 @@ import re
 from django.contrib.auth.models import Group, Permission
 from django.db import IntegrityError, transaction
 
+from zhengwu.core import request_context
 from zhengwu.core.audit import audit_record
 from zhengwu.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
@@ -178,6 +179,7 @@ def unit_update(*, actor, unit: Unit, **fields) -> Unit:
     if not changes:
         return unit
     unit.save()
+    request_context.memo_forget()  # a unit's kind and parent decide whom a post counts for
     audit_record(actor=actor, action="org.unit.update", obj=unit, details={"code": unit.code, "changes": changes})
     return unit
 
@@ -267,6 +269,7 @@ def assignment_grant(*, actor, user, unit: Unit, role: str) -> Assignment:
     _require_actor(actor, Role.SECURITY_ADMIN, "授予岗位")
     assignment_grant_check(actor=actor, user=user, unit=unit, role=role)
     assignment = Assignment.objects.create(user=user, unit=unit, role=role)
+    request_context.memo_forget()  # this request's cached posts (responsibility.assignment_rows)
     if role in SEPARATED_ADMIN_ROLES:
         _sync_admin_access(user)
     audit_record(
@@ -288,6 +291,7 @@ def assignment_revoke(*, actor, assignment: Assignment) -> None:
         raise NotFound("该任职记录不存在", code="assignment_not_found") from None
     user, unit, role, pk = assignment.user, assignment.unit, assignment.role, assignment.pk
     assignment.delete()
+    request_context.memo_forget()
     if role in SEPARATED_ADMIN_ROLES:
         _sync_admin_access(user)
     audit_record(

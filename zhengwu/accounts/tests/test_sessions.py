@@ -109,3 +109,46 @@ def test_logout_ends_the_session_on_the_server_and_the_old_cookie_is_worthless(c
 def test_anonymous_keepalive_is_refused(client):
     response = client.post(KEEPALIVE, HTTP_ACCEPT="application/json")
     assert response.status_code == 401
+
+
+def _session_data(key: str) -> str:
+    return Session.objects.get(session_key=key).session_data
+
+
+def test_page_requests_write_the_idle_clock_at_most_once_a_minute(client):
+    """No session UPDATE on every signed-in page (ADR 0013); the clock still moves on."""
+    t0 = start()
+    with at(t0):
+        key = _login(client)
+    written = _session_data(key)
+    with at(t0 + timedelta(seconds=30)):
+        assert client.get(ME).status_code == 200
+    assert _session_data(key) == written
+    with at(t0 + timedelta(seconds=61)):
+        assert client.get(ME).status_code == 200
+    assert _session_data(key) != written
+
+
+def test_idle_limit_counts_from_the_last_written_touch_never_later(client):
+    """A request inside the touch interval is not written, so the session may end up to a
+    minute early, never late: 30 minutes after the last written touch it is over."""
+    t0 = start()
+    with at(t0):
+        _login(client)
+    with at(t0 + timedelta(seconds=59)):
+        assert client.get(ME).status_code == 200
+    with at(t0 + timedelta(minutes=30, seconds=30)):
+        response = client.get(ME)
+    assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+    assert AuditEvent.objects.get(action="accounts.session.expire").details == {"reason": "idle"}
+
+
+def test_keepalive_always_restarts_the_idle_clock(client):
+    t0 = start()
+    with at(t0):
+        _login(client)
+    with at(t0 + timedelta(seconds=20)):
+        response = client.post(KEEPALIVE, HTTP_ACCEPT="application/json")
+    assert response.json()["remaining_seconds"] == 30 * 60
+    with at(t0 + timedelta(minutes=30, seconds=10)):
+        assert client.get(ME).status_code == 200

@@ -158,3 +158,50 @@ def test_posts_from_loaded_assignments_answer_as_posts_for(people, django_assert
         with django_assert_num_queries(0):
             posts = responsibility.posts_from_assignments(user, loaded)
         assert posts == responsibility.posts_for(user)
+
+
+# ---------------------------------------------------------------- once per request (ADR 0013)
+
+@pytest.fixture
+def in_request():
+    from zhengwu.core import request_context
+
+    token = request_context.activate(request_context.RequestContext(request_id="test"))
+    yield
+    request_context.deactivate(token)
+
+
+def test_a_request_loads_a_persons_posts_once(tree, django_assert_num_queries, in_request):
+    from zhengwu.org.selectors import user_holds_any_role
+
+    reviewer = grant_post(StaffFactory(), R, unit=tree["A1"])
+    with django_assert_num_queries(1):
+        assert responsibility.posts_for(reviewer).covers(tree["A"].pk, R)
+        assert user_holds_any_role(reviewer, {R})
+        assert not user_holds_any_role(reviewer, {H})
+        assert responsibility.departments_for(reviewer) == {tree["A1"].pk, tree["A"].pk}
+
+
+def test_outside_a_request_every_question_reads_the_database(tree, django_assert_num_queries):
+    reviewer = grant_post(StaffFactory(), R, unit=tree["A"])
+    with django_assert_num_queries(2):
+        responsibility.posts_for(reviewer)
+        responsibility.posts_for(reviewer)
+
+
+def test_a_request_that_changes_posts_or_units_reads_its_own_write(tree, in_request):
+    from zhengwu.org.services import assignment_revoke, unit_update
+    from zhengwu.org.selectors import user_holds_any_role
+
+    person = grant_post(StaffFactory(), R, unit=tree["A1"])
+    assert not user_holds_any_role(person, {H})
+    grant_post(person, H, unit=tree["B"])
+    assert user_holds_any_role(person, {H})
+    assert responsibility.posts_for(person).covers(tree["B"].pk, H)
+    # A section moved under another department: its posts count there from now on.
+    assert responsibility.posts_for(person).covers(tree["A"].pk, R)
+    unit_update(actor=None, unit=tree["A1"], parent=tree["B"])
+    assert not responsibility.posts_for(person).covers(tree["A"].pk, R)
+    assert responsibility.posts_for(person).covers(tree["B"].pk, R)
+    assignment_revoke(actor=None, assignment=Assignment.objects.get(user=person, role=H))
+    assert not user_holds_any_role(person, {H})
