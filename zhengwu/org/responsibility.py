@@ -24,6 +24,10 @@ The rule:
    department.
 4. "Any post" means the business posts: the separated admin posts (三员) do no business
    work and count for nothing here.
+5. A unit that has ended (merged, split or abolished, 机构沿革 — ADR 0014) is answered by
+   its successor: a post that counts for the successor counts for every unit whose
+   ``successor`` it is. ``Unit.successor`` always names the live end of the chain, so
+   this is one hop.
 
 Whose unit a thing belongs to is the caller's fact (a joint-review step names its own
 department, a letter its hop's unit); which units a person acts for is this module's.
@@ -122,12 +126,19 @@ def posts_for(user) -> Posts:
     if user_id is None:
         return Posts(user_id=None)
     units: dict[str, set[int]] = {}
-    rows = Assignment.objects.filter(user_id=user_id).values_list("role", "unit_id", "unit__kind", "unit__parent_id")
-    for role, unit_id, kind, parent_id in rows:
+    # The predecessors (rule 5) come in the same query as LEFT JOINs: still one query.
+    rows = Assignment.objects.filter(user_id=user_id).values_list(
+        "role", "unit_id", "unit__kind", "unit__parent_id", "unit__predecessors__id", "unit__parent__predecessors__id",
+    )
+    for role, unit_id, kind, parent_id, predecessor_id, parent_predecessor_id in rows:
         bucket = units.setdefault(role, set())
         bucket.add(unit_id)
+        if predecessor_id is not None:
+            bucket.add(predecessor_id)
         if kind == Unit.Kind.SECTION and parent_id is not None:
             bucket.add(parent_id)
+            if parent_predecessor_id is not None:
+                bucket.add(parent_predecessor_id)
     return Posts(user_id=user_id, units_by_role={r: frozenset(ids) for r, ids in units.items()})
 
 
@@ -155,8 +166,15 @@ def acts_for(user, *, unit_id: int | None, roles=None, unowned: bool = False) ->
     sql = f"SELECT 1 FROM {a} a WHERE a.user_id = %s AND a.role IN ({marks})"  # noqa: S608 - names from the models
     params: list = [user_id, *wanted]
     if unit_id is not None:
-        sql += f" AND (a.unit_id = %s OR a.unit_id IN (SELECT id FROM {u} WHERE parent_id = %s AND kind = %s))"
-        params += [unit_id, unit_id, Unit.Kind.SECTION.value]
+        # The unit itself or its sections, or (rule 5) its successor or the successor's sections.
+        sql += (
+            f" AND (a.unit_id = %s OR a.unit_id IN (SELECT id FROM {u} WHERE parent_id = %s AND kind = %s)"
+            f" OR a.unit_id IN (SELECT successor_id FROM {u} WHERE id = %s)"
+            f" OR a.unit_id IN (SELECT s.id FROM {u} s JOIN {u} p ON s.parent_id = p.successor_id"
+            f" WHERE p.id = %s AND s.kind = %s))"
+        )
+        section = Unit.Kind.SECTION.value
+        params += [unit_id, unit_id, section, unit_id, unit_id, section]
     return fastsql.fetch_one(sql + " LIMIT 1", params) is not None
 
 
@@ -187,7 +205,9 @@ def post_holders(*, unit_id: int | None, roles, active_only: bool = True):
     if active_only:
         qs = qs.filter(user__is_active=True, user__kind="staff")
     if unit_id is not None:
-        qs = qs.filter(Q(unit_id=unit_id) | Q(unit__parent_id=unit_id, unit__kind=Unit.Kind.SECTION))
+        # The unit and (rule 5) its successor, as a subquery: same number of queries.
+        answering = Unit.objects.filter(Q(pk=unit_id) | Q(predecessors__id=unit_id)).values("pk")
+        qs = qs.filter(Q(unit_id__in=answering) | Q(unit__parent_id__in=answering, unit__kind=Unit.Kind.SECTION))
     return qs.select_related("unit")
 
 
