@@ -22,6 +22,8 @@ say "数据库迁移 / migrate";                 manage migrate --noinput
 say "加载事项目录 / load_catalog";          manage load_catalog
 say "加载工作日历 / calendar_seed";         manage calendar_seed
 say "加载示例县 / load_demo_county";        manage load_demo_county
+# A year of activity, built once through the services and kept (ADR 0015).
+say "一年演示数据 / build_demo_year";        manage build_demo_year
 say "电子印章证书 / seal_setup";              manage seal_setup
 say "重建检索索引 / search_rebuild";          manage search_rebuild
 say "收集静态文件 / collectstatic";         manage collectstatic --noinput -v 0

@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("zhengwu.notifications.urls")),
     path("", include("zhengwu.operations.urls")),
     path("", include("zhengwu.exchange.urls")),
+    path("", include("zhengwu.org.urls")),
     path("", include("zhengwu.portal.urls")),
 ]
 

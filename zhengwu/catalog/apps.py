@@ -23,3 +23,10 @@ class CatalogConfig(AppConfig):
         from zhengwu.core.registries.public_content import register_public_actions
 
         register_public_actions("catalog.")
+
+        # Items follow their department through renames, merges and splits (ADR 0014).
+        from zhengwu.core.registries.hooks import UNIT_SUCCEEDED, register_hook
+
+        from .succession import catalog_unit_succeeded
+
+        register_hook(UNIT_SUCCEEDED, catalog_unit_succeeded)

@@ -186,3 +186,25 @@ class ItemMaterial(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class ItemDepartmentChange(models.Model):
+    """An item passing from one department to another on a day (机构沿革: a merge, split or
+    abolition moved it), so pages about older cases name the department of their time."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="department_changes", verbose_name="事项")
+    from_unit = models.ForeignKey(
+        "org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="原实施部门",
+    )
+    to_unit = models.ForeignKey(
+        "org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="新实施部门",
+    )
+    effective_on = models.DateField("生效日期")
+
+    class Meta:
+        ordering = ["item", "effective_on", "id"]
+        verbose_name = "事项实施部门变更"
+        verbose_name_plural = "事项实施部门变更"
+
+    def __str__(self):
+        return f"{self.item_id} {self.effective_on}"

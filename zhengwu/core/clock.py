@@ -282,6 +282,24 @@ def clock_hand_over(*, actor, clock: Clock, handler_id: int | None, audit: bool 
     return clock
 
 
+def clock_units_move(*, actor, from_unit_id: int, to_unit_id: int, reason: str) -> int:
+    """Make ``to_unit_id`` answer for every open clock ``from_unit_id`` answers for (an
+    institutional change, ADR 0014). The dates do not move; one audit row for the batch.
+    Returns how many clocks moved."""
+    reason = _check_reason(reason, what="移交时限")
+    with transaction.atomic():
+        open_clocks = Clock.objects.filter(unit_id=from_unit_id).exclude(state=Clock.State.STOPPED)
+        ids = list(open_clocks.values_list("pk", flat=True))
+        if not ids:
+            return 0
+        Clock.objects.filter(pk__in=ids).update(unit_id=to_unit_id)
+        audit_record(
+            actor=actor, action="core.clock.units_move", object_type="core.clock", object_id=str(from_unit_id),
+            details={"from_unit": from_unit_id, "to_unit": to_unit_id, "clocks": len(ids), "reason": reason},
+        )
+    return len(ids)
+
+
 def clock_colour(clock: Clock, today: date) -> str:
     """Return "normal", "yellow", "red", "suspended" or "stopped" for ``today``.
 

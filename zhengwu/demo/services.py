@@ -9,6 +9,7 @@ what a county has since edited by hand.
 from __future__ import annotations
 
 import json
+from datetime import date
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,8 +24,12 @@ from zhengwu.core.audit import audit_record
 from zhengwu.core.errors import ValidationFailed
 from zhengwu.core.models import SiteIdentity
 from zhengwu.core.registries.demo import demo_loaders
+from zhengwu.cases.models import ProcessDefinition
+from zhengwu.cases.services import default_steps_for, process_definition_publish
+from zhengwu.catalog.succession import item_department_move
 from zhengwu.org import services as org_services
-from zhengwu.org.models import Assignment, Unit
+from zhengwu.org import services_history as org_history
+from zhengwu.org.models import Assignment, Unit, UnitChange
 from zhengwu.org.roles import Role
 
 DEMO_DATA_PATH = Path(__file__).resolve().parent / "data" / "demo_county.json"
@@ -49,6 +54,7 @@ class DemoReport:
     accounts_created: int = 0
     posts_granted: int = 0
     site_updated: bool = False
+    reform_applied: bool = False
     accounts: list[DemoAccount] = field(default_factory=list)
     password: str = ""
     totp_secret: str = ""
@@ -56,7 +62,7 @@ class DemoReport:
     @property
     def changed(self) -> bool:
         return any((self.units_created, self.areas_assigned, self.items_updated, self.materials_set,
-                    self.accounts_created, self.posts_granted, self.site_updated))
+                    self.accounts_created, self.posts_granted, self.site_updated, self.reform_applied))
 
 
 def demo_data_read() -> dict:
@@ -229,6 +235,61 @@ def _load_accounts(spec: dict, units: dict[str, Unit], report: DemoReport) -> No
         report.accounts.append(DemoAccount(row["username"], "工作人员", row["real_name"], f"{unit.name} {Role(row['role']).label}"))
 
 
+def _apply_reform(spec: dict, units: dict[str, Unit], report: DemoReport) -> None:
+    """Carry the 2011 catalog's departments into today's through the 2019 reform, dated,
+    through org's institutional-change services (ADR 0014), so the history is real: a
+    record of 2018 names 县国土资源局, today's pages 县自然资源局. Once: a county whose
+    2019 merges are on record is left alone."""
+    effective_on = date.fromisoformat(spec["effective_on"])
+    basis = spec.get("basis", "")
+    first_merge = spec["merges"][0]["units"][0]
+    if not UnitChange.objects.filter(sources__code=first_merge).exists():
+        county = units["SLX"]
+        for row in spec.get("new_units", []):
+            if row["code"] not in units:
+                units[row["code"]] = Unit.objects.filter(code=row["code"]).first() or org_services.unit_create(
+                    actor=None, code=row["code"], name=row["name"], kind=Unit.Kind.DEPARTMENT, parent=county,
+                    phone=row.get("phone", ""), sort_order=row.get("sort_order", 0),
+                    responsibilities=row.get("responsibilities", ""),
+                )
+        for row in spec["merges"]:
+            org_history.unit_merge(actor=None, units=[units[c] for c in row["units"]], into=units[row["into"]],
+                                   effective_on=effective_on, basis=basis)
+        for row in spec.get("renames", []):
+            org_history.unit_rename(actor=None, unit=Unit.objects.get(code=row["unit"]), name=row["name"],
+                                    effective_on=effective_on, basis=basis)
+        report.reform_applied = True
+    for code in [r["code"] for r in spec.get("new_units", [])]:
+        units.setdefault(code, Unit.objects.get(code=code))
+    for code, unit in list(units.items()):
+        units[code] = Unit.objects.get(pk=unit.pk)  # names and successors as they are now
+    _homestead_to_township(spec.get("homestead"), units, report)
+
+
+def _homestead_to_township(spec: dict | None, units: dict[str, Unit], report: DemoReport) -> None:
+    """宅基地审批 goes to the township government, reviewed by 自然资源 and 农业农村."""
+    if not spec:
+        return
+    item = Item.objects.filter(code=spec["item"]).first()
+    township = units[spec["department"]]
+    if item is None or item.department_id == township.pk:
+        return
+    item = item_department_move(
+        actor=None, item=item, department=township, effective_on=date.fromisoformat(spec["effective_on"]),
+        implementing_body=spec.get("implementing_body", ""), reason=spec.get("_comment", "宅基地审批下放乡镇"),
+    )
+    if not ProcessDefinition.objects.filter(item=item).exists():
+        accept, review, approve, conclude = default_steps_for(item)
+        # The two reviews share the review step's days, so the item keeps its promised limit.
+        joint_days = review["limit_days"] // 2
+        review = {**review, "limit_days": review["limit_days"] - joint_days, "warn_days": 1,
+                  "department": units[spec["review"]].code}
+        joint = {**review, "key": "joint_review", "name": "联合审查", "limit_days": joint_days,
+                 "department": units[spec["joint_review"]].code, "outcomes": ["review_pass", "return", "transfer"]}
+        process_definition_publish(actor=None, item=item, steps=[accept, review, joint, approve, conclude])
+    report.items_updated += 1
+
+
 def demo_extras_load() -> list[str]:
     """Run the demo loaders other apps registered (``zhengwu.core.registries.demo``) in order.
 
@@ -253,6 +314,8 @@ def demo_county_load(*, data: dict | None = None) -> DemoReport:
     _place_detailed_items(data["items"], units, report)
     _assign_work_areas(data["work_areas"], units, report)
     _fill_items(data, units, report)
+    if data.get("reform_2019"):
+        _apply_reform(data["reform_2019"], units, report)
     _site_identity_fill(data.get("site_identity", {}), report)
     _load_accounts(data["accounts"], units, report)
     return report

@@ -17,3 +17,7 @@ class OrgConfig(AppConfig):
         from zhengwu.core.registries.public_content import register_public_actions
 
         register_public_actions("org.unit.")
+
+        from zhengwu.core.registries.portal import register_office_link
+
+        register_office_link("机构沿革", "org:history", note="部门更名、合并、分设、撤销及其生效日期", order=95)

@@ -24,6 +24,10 @@ The rule:
    department.
 4. "Any post" means the business posts: the separated admin posts (三员) do no business
    work and count for nothing here.
+5. A unit that has ended (merged, split or abolished, 机构沿革 — ADR 0014) is answered by
+   its successor: a post that counts for the successor counts for every unit whose
+   ``successor`` it is. ``Unit.successor`` always names the live end of the chain, so
+   this is one hop.
 
 Whose unit a thing belongs to is the caller's fact (a joint-review step names its own
 department, a letter its hop's unit); which units a person acts for is this module's.
@@ -116,25 +120,33 @@ class Posts:
         return q
 
 
-def assignment_rows(user_id: int) -> tuple[tuple[str, int, str, int | None], ...]:
-    """(role, unit id, unit kind, unit parent id) of every post the user holds.
+def assignment_rows(user_id: int) -> tuple[tuple, ...]:
+    """(role, unit id, unit kind, unit parent id, predecessor id, parent's predecessor id)
+    of every post the user holds (one row per predecessor pair).
 
     One query per request at most (``request_context.memo``): a staff page asks for the
     user's posts from the access rule, the menu's links and the page's selector, and
     each asked the database again. Org services that change posts or units forget the
     memo, so a request that writes them reads its own write.
     """
+    # The predecessors (rule 5) come in the same query as LEFT JOINs: still one query.
     return request_context.memo(("org.assignment_rows", user_id), lambda: tuple(
-        Assignment.objects.filter(user_id=user_id).values_list("role", "unit_id", "unit__kind", "unit__parent_id")))
+        Assignment.objects.filter(user_id=user_id).values_list(
+            "role", "unit_id", "unit__kind", "unit__parent_id", "unit__predecessors__id", "unit__parent__predecessors__id",
+        )))
 
 
 def _posts(user_id: int, rows) -> Posts:
     units: dict[str, set[int]] = {}
-    for role, unit_id, kind, parent_id in rows:
+    for role, unit_id, kind, parent_id, predecessor_id, parent_predecessor_id in rows:
         bucket = units.setdefault(role, set())
         bucket.add(unit_id)
+        if predecessor_id is not None:
+            bucket.add(predecessor_id)
         if kind == Unit.Kind.SECTION and parent_id is not None:
             bucket.add(parent_id)
+            if parent_predecessor_id is not None:
+                bucket.add(parent_predecessor_id)
     return Posts(user_id=user_id, units_by_role={r: frozenset(ids) for r, ids in units.items()})
 
 
@@ -147,12 +159,22 @@ def posts_for(user) -> Posts:
 
 
 def posts_from_assignments(user, assignments: Iterable[Assignment]) -> Posts:
-    """``posts_for`` from the person's assignments already loaded with their units (no query),
-    for a page that shows the posts and also asks what they allow."""
+    """``posts_for`` from the person's assignments already loaded with their units, parents
+    and both predecessor lists prefetched (``org.selectors.user_roles``; no query), for a
+    page that shows the posts and also asks what they allow."""
     user_id = _acting_user_id(user)
     if user_id is None:
         return Posts(user_id=None)
-    return _posts(user_id, ((a.role, a.unit_id, a.unit.kind, a.unit.parent_id) for a in assignments))
+
+    def rows():
+        for a in assignments:
+            own = [p.pk for p in a.unit.predecessors.all()] or [None]
+            parent = [p.pk for p in a.unit.parent.predecessors.all()] if a.unit.parent_id else []
+            for pred in own:
+                for parent_pred in parent or [None]:
+                    yield a.role, a.unit_id, a.unit.kind, a.unit.parent_id, pred, parent_pred
+
+    return _posts(user_id, rows())
 
 
 def departments_for(user, roles=None) -> frozenset[int]:
@@ -179,8 +201,15 @@ def acts_for(user, *, unit_id: int | None, roles=None, unowned: bool = False) ->
     sql = f"SELECT 1 FROM {a} a WHERE a.user_id = %s AND a.role IN ({marks})"  # noqa: S608 - names from the models
     params: list = [user_id, *wanted]
     if unit_id is not None:
-        sql += f" AND (a.unit_id = %s OR a.unit_id IN (SELECT id FROM {u} WHERE parent_id = %s AND kind = %s))"
-        params += [unit_id, unit_id, Unit.Kind.SECTION.value]
+        # The unit itself or its sections, or (rule 5) its successor or the successor's sections.
+        sql += (
+            f" AND (a.unit_id = %s OR a.unit_id IN (SELECT id FROM {u} WHERE parent_id = %s AND kind = %s)"
+            f" OR a.unit_id IN (SELECT successor_id FROM {u} WHERE id = %s)"
+            f" OR a.unit_id IN (SELECT s.id FROM {u} s JOIN {u} p ON s.parent_id = p.successor_id"
+            f" WHERE p.id = %s AND s.kind = %s))"
+        )
+        section = Unit.Kind.SECTION.value
+        params += [unit_id, unit_id, section, unit_id, unit_id, section]
     return fastsql.fetch_one(sql + " LIMIT 1", params) is not None
 
 
@@ -211,7 +240,9 @@ def post_holders(*, unit_id: int | None, roles, active_only: bool = True):
     if active_only:
         qs = qs.filter(user__is_active=True, user__kind="staff")
     if unit_id is not None:
-        qs = qs.filter(Q(unit_id=unit_id) | Q(unit__parent_id=unit_id, unit__kind=Unit.Kind.SECTION))
+        # The unit and (rule 5) its successor, as a subquery: same number of queries.
+        answering = Unit.objects.filter(Q(pk=unit_id) | Q(predecessors__id=unit_id)).values("pk")
+        qs = qs.filter(Q(unit_id__in=answering) | Q(unit__parent_id__in=answering, unit__kind=Unit.Kind.SECTION))
     return qs.select_related("unit")
 
 

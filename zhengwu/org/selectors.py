@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+
+from django.db.models import F, Q
+from django.utils import timezone
 
 from zhengwu.core.errors import NotFound
 
 from . import responsibility
-from .models import Assignment, Unit
+from .models import Assignment, Unit, UnitChange, UnitName
 
 
 @dataclass
@@ -78,7 +82,12 @@ def user_roles(user) -> list[Assignment]:
     """Return the posts a user holds, each with its unit loaded."""
     if not getattr(user, "pk", None):
         return []
-    return list(Assignment.objects.filter(user=user).select_related("unit").order_by("unit__sort_order", "unit__code", "role"))
+    # Parents and predecessors come along so ``responsibility.posts_from_assignments`` needs no query.
+    return list(
+        Assignment.objects.filter(user=user).select_related("unit", "unit__parent")
+        .prefetch_related("unit__predecessors", "unit__parent__predecessors")
+        .order_by("unit__sort_order", "unit__code", "role")
+    )
 
 
 def user_has_role(user, role: str, *, unit: Unit | None = None) -> bool:
@@ -115,3 +124,60 @@ def user_role_labels(user) -> list[str]:
     if not getattr(user, "pk", None):
         return []
     return sorted(set(Assignment.objects.filter(user_id=user.pk).values_list("role", flat=True)))
+
+
+def local_day(on) -> dt.date | None:
+    """The Beijing calendar day of ``on`` (a date, an aware datetime or None)."""
+    if on is None:
+        return None
+    if isinstance(on, dt.datetime):
+        return timezone.localdate(on) if timezone.is_aware(on) else on.date()
+    return on
+
+
+def unit_name_on(unit: Unit | int | None, on) -> str:
+    """The name ``unit`` bore on ``on`` (a date or an aware datetime): pages about older
+    records show it, so a 2018 case names 国土资源局 where today's pages say 自然资源局.
+    One query; a unit that never changed (or a day before it existed) gives its name now."""
+    if unit is None:
+        return ""
+    unit_id = unit if isinstance(unit, int) else unit.pk
+    day = local_day(on)
+    if day is not None:
+        name = (UnitName.objects.filter(unit_id=unit_id)
+                .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+                .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day))
+                .values_list("name", flat=True).first())
+        if name:
+            return name
+    if isinstance(unit, Unit):
+        return unit.name
+    return Unit.objects.filter(pk=unit_id).values_list("name", flat=True).first() or ""
+
+
+@dataclass
+class UnitHistory:
+    unit: Unit
+    names: list[UnitName]
+    changes: list[UnitChange]
+    predecessors: list[Unit]
+
+
+def unit_history(unit: Unit) -> UnitHistory:
+    """A unit's 机构沿革: its names over time, the changes it took part in, the units merged
+    into it. Four queries."""
+    changes = list(
+        UnitChange.objects.filter(Q(sources=unit) | Q(targets=unit)).distinct()
+        .prefetch_related("sources", "targets").order_by("effective_on", "pk")
+    )
+    return UnitHistory(
+        unit=unit,
+        names=list(UnitName.objects.filter(unit=unit).order_by(F("valid_from").asc(nulls_first=True), "pk")),
+        changes=changes,
+        predecessors=list(Unit.objects.filter(successor=unit).order_by("sort_order", "code")),
+    )
+
+
+def unit_change_list(*, limit: int = 200) -> list[UnitChange]:
+    """Every registered change, newest effective date first (the 机构沿革 page). Two queries."""
+    return list(UnitChange.objects.prefetch_related("sources", "targets").order_by("-effective_on", "-pk")[:limit])

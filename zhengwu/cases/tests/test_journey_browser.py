@@ -1,16 +1,17 @@
 """Issue 4's whole journey in a real browser (Debian's Chromium through Playwright).
 
 A new user registers as a citizen, finds 农村村民宅基地审批 (QL074) in the catalog,
-applies with a PDF and a PNG; the window clerk accepts; the reviewer sends it back to the
-applicant listing the missing material (一次性告知补正); the applicant resubmits it; the
-reviewer passes it, the approver approves and concludes; the citizen reads the timeline,
+applies with a PDF and a PNG; the window clerk accepts; the 自然资源局 reviewer sends it back
+to the applicant listing the missing material (一次性告知补正); the applicant resubmits it;
+the reviewer passes it, the 农业农村局 reviewer passes the joint review, the township's
+approver approves and concludes (宅基地 approval is the township government's since the
+2019 reform, reviewed by 自然资源 and 农业农村); the citizen reads the timeline,
 rates the service and downloads the sealed notice, which verifies with pyHanko's
 validator and with poppler's ``pdfsig``.
 
 Every step goes through the pages as a person would (registration, password, the staff
 second factor); the database is only read at the end. The county is the demo county
-(load_catalog + load_demo_county), plus the 国土资源局 reviewer and approver the demo
-data does not have, and the department's seal certificate (``seal_setup``).
+(load_catalog + load_demo_county) with its own staff, and the township's seal certificate.
 
 Set ``ZHENGWU_JOURNEY_SCREENSHOTS=1`` to keep screenshots of the key pages in
 ``/tmp/journey-*.png``.
@@ -35,7 +36,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, datab
 
 ITEM_CODE = "QL074"
 ITEM_NAME = "农村村民宅基地审批"
-DEPARTMENT_CODE = "SLX-08"
+DEPARTMENT_CODE = "SLX-T01"  # 城关镇: the township government approves 宅基地
 MISSING = "村民小组会议讨论记录及公示情况"
 PASSWORD = "Zhengwu#Journey2026"
 SHOTS = os.environ.get("ZHENGWU_JOURNEY_SCREENSHOTS", "") not in ("", "0")
@@ -52,6 +53,7 @@ class StaffLogin:
 class County:
     clerk: StaffLogin
     reviewer: StaffLogin
+    joint_reviewer: StaffLogin
     approver: StaffLogin
     trust_roots: list[str]
     pdf: Path
@@ -95,7 +97,6 @@ def county(transactional_db, settings, tmp_path):
     from zhengwu.demo.services import demo_county_load
     from zhengwu.org import services as org_services
     from zhengwu.org.models import Unit
-    from zhengwu.org.roles import Role
 
     settings.ZHENGWU_UPLOAD_ROOT = tmp_path / "uploads"
     calendar_seed_from_package(actor=None)
@@ -104,7 +105,7 @@ def county(transactional_db, settings, tmp_path):
     department = Unit.objects.get(code=DEPARTMENT_CODE)
 
     def staff(username, *extra_posts):
-        # The demo county's own 县国土资源局 staff, as a new county's users would meet them.
+        # The demo county's own staff, as a new county's users would meet them.
         user = User.objects.get(username=username)
         for role in extra_posts:
             org_services.assignment_grant(actor=None, user=user, unit=department, role=role)
@@ -119,8 +120,9 @@ def county(transactional_db, settings, tmp_path):
     return County(
         clerk=StaffLogin("chuangkou", report.password, totp_device(clerk)),
         reviewer=staff("gt_shenhe"),
-        # The approver also takes the 承办人 post, so one person approves and concludes.
-        approver=staff("gt_shenpi", Role.HANDLER),
+        joint_reviewer=staff("nync_shenhe"),
+        # The township's approver also holds the 承办人 post, so one person approves and concludes.
+        approver=staff("cgz_shenpi"),
         trust_roots=seal_trust_roots(),
         pdf=tmp_path / "申请表.pdf",
         png=tmp_path / "承诺书.png",
@@ -256,8 +258,11 @@ def test_the_full_online_service_journey(live_server, county, browser, monkeypat
     citizen.wait_for_url(f"**/cases/mine/{receipt_no}/")
     assert "补正材料已提交" in citizen.locator("main").inner_text()
 
-    # --- The reviewer passes it; the approver approves and concludes.
+    # --- The reviewer passes it, 农业农村 passes the joint review; the township approves and concludes.
     journey.act(reviewer, receipt_no, "review_pass", reason="经审查符合条件")
+    joint = journey.person()
+    journey.staff_login(joint, county.joint_reviewer)
+    journey.act(joint, receipt_no, "review_pass", reason="符合一户一宅规定")
     approver = journey.person()
     journey.staff_login(approver, county.approver)
     journey.act(approver, receipt_no, "approve", reason="同意")
@@ -299,7 +304,7 @@ def test_the_full_online_service_journey(live_server, county, browser, monkeypat
     if shutil.which("pdfsig"):
         run = subprocess.run(["pdfsig", str(pdf_path)], capture_output=True, text=True, timeout=60, check=False)
         assert "Signature Validation: Signature is Valid." in run.stdout, run.stdout
-        assert "Signer Certificate Common Name: 县国土资源局" in run.stdout, run.stdout
+        assert "Signer Certificate Common Name: 城关镇" in run.stdout, run.stdout
 
     # What the pages showed is what the database holds.
     from zhengwu.cases.models import Case
@@ -308,7 +313,7 @@ def test_the_full_online_service_journey(live_server, county, browser, monkeypat
     case = Case.objects.get(receipt_no=receipt_no)
     assert (case.status, case.flags.get("decision")) == ("concluded", "approved")
     assert list(case.events.order_by("seq").values_list("action", flat=True)) == [
-        "submit", "accept", "request_correction", "resubmit", "review_pass", "approve", "conclude",
+        "submit", "accept", "request_correction", "resubmit", "review_pass", "review_pass", "approve", "conclude",
     ]
     assert Rating.objects.get(case=case).level == 5
     assert case.clock.suspended_days >= 0 and case.clock.state == "stopped"

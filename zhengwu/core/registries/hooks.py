@@ -11,6 +11,13 @@ Topics and the keyword arguments their hooks receive:
 * ``LETTER_CHANGED``: ``hook(*, letter, event)`` after the letter's transaction commits,
   ``event`` one of the letters app's ``LETTER_EVENTS``; a failing hook is logged by the
   letters app and never undoes the letter's change.
+* ``UNIT_SUCCEEDED``: ``hook(*, actor, source_id, default_to_id, item_moves, effective_on,
+  renamed_from, check)`` inside the organisation change's transaction (机构沿革, ADR 0014):
+  the unit ``source_id`` ends or changes name on ``effective_on``; what it owned goes to
+  ``item_moves[pk]`` where given, else to ``default_to_id`` (None: nowhere, so a hook that
+  finds something left must raise ``ValidationFailed``). ``renamed_from`` is the old name
+  when the unit carries on under a new one. ``check=True`` asks the hook only to raise if
+  the change cannot be applied (when it is registered ahead of its date); nothing moves.
 """
 
 from __future__ import annotations
@@ -20,7 +27,8 @@ from dataclasses import dataclass
 
 CASE_ACTED = "case.acted"
 LETTER_CHANGED = "letter.changed"
-TOPICS = frozenset({CASE_ACTED, LETTER_CHANGED})
+UNIT_SUCCEEDED = "org.unit_succeeded"
+TOPICS = frozenset({CASE_ACTED, LETTER_CHANGED, UNIT_SUCCEEDED})
 
 
 @dataclass(frozen=True, slots=True)

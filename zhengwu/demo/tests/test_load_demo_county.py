@@ -82,7 +82,9 @@ def test_second_run_creates_nothing_new(full_demo):
 def test_tree_has_departments_sections_townships_service_points_and_villages(demo):
     county = Unit.objects.get(kind=Unit.Kind.COUNTY)
     assert county.name == "示例县"
-    assert Unit.objects.filter(kind=Unit.Kind.DEPARTMENT).count() == 33
+    # The 2011 list's 33, three formed by the 2019 reform, seven of them merged since.
+    assert Unit.objects.filter(kind=Unit.Kind.DEPARTMENT).count() == 36
+    assert Unit.objects.filter(kind=Unit.Kind.DEPARTMENT, is_active=True).count() == 29
     assert Unit.objects.get(name="户政科").parent.name == "县公安局"
     for town in Unit.objects.filter(kind__in=[Unit.Kind.TOWNSHIP, Unit.Kind.STREET]):
         kinds = list(town.children.values_list("kind", flat=True))
@@ -177,3 +179,32 @@ def test_demo_data_file_is_consistent():
         seen.add(unit["code"])
     assert len([k for k in data["work_areas"] if k.startswith("ql-")]) == 30
     json.dumps(data)  # plain JSON, no objects
+
+
+def test_the_2019_reform_puts_the_2011_catalog_on_todays_departments_with_its_history(demo):
+    from datetime import date
+
+    from zhengwu.catalog.succession import item_department_on
+    from zhengwu.org.models import UnitChange
+    from zhengwu.org.selectors import unit_name_on
+
+    natural = Unit.objects.get(code="SLX-45")
+    assert natural.name == "县自然资源局" and natural.is_active
+    assert Unit.objects.get(code="SLX-08").successor == natural
+    assert Unit.objects.get(code="SLX-19").successor.name == "县市场监督管理局"
+    assert Unit.objects.get(code="SLX-16").name == "县卫生健康委员会"
+    assert Unit.objects.get(code="SLX-33").name == "县监察委员会"
+    assert unit_name_on(Unit.objects.get(code="SLX-33"), date(2018, 6, 1)) == "县监察局"
+    assert not Item.objects.filter(department__is_active=False).exists()
+    assert Item.objects.get(code="QL255").department.name == "县市场监督管理局"
+    assert UnitChange.objects.filter(effective_on=date(2019, 3, 28), status=UnitChange.Status.APPLIED).count() == 9
+    # 宅基地: the township government approves, 自然资源 and 农业农村 review.
+    homestead = Item.objects.get(code="QL074")
+    assert homestead.department.code == "SLX-T01" and homestead.implementing_body == "城关镇人民政府"
+    assert unit_name_on(item_department_on(homestead, date(2018, 6, 1)), date(2018, 6, 1)) == "县国土资源局"
+    assert unit_name_on(item_department_on(homestead, date(2019, 6, 1)), date(2019, 6, 1)) == "县自然资源局"
+    steps = homestead.process_definitions.get(is_current=True).steps
+    assert [(s["key"], s.get("department")) for s in steps] == [
+        ("accept", None), ("review", "SLX-45"), ("joint_review", "SLX-13"), ("approve", None), ("conclude", None)]
+    assert sum(s["limit_days"] for s in steps) == homestead.promised_limit_days
+    assert Assignment.objects.filter(user__username="gt_shenhe", unit=natural, role=Role.REVIEWER).exists()

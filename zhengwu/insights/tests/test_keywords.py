@@ -78,3 +78,22 @@ def test_backfill_fills_only_letters_without_keywords_then_rebuilds(places):
     assert keywords_backfill(actor=None) == 0
     assert keywords_backfill(actor=None, rebuild=True) == 4
     assert LetterKeyword.objects.filter(letter=done, word="路灯").count() == 1
+
+
+def test_keywords_drop_filler_words_and_the_countys_place_and_unit_names():
+    from zhengwu.insights.keywords import place_words_forget
+    from zhengwu.org.models import Unit
+    from zhengwu.org.tests.factories import UnitFactory
+
+    county = UnitFactory(code="SLX", name="示例县", kind=Unit.Kind.COUNTY)
+    town = UnitFactory(code="SLX-T01", name="城关镇", kind=Unit.Kind.TOWNSHIP, parent=county)
+    UnitFactory(code="SLX-T01-V01", name="柳树村", kind=Unit.Kind.VILLAGE, parent=town)
+    UnitFactory(code="SLX-09", name="县生态环境局", kind=Unit.Kind.DEPARTMENT, parent=county)
+    place_words_forget()
+    words = keywords_extract(
+        title="城关镇柳树村一家养猪场臭味很大",
+        body="城关镇柳树村只有一家养猪场,臭味很大,粪水直排,县生态环境局来过一次。示例县城关的养猪场很多。",
+    )
+    assert "养猪场" in words and "臭味" in words
+    for noise in ("一家", "只有", "很大", "城关镇", "城关", "柳树", "柳树村", "县生态环境局", "生态环境局", "示例县"):
+        assert noise not in words, noise
