@@ -62,3 +62,21 @@ def sqlite_statistics_task():
 @db_periodic_task(crontab(hour="2", minute="41"))
 def calendar_provisional_task():
     return calendar_fill_provisional(actor=None, through_year=timezone.localdate().year + PROVISIONAL_YEARS_AHEAD)
+
+
+# Index updates that could not be queued while Redis was down (zhengwu.core.deferred):
+# queued again within a minute of the consumer (and so the queue) being back.
+@db_periodic_task(crontab(minute="*"))
+def deferred_replay_task():
+    from .deferred import deferred_replay
+
+    return deferred_replay()
+
+
+# Bytes without a row: a process killed between moving an upload into place and its
+# commit (a crash, a SIGKILL) leaves one. Hourly, sparing anything younger than an hour.
+@db_periodic_task(crontab(minute="47"))
+def files_sweep_orphans_task():
+    from .uploads import files_sweep_orphans
+
+    return len(files_sweep_orphans())

@@ -89,6 +89,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Deny by default: refuses any view without an @access declaration (zhengwu.core.access).
     "zhengwu.core.access.AccessMiddleware",
+    # Last, so its process_exception runs first: a full disk, a locked or unreachable
+    # database, an unreachable Redis answer 503 + Retry-After, not 500 (ADR 0017).
+    "zhengwu.core.faults.FaultMiddleware",
 ]
 
 ROOT_URLCONF = "zhengwu.urls"

@@ -2,6 +2,7 @@ from .audit import AuditChainHead, AuditEvent, AuditPurge
 from .base import Accountable, TimeStampedModel
 from .clock import Clock, ClockEvent
 from .content import ContentVersion
+from .deferred import DeferredTask
 from .calendar import CalendarDay, CalendarVersion, CalendarYear
 from .files import StoredFile
 from .ratelimit import RateCounter
@@ -15,6 +16,7 @@ __all__ = [
     "AuditPurge",
     "CalendarDay",
     "ContentVersion",
+    "DeferredTask",
     "RateCounter",
     "CalendarVersion",
     "CalendarYear",
