@@ -2,15 +2,16 @@
 #   make run   [PORT=8000]   install, migrate, load catalog + calendar + demo county, serve
 #   make test  [ARGS=...]    whole suite on SQLite, then on PostgreSQL
 #   make bench               load-test the portal pages against a bare Django page
+#   make crashtest [ARGS=...] 500 submissions while processes are SIGKILLed; SQLite and PostgreSQL
 
 SHELL := /bin/bash
 PORT ?= 8000
 ARGS ?=
 
-.PHONY: run test bench venv clean-bench help
+.PHONY: run test bench crashtest venv clean-bench help
 
 help:
-	@sed -n '1,5p' Makefile
+	@sed -n '1,6p' Makefile
 
 run:
 	@PORT="$(PORT)" scripts/run.sh
@@ -20,6 +21,9 @@ test:
 
 bench:
 	@scripts/bench.sh $(ARGS)
+
+crashtest:
+	@scripts/crashtest.sh $(ARGS)
 
 venv:
 	@bash -c 'source scripts/lib.sh && ensure_venv'
