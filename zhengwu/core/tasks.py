@@ -12,6 +12,7 @@ from huey.contrib.djhuey import db_periodic_task, on_shutdown, on_startup
 
 from .audit_sealer import start_sealer, stop_sealer
 from .dbstats import sqlite_statistics_refresh
+from .periodic import once_per_period
 from .ratelimit import ratelimit_purge
 from .wal import start_checkpointer, stop_checkpointer
 from .workdays import PROVISIONAL_YEARS_AHEAD, calendar_fill_provisional
@@ -52,6 +53,7 @@ def ratelimit_purge_task():
 
 # Nightly, when the county's offices are closed (a full ANALYZE: ~2 s at 1,000,000 cases).
 @db_periodic_task(crontab(hour="3", minute="17"))
+@once_per_period("sqlite_statistics", 3600)
 def sqlite_statistics_task():
     return sqlite_statistics_refresh()
 

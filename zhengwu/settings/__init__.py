@@ -303,7 +303,11 @@ ZHENGWU_OPS_CONSUMER_SILENT_MINUTES = env.int("ZHENGWU_OPS_CONSUMER_SILENT_MINUT
 ZHENGWU_METRICS_ALLOWED = env.list("ZHENGWU_METRICS_ALLOWED", default=["127.0.0.1", "::1"])
 ZHENGWU_METRICS_TOKEN = env("ZHENGWU_METRICS_TOKEN", default="")
 
+# With several application servers this is a folder they all mount (NFS), ADR 0016.
 ZHENGWU_UPLOAD_ROOT = Path(env("ZHENGWU_UPLOAD_ROOT", default=str(VAR_DIR / "uploads")))
+# Full-text search: "tantivy" (an index folder under VAR_DIR: one application server) or
+# "postgres" (in the shared database: required with several servers, ADR 0016).
+ZHENGWU_SEARCH_BACKEND = env("ZHENGWU_SEARCH_BACKEND", default="tantivy")
 ZHENGWU_UPLOAD_MAX_BYTES = env.int("ZHENGWU_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 ZHENGWU_UPLOAD_MAX_FILES = env.int("ZHENGWU_UPLOAD_MAX_FILES", default=10)
 ZHENGWU_UPLOAD_ALLOWED = env.list("ZHENGWU_UPLOAD_ALLOWED", default=["pdf", "ofd", "jpg", "png", "docx", "xlsx"])
