@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import concurrent.futures as futures
 import hashlib
-import http.cookiejar  # noqa: F401  (urllib's cookie handling is not used: cookies are set by hand)
 import json
 import os
 import random
@@ -241,7 +240,8 @@ def check_phase(ledger_path: str) -> dict:
         "lost": len(lost), "lost_items": lost[:20],
         "half_written": len(half), "half_written_items": half[:20],
         "orphan_files_before_sweep": orphans_before, "orphan_files_after_sweep": orphans_after,
-        "queue_pending": pending, "queue_scheduled": HUEY.scheduled_count(), "search_expected": expected_docs, "search_indexed": indexed,
+        "queue_pending": pending, "queue_scheduled": HUEY.scheduled_count(),
+        "search_expected": expected_docs, "search_indexed": indexed,
         "audit_verify": audit_ok,
         "cases": Case.objects.count(), "letters": Letter.objects.count(),
         "disclosure_requests": DisclosureRequest.objects.count(),
@@ -394,8 +394,21 @@ def queue_size(var: Path) -> tuple[int, int]:
     return waiting, scheduled
 
 
-def run(args) -> int:
-    work = Path(tempfile.mkdtemp(prefix="zhengwu-crash-"))
+def drop_database(pg_admin) -> None:
+    if pg_admin is None:
+        return
+    import psycopg
+
+    with psycopg.connect(pg_admin[0], autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{pg_admin[1]}" WITH (FORCE)')
+
+
+def prepare(work: Path, database_url: str, citizens: int, *, fast_passwords: bool):
+    """A var dir with the demo county in ``work``: (env, setup, pg_admin, db label).
+
+    On PostgreSQL a fresh database next to the one ``database_url`` names (dropped by
+    ``drop_database(pg_admin)``); on SQLite the files in the var dir.
+    """
     var = work / "var"
     var.mkdir()
     env = dict(os.environ)
@@ -406,24 +419,24 @@ def run(args) -> int:
         "ZHENGWU_TRUSTED_PROXIES": "127.0.0.1", "ZHENGWU_BACKUP_NIGHTLY": "false",
         "PROMETHEUS_MULTIPROC_DIR": str(var / "prometheus"), "DJANGO_DEBUG": "false",
     })
-    env.pop("HUEY_IMMEDIATE", None)
+    for name in ("HUEY_IMMEDIATE", "HUEY_REDIS_URL", "CACHE_URL", "ZHENGWU_SEARCH_BACKEND"):
+        env.pop(name, None)
     (var / "prometheus").mkdir()
     (var / "static").mkdir()
     db_label = "sqlite"
     pg_admin = None
-    if args.database_url:
+    if database_url:
         db_label = "postgresql"
         import psycopg
 
-        base = urllib.parse.urlsplit(args.database_url)
+        base = urllib.parse.urlsplit(database_url)
         name = f"{base.path.lstrip('/')}_crash_{secrets.token_hex(3)}"
-        pg_admin = (args.database_url, name)
-        with psycopg.connect(args.database_url, autocommit=True) as conn:
+        pg_admin = (database_url, name)
+        with psycopg.connect(database_url, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         env["DATABASE_URL"] = urllib.parse.urlunsplit(base._replace(path=f"/{name}"))
     else:
         env.pop("DATABASE_URL", None)
-    platform = None
     try:
         t0 = time.time()
         log(f"preparing the demo county in {var} ({db_label})")
@@ -432,7 +445,7 @@ def run(args) -> int:
             started = time.time()
             manage(env, *step)
             log(f"  {step[0]}: {time.time() - started:.0f} s")
-        setup = phase(env, "setup", "--citizens", str(args.citizens), "--fast-passwords")
+        setup = phase(env, "setup", "--citizens", str(citizens), *(["--fast-passwords"] if fast_passwords else []))
         # What the demo loader queued (index updates) was done by search_rebuild; the
         # drain after the load then measures only what the load and the kills queued.
         import sqlite3
@@ -441,6 +454,18 @@ def run(args) -> int:
             dropped = conn.execute("DELETE FROM task").rowcount
         log(f"  dropped {dropped} tasks queued by the demo loader (search_rebuild covered them)")
         log(f"prepared in {time.time() - t0:.0f} s")
+    except BaseException:
+        drop_database(pg_admin)
+        raise
+    return env, setup, pg_admin, db_label
+
+
+def run(args) -> int:
+    work = Path(tempfile.mkdtemp(prefix="zhengwu-crash-"))
+    var = work / "var"
+    env, setup, pg_admin, db_label = prepare(work, args.database_url, args.citizens, fast_passwords=True)
+    platform = None
+    try:
         port = free_port()
         platform = Platform(env, port, args.workers, work)
         platform.start_gunicorn()
@@ -475,11 +500,7 @@ def run(args) -> int:
     finally:
         if platform is not None:
             platform.stop()
-        if pg_admin is not None:
-            import psycopg
-
-            with psycopg.connect(pg_admin[0], autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{pg_admin[1]}" WITH (FORCE)')
+        drop_database(pg_admin)
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     ok = (figures["lost"] == 0 and figures["half_written"] == 0 and figures["orphan_files_after_sweep"] == 0
