@@ -3,12 +3,13 @@
 #   make test  [ARGS=...]    whole suite on SQLite, then on PostgreSQL
 #   make bench               load-test the portal pages against a bare Django page
 #   make screens [URL=...]   screenshots of every page at 1366 and 375 px into docs/screens/
+#   make crashtest [ARGS=...] 500 submissions while processes are SIGKILLed; SQLite and PostgreSQL
 
 SHELL := /bin/bash
 PORT ?= 8000
 ARGS ?=
 
-.PHONY: run test bench screens venv clean-bench help
+.PHONY: run test bench crashtest screens venv clean-bench help
 
 help:
 	@sed -n '1,6p' Makefile
@@ -24,6 +25,9 @@ bench:
 
 screens:
 	@URL="$(URL)" scripts/screens.sh $(ARGS)
+
+crashtest:
+	@scripts/crashtest.sh $(ARGS)
 
 venv:
 	@bash -c 'source scripts/lib.sh && ensure_venv'

@@ -42,4 +42,21 @@ if [[ " $* " != *" --modules none "* ]] && [ -z "${BENCH_PG_URL:-}" ]; then
         warn "未安装 PostgreSQL,模块基准只在 SQLite 上运行 / no PostgreSQL: module benches on SQLite only"
     fi
 fi
-"$VENV_PY" bench/run_bench.py "$@"
+status=0
+"$VENV_PY" bench/run_bench.py "$@" || status=$?
+
+# Load test with Locust (bench/loadtest.py, bench/locustfile.py): the demo county behind
+# gunicorn, 100 simulated users for 5 minutes, on SQLite and (with BENCH_PG_URL) PostgreSQL.
+# BENCH_LOADTEST=0 skips it; BENCH_LOADTEST_USERS and BENCH_LOADTEST_DURATION change it.
+if [ "${BENCH_LOADTEST:-1}" != "0" ]; then
+    load_args=(--out bench/results --users "${BENCH_LOADTEST_USERS:-100}" --duration "${BENCH_LOADTEST_DURATION:-5m}")
+    say "负载测试 / load test (Locust): SQLite"
+    env -u DATABASE_URL "$VENV_PY" bench/loadtest.py "${load_args[@]}" || status=1
+    if [ -n "${BENCH_PG_URL:-}" ]; then
+        say "负载测试 / load test (Locust): PostgreSQL"
+        "$VENV_PY" bench/loadtest.py "${load_args[@]}" --database-url "$BENCH_PG_URL" || status=1
+    else
+        warn "没有 PostgreSQL,负载测试只在 SQLite 上运行 / no PostgreSQL: load test on SQLite only"
+    fi
+fi
+exit "$status"

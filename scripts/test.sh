@@ -10,7 +10,7 @@ source "$ROOT_DIR/scripts/pg.sh"
 ensure_venv
 cd "$ROOT_DIR"
 
-INSTALL_HINT="sudo apt-get install -y postgresql chromium poppler-utils"
+INSTALL_HINT="sudo apt-get install -y postgresql chromium poppler-utils redis-server"
 notes=()      # what was skipped and why, repeated just above the final summary
 
 chromium_path() { command -v chromium || command -v chromium-browser || true; }
@@ -21,6 +21,8 @@ missing=()
 [ -n "$(chromium_path)" ] || missing+=(chromium)
 pg_url_given || [ -n "$(pg_bindir)" ] || missing+=(postgresql)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+# The two-application-server test shares a Redis between two gunicorn instances.
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 if [ "${#missing[@]}" -gt 0 ]; then
     if is_root; then
         apt_install "${missing[@]}" || warn "apt-get 安装失败 / apt-get install failed: ${missing[*]}"
@@ -32,6 +34,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
     [ -n "$(chromium_path)" ] || missing+=(chromium)
     pg_url_given || [ -n "$(pg_bindir)" ] || missing+=(postgresql)
     command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+    command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 fi
 # Name only what is actually missing, so the printed command is the one to run.
 [ "${#missing[@]}" -eq 0 ] || INSTALL_HINT="sudo apt-get install -y ${missing[*]}"
@@ -113,16 +116,36 @@ else
     overall=1
 fi
 
+# The crash test's short form (issue 19): 60 submissions, 2 rounds of SIGKILL, then no
+# acknowledged receipt may be missing or half-written. The full one is `make crashtest`.
+declare -A crash
+run_crashtest() {
+    local label="$1"; shift
+    echo
+    say "崩溃测试(简化版)/ crash test, short form: $label"
+    if "$VENV_PY" bench/crashtest.py --submissions 60 --kills 2 "$@" >"$WORK_TMP/crash-$label.log" 2>&1; then
+        crash[$label]="通过 / passed — $(grep '^acknowledged:' "$WORK_TMP/crash-$label.log" | tail -n 1)"
+    else
+        tail -n 60 "$WORK_TMP/crash-$label.log"
+        crash[$label]="失败 / failed — $(grep '^acknowledged:' "$WORK_TMP/crash-$label.log" | tail -n 1)"
+        overall=1
+    fi
+    grep '^\[crashtest\|^acknowledged:' "$WORK_TMP/crash-$label.log" || true
+}
+
 run_pytest SQLite "sqlite:///$WORK_TMP/var-SQLite/zhengwu.sqlite3" "$@"
+DATABASE_URL="" run_crashtest SQLite
 
 if pg_url_given; then
     say "使用 DATABASE_URL 指定的 PostgreSQL / using the PostgreSQL server named by DATABASE_URL"
     run_pytest PostgreSQL "$DATABASE_URL" "$@"
+    run_crashtest PostgreSQL --database-url "$DATABASE_URL"
 elif [ -z "$(pg_bindir)" ]; then
     result[PostgreSQL]="已跳过 / skipped — 未安装 postgresql(安装命令:$INSTALL_HINT)"
     notes+=("已跳过 PostgreSQL 测试:未安装 postgresql(安装命令:$INSTALL_HINT)")
 elif start_pg_cluster; then
     run_pytest PostgreSQL "$PG_URL" "$@"
+    run_crashtest PostgreSQL --database-url "$PG_URL"
 else
     result[PostgreSQL]="失败 / failed — 临时 PostgreSQL 无法启动 / the throw-away cluster did not start"
     overall=1
@@ -136,4 +159,6 @@ echo "bandit: $bandit_result"
 echo "import-linter: $layers_result"
 echo "SQLite: ${result[SQLite]}"
 echo "PostgreSQL: ${result[PostgreSQL]}"
+echo "崩溃测试 / crash test SQLite: ${crash[SQLite]:-未运行 / not run}"
+echo "崩溃测试 / crash test PostgreSQL: ${crash[PostgreSQL]:-未运行 / not run}"
 exit "$overall"

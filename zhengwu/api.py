@@ -21,6 +21,7 @@ from ninja.responses import NinjaJSONEncoder
 from zhengwu.core.api_auth import staff_auth
 from zhengwu.core.bounds import json_loads_bounded
 from zhengwu.core.errors import DomainError
+from zhengwu.core.faults import fault_response, infrastructure_fault
 from zhengwu.core.openapi import ContractAPI
 
 
@@ -163,6 +164,9 @@ def _forbidden(request, exc):
 
 @api.exception_handler(Exception)
 def _server_error(request, exc):
+    fault = infrastructure_fault(exc)
+    if fault is not None:  # not a bug: the disk, database or Redis; try again later (ADR 0017)
+        return fault_response(request, fault, exc)
     # A bug, not bad input: logged with its traceback, answered in the API's own JSON
     # contract (never Django's HTML error page), without internals.
     logger.error("API error on %s %s", request.method, request.path, exc_info=exc)

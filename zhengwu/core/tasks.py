@@ -12,6 +12,7 @@ from huey.contrib.djhuey import db_periodic_task, on_shutdown, on_startup
 
 from .audit_sealer import start_sealer, stop_sealer
 from .dbstats import sqlite_statistics_refresh
+from .periodic import once_per_period
 from .ratelimit import ratelimit_purge
 from .wal import start_checkpointer, stop_checkpointer
 from .workdays import PROVISIONAL_YEARS_AHEAD, calendar_fill_provisional
@@ -52,6 +53,7 @@ def ratelimit_purge_task():
 
 # Nightly, when the county's offices are closed (a full ANALYZE: ~2 s at 1,000,000 cases).
 @db_periodic_task(crontab(hour="3", minute="17"))
+@once_per_period("sqlite_statistics", 3600)
 def sqlite_statistics_task():
     return sqlite_statistics_refresh()
 
@@ -71,3 +73,21 @@ def pending_uploads_purge_task():
     from .uploads.pending import pending_uploads_purge
 
     return pending_uploads_purge()
+
+
+# Index updates that could not be queued while Redis was down (zhengwu.core.deferred):
+# queued again within a minute of the consumer (and so the queue) being back.
+@db_periodic_task(crontab(minute="*"))
+def deferred_replay_task():
+    from .deferred import deferred_replay
+
+    return deferred_replay()
+
+
+# Bytes without a row: a process killed between moving an upload into place and its
+# commit (a crash, a SIGKILL) leaves one. Hourly, sparing anything younger than an hour.
+@db_periodic_task(crontab(minute="47"))
+def files_sweep_orphans_task():
+    from .uploads import files_sweep_orphans
+
+    return len(files_sweep_orphans())

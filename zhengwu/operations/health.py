@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from zhengwu.core.models import DeferredTask
 from zhengwu.core.workdays import calendar_missing_years, calendar_provisional_years
 
 from .backup import backup_list
@@ -85,6 +86,10 @@ def check_queue() -> CheckResult:
     except Exception as exc:  # Redis or the queue file unreachable
         return CheckResult("task_queue", "任务队列", False, f"任务队列无法访问:{type(exc).__name__}", "B")
     limit = int(getattr(settings, "ZHENGWU_OPS_QUEUE_MAX", 1000))
+    deferred = DeferredTask.objects.count()
+    if deferred:  # queued again by the consumer once the queue answers (zhengwu.core.deferred)
+        return CheckResult("task_queue", "任务队列", False,
+                           f"{deferred} 个索引更新因任务队列无法访问而等待补排队(排队 {pending} 个)", "B")
     if pending > limit:
         return CheckResult("task_queue", "任务队列", False, f"任务队列积压 {pending} 个(上限 {limit})", "B")
     return CheckResult("task_queue", "任务队列", True, f"排队 {pending} 个")

@@ -4,6 +4,8 @@ from django.conf import settings
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, on_startup
 
+from zhengwu.core.periodic import once_per_period
+
 from .backup import backup_create, backup_prune
 from .health import CONSUMER, health_sweep
 from .models import FaultTicket
@@ -26,12 +28,14 @@ def health_sweep_task():
 
 
 @db_periodic_task(crontab(minute="*/5"))
+@once_per_period("ticket_escalation", 5 * 60)  # one escalation event, even with a consumer per server
 def ticket_escalation_task():
     return [t.number for t in tickets_escalate()]
 
 
 # 01:23, before the statistics (03:17) and the calendar (02:41) jobs, when offices are closed.
 @db_periodic_task(crontab(hour="1", minute="23"))
+@once_per_period("backup_nightly", 3600)  # one backup a night, even with a consumer per server
 def backup_nightly_task():
     if not settings.ZHENGWU_BACKUP_NIGHTLY:
         return None

@@ -22,6 +22,7 @@ from zhengwu.core import workdays
 from zhengwu.core.access import PUBLIC, STAFF, access
 from zhengwu.core.audit import audit_chain_verify
 from zhengwu.core.errors import NotFound, ValidationFailed
+from zhengwu.core.faults import fault_response_for_current
 from zhengwu.core.models import AuditEvent
 from zhengwu.core.page_cache import cached_public_page
 from zhengwu.core.selectors import AUDIT_PAGE_SIZE
@@ -359,6 +360,11 @@ def error_404(request, exception=None):
 
 
 def error_500(request):
+    # A fault raised in a middleware (the session or access check hitting a locked
+    # database) arrives here: answered 503 with Retry-After like a view's (ADR 0017).
+    unavailable = fault_response_for_current(request)
+    if unavailable is not None:
+        return unavailable
     if request.path.startswith("/api/"):
         return JsonResponse({"code": "server_error", "message": "服务器内部错误,请稍后再试", "details": {}}, status=500)
     # Rendered without a request context: the database may be what failed.

@@ -89,6 +89,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Deny by default: refuses any view without an @access declaration (zhengwu.core.access).
     "zhengwu.core.access.AccessMiddleware",
+    # Last, so its process_exception runs first: a full disk, a locked or unreachable
+    # database, an unreachable Redis answer 503 + Retry-After, not 500 (ADR 0017).
+    "zhengwu.core.faults.FaultMiddleware",
 ]
 
 ROOT_URLCONF = "zhengwu.urls"
@@ -301,7 +304,11 @@ ZHENGWU_OPS_CONSUMER_SILENT_MINUTES = env.int("ZHENGWU_OPS_CONSUMER_SILENT_MINUT
 ZHENGWU_METRICS_ALLOWED = env.list("ZHENGWU_METRICS_ALLOWED", default=["127.0.0.1", "::1"])
 ZHENGWU_METRICS_TOKEN = env("ZHENGWU_METRICS_TOKEN", default="")
 
+# With several application servers this is a folder they all mount (NFS), ADR 0016.
 ZHENGWU_UPLOAD_ROOT = Path(env("ZHENGWU_UPLOAD_ROOT", default=str(VAR_DIR / "uploads")))
+# Full-text search: "tantivy" (an index folder under VAR_DIR: one application server) or
+# "postgres" (in the shared database: required with several servers, ADR 0016).
+ZHENGWU_SEARCH_BACKEND = env("ZHENGWU_SEARCH_BACKEND", default="tantivy")
 ZHENGWU_UPLOAD_MAX_BYTES = env.int("ZHENGWU_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 ZHENGWU_UPLOAD_MAX_FILES = env.int("ZHENGWU_UPLOAD_MAX_FILES", default=10)
 ZHENGWU_UPLOAD_ALLOWED = env.list("ZHENGWU_UPLOAD_ALLOWED", default=["pdf", "ofd", "jpg", "png", "docx", "xlsx"])

@@ -2,6 +2,7 @@ from .audit import AuditChainHead, AuditEvent, AuditPurge
 from .base import Accountable, TimeStampedModel
 from .clock import Clock, ClockEvent
 from .content import ContentVersion
+from .deferred import DeferredTask
 from .calendar import CalendarDay, CalendarVersion, CalendarYear
 from .files import PendingUpload, StoredFile
 from .ratelimit import RateCounter
@@ -16,6 +17,7 @@ __all__ = [
     "CalendarDay",
     "ContentVersion",
     "PendingUpload",
+    "DeferredTask",
     "RateCounter",
     "CalendarVersion",
     "CalendarYear",

@@ -60,7 +60,10 @@ _indexer: list[Callable[[str, str], None]] = []
 
 
 def register_search_indexer(enqueue: Callable[[str, str], None]) -> None:
+    from zhengwu.core.deferred import deferrable_register
+
     _indexer[:] = [enqueue]
+    deferrable_register("search_index", enqueue)
 
 
 def search_index_later(doc_type: str, doc_id) -> None:
@@ -70,6 +73,9 @@ def search_index_later(doc_type: str, doc_id) -> None:
     """
     if not _indexer:
         return
-    enqueue = _indexer[0]
+    from zhengwu.core.deferred import call_or_defer
+
     doc_id = str(doc_id)
-    transaction.on_commit(lambda: enqueue(doc_type, doc_id))
+    # Redis down after the commit: remembered and queued later, never an error for a
+    # request whose data is already saved (zhengwu.core.deferred, ADR 0017).
+    transaction.on_commit(lambda: call_or_defer("search_index", doc_type, doc_id))

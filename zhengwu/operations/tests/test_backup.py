@@ -6,6 +6,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
@@ -141,6 +142,7 @@ def test_nightly_task_backs_up_and_prunes(folders, settings):
     assert outcome["problems"] == [] and len(outcome["removed"]) == 1
     assert [p.name for p in backup_list()] == [Path(outcome["path"]).name]
     settings.ZHENGWU_BACKUP_NIGHTLY = False
+    cache.clear()  # forget tonight's once-per-period claim: the setting alone must stop it
     assert backup_nightly_task.call_local() is None
 
 
