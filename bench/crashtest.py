@@ -154,7 +154,7 @@ def check_phase(ledger_path: str) -> dict:
     from huey.contrib.djhuey import HUEY
 
     from zhengwu.cases.models import Case
-    from zhengwu.cases.selectors_apply import MATERIAL_OBJECT_TYPE
+    from zhengwu.cases.selectors.apply import MATERIAL_OBJECT_TYPE
     from zhengwu.core.models import Clock, StoredFile
     from zhengwu.core.registries.search import search_sources
     from zhengwu.core.uploads import config as upload_config
