@@ -51,7 +51,7 @@ BUSINESS_ROLES = frozenset(r for r in Role.values if r not in SEPARATED_ADMIN_RO
 
 __all__ = [
     "BUSINESS_ROLES", "Posts", "access_unit", "acts_for", "acts_for_q",
-    "departments_for", "post_holders", "posts_for", "posts_from_assignments",
+    "departments_for", "post_holders", "posts_for",
 ]
 
 
@@ -156,25 +156,6 @@ def posts_for(user) -> Posts:
     if user_id is None:
         return Posts(user_id=None)
     return _posts(user_id, assignment_rows(user_id))
-
-
-def posts_from_assignments(user, assignments: Iterable[Assignment]) -> Posts:
-    """``posts_for`` from the person's assignments already loaded with their units, parents
-    and both predecessor lists prefetched (``org.selectors.user_roles``; no query), for a
-    page that shows the posts and also asks what they allow."""
-    user_id = _acting_user_id(user)
-    if user_id is None:
-        return Posts(user_id=None)
-
-    def rows():
-        for a in assignments:
-            own = [p.pk for p in a.unit.predecessors.all()] or [None]
-            parent = [p.pk for p in a.unit.parent.predecessors.all()] if a.unit.parent_id else []
-            for pred in own:
-                for parent_pred in parent or [None]:
-                    yield a.role, a.unit_id, a.unit.kind, a.unit.parent_id, pred, parent_pred
-
-    return _posts(user_id, rows())
 
 
 def departments_for(user, roles=None) -> frozenset[int]:

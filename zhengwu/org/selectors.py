@@ -82,12 +82,7 @@ def user_roles(user) -> list[Assignment]:
     """Return the posts a user holds, each with its unit loaded."""
     if not getattr(user, "pk", None):
         return []
-    # Parents and predecessors come along so ``responsibility.posts_from_assignments`` needs no query.
-    return list(
-        Assignment.objects.filter(user=user).select_related("unit", "unit__parent")
-        .prefetch_related("unit__predecessors", "unit__parent__predecessors")
-        .order_by("unit__sort_order", "unit__code", "role")
-    )
+    return list(Assignment.objects.filter(user=user).select_related("unit").order_by("unit__sort_order", "unit__code", "role"))
 
 
 def user_has_role(user, role: str, *, unit: Unit | None = None) -> bool:

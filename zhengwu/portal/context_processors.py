@@ -43,14 +43,15 @@ def _mark_current(links: list[NavLink], path: str) -> None:
 
 
 def office_shell_for(request) -> OfficeShell:
-    """One query: the posts with their units, read as ``org.responsibility`` posts.
+    """The posts with their units, and ``org.responsibility``'s reading of them (read
+    once per request and shared with the access rule, see ``assignment_rows``).
     Kept on the request, so the workbench home reuses the posts its frame loaded."""
     cached = getattr(request, "_office_shell", None)
     if cached is not None:
         return cached
     user = request.user
     assignments = org_selectors.user_roles(user)
-    posts = responsibility.posts_from_assignments(user, assignments)
+    posts = responsibility.posts_for(user)
     nav = [NavLink("工作台首页", reverse("portal:office"))]
     if posts.holds():
         nav.append(NavLink("办件办理", reverse("cases_staff:inbox")))

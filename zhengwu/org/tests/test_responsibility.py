@@ -150,16 +150,6 @@ def test_posts_are_read_in_one_query(tree, people, django_assert_num_queries):
         assert posts.covers(tree["A"].pk, R) and posts.holds(R) and not posts.holds(H)
 
 
-def test_posts_from_loaded_assignments_answer_as_posts_for(people, django_assert_num_queries):
-    from zhengwu.org.selectors import user_roles
-
-    for user in people.values():
-        loaded = user_roles(user)
-        with django_assert_num_queries(0):
-            posts = responsibility.posts_from_assignments(user, loaded)
-        assert posts == responsibility.posts_for(user)
-
-
 # ---------------------------------------------------------------- once per request (ADR 0013)
 
 @pytest.fixture
