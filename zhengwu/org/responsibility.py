@@ -228,5 +228,8 @@ def post_holders(*, unit_id: int | None, roles, active_only: bool = True):
 
 
 def units_named(ids: Iterable[int]) -> list[Unit]:
-    """The units of ``ids`` in display order (choice lists built from ``departments_for``)."""
-    return list(Unit.objects.filter(pk__in=list(ids)).order_by("sort_order", "code"))
+    """The units of ``ids`` in display order (choice lists built from ``departments_for``).
+
+    Only live units: a post also counts for the units merged into its own (rule 5), but
+    nothing new is filed under an ended unit."""
+    return list(Unit.objects.filter(pk__in=list(ids), is_active=True).order_by("sort_order", "code"))
