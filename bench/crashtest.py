@@ -648,6 +648,9 @@ def main(argv=None) -> int:
     parser.add_argument("--ledger", default="")
     parser.add_argument("--fast-passwords", action="store_true")
     args = parser.parse_args(argv)
+    # TERM (from `timeout` or Ctrl-C in make) unwinds through the finally blocks, which stop
+    # gunicorn and the consumer and drop the PostgreSQL database.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.phase == "setup":
         print(json.dumps(setup_phase(args.citizens, args.fast_passwords)))
         return 0
