@@ -530,7 +530,9 @@ def load(args, platform: Platform, setup: dict, base: str, work: Path) -> dict:
     done = threading.Event()
 
     def submit(n: int):
-        client = citizens[n % len(citizens)]
+        # Kinds rotate with n, so the citizen follows n // 3: each one gets every kind in turn
+        # (n % len would give one citizen only letters, past the five-an-hour limit).
+        client = citizens[(n // 3) % len(citizens)]
         ip = f"10.{n // 250 % 250}.{n % 250}.{random.randint(1, 250)}"
         kind = ("case", "letter", "disclosure")[n % 3]
         try:
