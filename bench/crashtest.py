@@ -530,7 +530,9 @@ def load(args, platform: Platform, setup: dict, base: str, work: Path) -> dict:
     done = threading.Event()
 
     def submit(n: int):
-        client = citizens[n % len(citizens)]
+        # Kinds rotate with n, so the citizen follows n // 3: each one gets every kind in turn
+        # (n % len would give one citizen only letters, past the five-an-hour limit).
+        client = citizens[(n // 3) % len(citizens)]
         ip = f"10.{n // 250 % 250}.{n % 250}.{random.randint(1, 250)}"
         kind = ("case", "letter", "disclosure")[n % 3]
         try:
@@ -648,6 +650,9 @@ def main(argv=None) -> int:
     parser.add_argument("--ledger", default="")
     parser.add_argument("--fast-passwords", action="store_true")
     args = parser.parse_args(argv)
+    # TERM (from `timeout` or Ctrl-C in make) unwinds through the finally blocks, which stop
+    # gunicorn and the consumer and drop the PostgreSQL database.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if args.phase == "setup":
         print(json.dumps(setup_phase(args.citizens, args.fast_passwords)))
         return 0

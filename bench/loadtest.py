@@ -18,6 +18,7 @@ import csv
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -81,11 +82,26 @@ def main(argv=None) -> int:
     parser.add_argument("--citizens", type=int, default=30)
     parser.add_argument("--database-url", default="")
     parser.add_argument("--out", default="")
-    parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="keep the temp dir (for --reuse)")
+    parser.add_argument("--reuse", default="", help="a dir kept by --keep (SQLite): skip the preparation")
     args = parser.parse_args(argv)
+    # TERM (from `timeout` or Ctrl-C in make) unwinds through the finally blocks, which stop
+    # gunicorn and the consumer and drop the PostgreSQL database.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
-    work = Path(tempfile.mkdtemp(prefix="zhengwu-load-"))
-    env, setup, pg_admin, db_label = prepare(work, args.database_url, args.citizens, fast_passwords=False)
+    if args.reuse:
+        work = Path(args.reuse)
+        setup = json.loads((work / "setup.json").read_text())
+        env = {**os.environ, "ZHENGWU_VAR_DIR": str(work / "var"), "ZHENGWU_DEMO": "true", "ZHENGWU_PLAIN_STATIC": "true",
+               "ZHENGWU_TRUSTED_PROXIES": "127.0.0.1", "ZHENGWU_BACKUP_NIGHTLY": "false", "DJANGO_DEBUG": "false",
+               "PROMETHEUS_MULTIPROC_DIR": str(work / "var" / "prometheus")}
+        for name in ("DATABASE_URL", "HUEY_IMMEDIATE", "HUEY_REDIS_URL", "CACHE_URL", "ZHENGWU_SEARCH_BACKEND"):
+            env.pop(name, None)
+        pg_admin, db_label = None, "sqlite"
+        args.keep = True
+    else:
+        work = Path(tempfile.mkdtemp(prefix="zhengwu-load-"))
+        env, setup, pg_admin, db_label = prepare(work, args.database_url, args.citizens, fast_passwords=False)
     platform = None
     try:
         setup_file = work / "setup.json"
