@@ -298,6 +298,8 @@ class ExchangeSourceIn(Schema):
     location: str = Field(max_length=500, description="前置机 SQLite 文件路径或 PostgreSQL 连接串")
     table: str = Field(max_length=63, description="来源表名")
     updated_column: str = Field(max_length=63, description="更新时间列名(增量抽取依据)")
+    schedule: str = Field("30min", description="抽取周期:30min、hourly、daily 或 manual(仅手动)")
+    enabled: bool = Field(True, description="是否按周期抽取")
 
 
 class ExchangeSourceOut(Schema):
@@ -305,13 +307,16 @@ class ExchangeSourceOut(Schema):
     table: str
     updated_column: str
     mark: str
+    schedule: str
+    enabled: bool
 
 
 @router.post("/resources/{slug}/source", auth=steward_auth, response={200: ExchangeSourceOut}, openapi_extra=error_responses(409),
              summary="登记前置机数据源(按更新时间列增量抽取)")
 def source_set(request, slug: str, payload: ExchangeSourceIn):
     source = ingest.source_set(actor=request.auth, resource=selectors.resource_get(resource_id=slug), **payload.dict())
-    return {"kind": source.kind, "table": source.table, "updated_column": source.updated_column, "mark": source.mark}
+    return {"kind": source.kind, "table": source.table, "updated_column": source.updated_column, "mark": source.mark,
+            "schedule": source.schedule, "enabled": source.enabled}
 
 
 @router.post("/resources/{slug}/pull", auth=steward_auth, response={200: ExchangeLoadOut}, openapi_extra=error_responses(409),

@@ -123,3 +123,18 @@ def test_scheduled_pulls_run_only_when_due(civil_steward, civil_resource, front)
     FrontEndSource.objects.filter(resource=civil_resource).update(schedule="manual")
     LoadRun.objects.filter(resource=civil_resource).delete()
     assert ingest.sources_pull_all() == []
+
+
+def test_upload_progress_endpoint_reports_the_running_load(civil_steward, edu_steward, civil_resource):
+    from zhengwu.exchange.tests.helpers import GOOD_ROWS, csv_bytes
+
+    c = _client(civil_steward)
+    url = f"/office/exchange/resources/{civil_resource.pk}/upload/progress/"
+    assert c.get(url, {"token": "tok-abcdefgh"}).json() == {"bytes": 0, "total": 0, "rows": 0, "done": False}
+    f = csv_bytes(GOOD_ROWS)
+    f.name = "dibao.csv"
+    assert c.post(f"/office/exchange/resources/{civil_resource.pk}/upload/",
+                  {"file": f, "progress": "tok-abcdefgh"}).status_code == 302
+    state = c.get(url, {"token": "tok-abcdefgh"}).json()
+    assert state["done"] is True and state["rows"] == 3 and state["outcome"] == "已入库"
+    assert _client(edu_steward).get(url, {"token": "tok-abcdefgh"}).status_code == 404

@@ -102,9 +102,9 @@ def test_api_front_end_source_and_pull(civil_steward, civil_resource, tmp_path):
     con.commit()
     c = _client(civil_steward)
     r = c.post(f"/api/v1/exchange/resources/{civil_resource.slug}/source",
-               {"kind": "sqlite", "location": str(path), "table": "dibao", "updated_column": "gxsj"},
+               {"kind": "sqlite", "location": str(path), "table": "dibao", "updated_column": "gxsj", "schedule": "daily"},
                content_type="application/json")
-    assert r.status_code == 200
+    assert r.status_code == 200 and (r.json()["schedule"], r.json()["enabled"]) == ("daily", True)
     r = c.post(f"/api/v1/exchange/resources/{civil_resource.slug}/pull")
     assert r.status_code == 200 and r.json()["rows_loaded"] == 1
     r = c.post(f"/api/v1/exchange/resources/{civil_resource.slug}/source",
