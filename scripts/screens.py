@@ -125,8 +125,6 @@ PAGES: dict[str, list[Page]] = {
         Page("依申请公开办理", "dr-inbox", "/office/disclosure-requests/"),
         Page("依申请公开:详情", "dr-staff-detail", "/office/disclosure-requests/", r"^/office/disclosure-requests/[A-Z0-9-]+/$"),
         Page("录入书面申请", "dr-window", "/office/disclosure-requests/new/"),
-    ],
-    "zfb_fuzeren": [
         Page("年度报告管理", "dr-report-list", "/office/disclosure-reports/"),
         Page("年度报告填报", "dr-report-edit", "/office/disclosure-reports/", r"^/office/disclosure-reports/\d{4}/$"),
     ],
@@ -308,7 +306,8 @@ def run(base: str, out_dir: Path, only: set[str] | None) -> list[tuple[str, Page
 
     out_dir.mkdir(parents=True, exist_ok=True)
     for old in out_dir.glob("*.png"):
-        old.unlink()
+        if only is None or old.name.split("--")[0] in only:
+            old.unlink()
     rows = []
     with sync_playwright() as p:
         browser = p.chromium.launch(
@@ -349,7 +348,7 @@ def run(base: str, out_dir: Path, only: set[str] | None) -> list[tuple[str, Page
 WHO = {
     "anon": "访客(未登录)", "citizen": "群众 张三", "gaj_banli": "县公安局 承办人", "chuangkou": "窗口人员",
     "zfb_bianji": "县政府办 信息员", "zfb_fabu": "县政府办 审核员", "zfb_gongkai": "依申请公开经办人",
-    "zfb_fuzeren": "县政府办 部门负责人", "xfj_fenban": "县信访局 信件分办员", "jcj_jiancha": "县监察局 监察人员",
+"xfj_fenban": "县信访局 信件分办员", "jcj_jiancha": "县监察局 监察人员",
     "gaj_shenpi": "县公安局 审批人", "dzzwb_shuju": "县电子政务办 数据管理员", "yunwei": "运维人员",
     "xitong": "系统管理员", "anquan": "安全管理员", "shenji": "审计管理员",
 }
@@ -385,7 +384,10 @@ def main() -> None:
     if not args.url:
         raise SystemExit("--url is required (scripts/screens.sh starts a platform and passes it)")
     rows = run(args.url.rstrip("/"), Path(args.out), set(filter(None, args.only.split(","))) or None)
-    write_index(Path(args.out), rows)
+    if args.only:
+        print("--only: docs/screens/README.md left as it was")
+    else:
+        write_index(Path(args.out), rows)
     print(f"{sum(1 for r in rows if r[2])} pages, index in {Path(args.out) / 'README.md'}")
 
 
