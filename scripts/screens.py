@@ -125,8 +125,6 @@ PAGES: dict[str, list[Page]] = {
         Page("依申请公开办理", "dr-inbox", "/office/disclosure-requests/"),
         Page("依申请公开:详情", "dr-staff-detail", "/office/disclosure-requests/", r"^/office/disclosure-requests/[A-Z0-9-]+/$"),
         Page("录入书面申请", "dr-window", "/office/disclosure-requests/new/"),
-    ],
-    "zfb_fuzeren": [
         Page("年度报告管理", "dr-report-list", "/office/disclosure-reports/"),
         Page("年度报告填报", "dr-report-edit", "/office/disclosure-reports/", r"^/office/disclosure-reports/\d{4}/$"),
     ],
@@ -172,6 +170,15 @@ PAGES: dict[str, list[Page]] = {
     ],
     "shenji": [
         Page("审计记录", "audit", "/office/audit/"),
+    ],
+    # Elderly mode (长辈模式) on a public and a staff page: the same accounts with the cookie set.
+    "anon@elderly": [
+        Page("首页(长辈模式)", "home", "/"),
+        Page("事项详情(长辈模式)", "catalog-item", "/catalog/?category=power", r"^/catalog/items/[^/]+/$"),
+    ],
+    "gaj_banli@elderly": [
+        Page("工作台(长辈模式)", "office", "/office/"),
+        Page("办件办理:待办(长辈模式)", "cases-inbox", "/office/cases/"),
     ],
 }
 
@@ -255,9 +262,10 @@ def totp(username: str) -> str:
 
 
 def sign_in(page, base: str, who: str) -> None:
-    if who == "anon":
+    account = who.split("@")[0]
+    if account == "anon":
         return
-    username = CITIZEN if who == "citizen" else who
+    username = CITIZEN if account == "citizen" else account
     page.goto(base + "/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
@@ -308,7 +316,8 @@ def run(base: str, out_dir: Path, only: set[str] | None) -> list[tuple[str, Page
 
     out_dir.mkdir(parents=True, exist_ok=True)
     for old in out_dir.glob("*.png"):
-        old.unlink()
+        if only is None or old.name.split("--")[0] in {o.replace("@", "-") for o in only}:
+            old.unlink()
     rows = []
     with sync_playwright() as p:
         browser = p.chromium.launch(
@@ -319,6 +328,8 @@ def run(base: str, out_dir: Path, only: set[str] | None) -> list[tuple[str, Page
             if only and who not in only:
                 continue
             context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
+            if who.endswith("@elderly"):
+                context.add_cookies([{"name": "zw_elderly", "value": "1", "url": base}])
             page = context.new_page()
             problems: list[str] = []
             page.on("pageerror", lambda exc, problems=problems: problems.append(str(exc)))
@@ -334,7 +345,7 @@ def run(base: str, out_dir: Path, only: set[str] | None) -> list[tuple[str, Page
                 status = response.status if response else 0
                 files = []
                 for width in WIDTHS:
-                    name = f"{who}--{entry.slug}-{width}.png"
+                    name = f"{who.replace('@', '-')}--{entry.slug}-{width}.png"
                     shoot(page, out_dir / name, width)
                     compress(out_dir / name)
                     files.append(name)
@@ -349,25 +360,34 @@ def run(base: str, out_dir: Path, only: set[str] | None) -> list[tuple[str, Page
 WHO = {
     "anon": "访客(未登录)", "citizen": "群众 张三", "gaj_banli": "县公安局 承办人", "chuangkou": "窗口人员",
     "zfb_bianji": "县政府办 信息员", "zfb_fabu": "县政府办 审核员", "zfb_gongkai": "依申请公开经办人",
-    "zfb_fuzeren": "县政府办 部门负责人", "xfj_fenban": "县信访局 信件分办员", "jcj_jiancha": "县监察局 监察人员",
+"xfj_fenban": "县信访局 信件分办员", "jcj_jiancha": "县监察局 监察人员",
     "gaj_shenpi": "县公安局 审批人", "dzzwb_shuju": "县电子政务办 数据管理员", "yunwei": "运维人员",
     "xitong": "系统管理员", "anquan": "安全管理员", "shenji": "审计管理员",
 }
 
 
 def write_index(out_dir: Path, rows) -> None:
+    """The index of every listed page, with the shots on disk (an --only run keeps the others)."""
+    notes = {(who, entry.slug): (path, info) for who, entry, path, info in rows}
     lines = [
         "# 页面截图", "",
         "由 `make screens` 生成(`scripts/screens.py`):演示数据下每个公开页面和工作台页面,"
-        "宽度 1366 px(桌面)和 375 px(手机),整页截图,过长的页面截取上部。", "",
+        "宽度 1366 px(桌面)和 375 px(手机),整页截图,过长的页面截取上部。"
+        "“长辈模式”两组是同一页面打开长辈模式后的样子。", "",
         "| 账户 | 页面 | 地址 | 1366 px | 375 px |", "|---|---|---|---|---|",
     ]
-    for who, entry, path, info in rows:
-        pngs = [i for i in info if i.endswith(".png")]
-        notes = [i for i in info if not i.endswith(".png")]
-        cells = [f"[查看]({name})" for name in pngs] or ["—", "—"]
-        label = entry.name + (f"({';'.join(notes)})" if notes else "")
-        lines.append(f"| {WHO.get(who, who)} | {label} | `{path or entry.path}` | {' | '.join(cells)} |")
+    for who, pages in PAGES.items():
+        account, _, mode = who.partition("@")
+        label_who = WHO.get(account, account) + ("(长辈模式)" if mode else "")
+        for entry in pages:
+            path, info = notes.get((who, entry.slug), (None, []))
+            files = [f"{who.replace('@', '-')}--{entry.slug}-{w}.png" for w in WIDTHS]
+            cells = [f"[查看]({f})" if (out_dir / f).exists() else "—" for f in files]
+            extra = [i for i in info if not i.endswith(".png")]
+            if all(c == "—" for c in cells) and not extra:
+                extra = ["演示数据中没有可用的示例"]
+            label = entry.name + (f"({';'.join(extra)})" if extra else "")
+            lines.append(f"| {label_who} | {label} | `{path or entry.path}` | {' | '.join(cells)} |")
     (out_dir / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

@@ -36,8 +36,11 @@ class OfficeShell:
 
 
 def _mark_current(links: list[NavLink], path: str) -> None:
-    # The longest link that starts the path is the current one (/office/cases/ under /office/).
-    best = max((link for link in links if path.startswith(link.url)), key=lambda link: len(link.url), default=None)
+    # The longest link that starts the path is the current one (/office/cases/ under /office/);
+    # the workbench home only on itself, not for every page of a module without a link.
+    home = reverse("portal:office")
+    best = max((link for link in links if path.startswith(link.url) and (link.url != home or path == home)),
+               key=lambda link: len(link.url), default=None)
     if best is not None:
         best.current = True
 

@@ -13,3 +13,10 @@ class SupervisionConfig(AppConfig):
         from . import audit_labels
 
         register_audit_labels(audit_labels.LABELS)
+
+        # 电子监察 in the workbench's navigation, for the supervisors who may open it.
+        from zhengwu.core.registries.portal import register_office_link
+        from zhengwu.org.roles import Role
+
+        register_office_link("电子监察", "supervision:dashboard", note="办件时限、预警、过错记录与督办", order=20,
+                             roles=[Role.SUPERVISOR])

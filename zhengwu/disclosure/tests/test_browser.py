@@ -48,7 +48,8 @@ def _sign_in(page, base, user, device, *, next_path):
 
 
 def _sign_out(page):
-    page.locator(".topbar-user").get_by_role("button", name="退出").click()
+    # The public header (.topbar-user) or the staff workbench's own (.staff-user).
+    page.locator(".topbar-user, .staff-user").get_by_role("button", name="退出").click()
     page.wait_for_load_state()
 
 
