@@ -101,10 +101,13 @@ PAGE_SAMPLES: dict[str, Sample] = {
     "portal:participation": Sample(),
     "portal:catalog": Sample(),
     "portal:departments": Sample(),
+    "portal:townships": Sample(),
     "portal:item": Sample(kwargs={"code": "QL017"}),
     "cases:item_flow_bpmn": Sample(kwargs={"code": "QL017"}),
     "cases:apply_items": Sample(),
-    "cases:apply": Sample(kwargs={"code": "QL017"}),
+    # The walk's catalog has no item open to online applying (no material lists): the view
+    # refuses citizens with the in-person instructions (issue 16).
+    "cases:apply": Sample(kwargs={"code": "QL017"}, refused_by_view=CITIZENS),
     "cases:window_items": Sample(),
     "cases:window_apply": Sample(kwargs={"code": "QL017"}),
     # Agent pages: any staff may ask; the view refuses those with no township/service-point post.

@@ -36,7 +36,7 @@ def test_public_journey_home_catalog_area_item_and_elderly_mode(
     # When the visitor walks 事项目录 → a work area → an item,
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="事项目录").click()
     page.wait_for_url("**/catalog/")
-    assert "行政职权事项 295" in page.locator(".tabs").inner_text()
+    assert "行政职权事项 295" in page.get_by_role("navigation", name="事项类别").inner_text()
     page.locator(".area-browser").get_by_role("link", name="公安工作").click()
     page.wait_for_url("**work_area=ql-03**")
     assert "共找到 23 项事项" in page.locator(".result-count").inner_text()
