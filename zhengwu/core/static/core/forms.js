@@ -34,7 +34,7 @@
     return input ? input.value : "";
   }
 
-  function addItem(list, tokenName, data) {
+  function addItem(list, tokenName, fieldName, data) {
     var li = document.createElement("li");
     li.className = "pending-file";
     var text = document.createElement("span");
@@ -45,7 +45,7 @@
     hidden.value = data.token;
     var remove = document.createElement("button");
     remove.type = "submit";
-    remove.name = input.name + "__drop";
+    remove.name = fieldName + "__drop";
     remove.value = data.token;
     remove.formNoValidate = true;
     remove.className = "btn btn-plain btn-small";
@@ -90,7 +90,7 @@
             return response.json().then(function (data) { return {ok: response.ok, data: data}; });
           })
           .then(function (result) {
-            if (result.ok) addItem(list, tokenName, result.data);
+            if (result.ok) addItem(list, tokenName, input.name, result.data);
             else errors.push(result.data.message || ("文件“" + file.name + "”上传失败"));
           })
           .catch(function () { errors.push("文件“" + file.name + "”上传失败,请检查网络后重新选择"); })
