@@ -71,9 +71,11 @@ class FieldErrors:
 
     def __init__(self):
         self.errors: dict[str | None, list[str]] = {}
+        self.codes: list[str] = []
 
-    def add(self, field: str | None, message: str) -> None:
+    def add(self, field: str | None, message: str, code: str = "") -> None:
         self.errors.setdefault(field or None, []).append(message)
+        self.codes.append(code)
 
     def capture(self, fn, *args, **kwargs):
         """Call ``fn``; on ``ValidationFailed`` record it under its field and return None."""
@@ -88,9 +90,9 @@ class FieldErrors:
         if isinstance(nested, dict):
             for field, messages in nested.items():
                 for message in messages:
-                    self.add(field, message)
+                    self.add(None if field == "__all__" else field, message)
             return
-        self.add(exc.details.get("field"), exc.message)
+        self.add(exc.details.get("field"), exc.message, exc.code)
 
     def __bool__(self) -> bool:
         return bool(self.errors)
@@ -103,8 +105,9 @@ class FieldErrors:
         message = first if count == 1 else f"提交的内容有 {count} 处需要修改:" + ";".join(
             m for messages in self.errors.values() for m in messages
         )
+        # One mistake keeps its own code (clients and tests rely on it); several are "form_invalid".
         raise ValidationFailed(
-            message, code="form_invalid",
+            message, code=(self.codes[0] or "form_invalid") if count == 1 else "form_invalid",
             details={"errors": {("__all__" if k is None else k): v for k, v in self.errors.items()}},
         )
 

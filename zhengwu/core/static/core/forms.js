@@ -13,7 +13,14 @@
     var max = parseInt(field.dataset.maxChars || "", 10);
     if (!max) return;
     var out = document.getElementById(field.id + "-count");
-    if (!out) return;
+    if (!out) {
+      // Templates that only mark the field get their counter here.
+      out = document.createElement("p");
+      out.className = "char-count";
+      out.id = (field.id || field.name) + "-count";
+      out.setAttribute("aria-live", "polite");
+      field.insertAdjacentElement("afterend", out);
+    }
     function update() {
       // Count code points like the server (Python len), not UTF-16 units.
       var n = Array.from(field.value.replace(/\r\n/g, "\n")).length;
