@@ -86,6 +86,7 @@
       if (!files.length) return;
       var errors = [];
       var pending = files.length;
+      form.zwInflight = (form.zwInflight || 0) + 1;
       say("正在上传 " + files.length + " 个文件……", false);
       files.forEach(function (file) {
         var body = new FormData();
@@ -105,12 +106,31 @@
             pending -= 1;
             if (pending === 0) {
               say(errors.length ? errors.join(";") : "文件已上传,提交表单时一并提交", errors.length > 0);
+              // The files now travel as tokens; sent again with the form they would be stored twice.
+              // A refused one stays chosen so that the server names it on submission too.
+              if (!errors.length) input.value = "";
+              form.zwInflight -= 1;
+              if (form.zwInflight === 0 && form.zwSubmitter !== undefined) {
+                var submitter = form.zwSubmitter;
+                form.zwSubmitter = undefined;
+                if (form.requestSubmit) form.requestSubmit(submitter || undefined); else form.submit();
+              }
             }
           });
       });
-      // The files now travel as tokens; sending the bytes again with the form would store them twice.
-      input.value = "";
     });
+
+    if (!form.zwWaitsForUploads) {
+      form.zwWaitsForUploads = true;
+      // Sent while a file is still uploading: wait for it, then send.
+      form.addEventListener("submit", function (event) {
+        if (form.zwInflight > 0) {
+          event.preventDefault();
+          form.zwSubmitter = event.submitter || null;
+          say("正在上传文件,上传完成后自动提交……", false);
+        }
+      });
+    }
 
     list.addEventListener("click", function (event) {
       var button = event.target.closest("[data-pending-remove]");
