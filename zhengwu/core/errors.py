@@ -71,9 +71,13 @@ class FieldErrors:
 
     def __init__(self):
         self.errors: dict[str | None, list[str]] = {}
+        self.codes: list[str] = []
+        self.details: list[dict] = []
 
-    def add(self, field: str | None, message: str) -> None:
+    def add(self, field: str | None, message: str, code: str = "", details: dict | None = None) -> None:
         self.errors.setdefault(field or None, []).append(message)
+        self.codes.append(code)
+        self.details.append(details or {})
 
     def capture(self, fn, *args, **kwargs):
         """Call ``fn``; on ``ValidationFailed`` record it under its field and return None."""
@@ -88,9 +92,9 @@ class FieldErrors:
         if isinstance(nested, dict):
             for field, messages in nested.items():
                 for message in messages:
-                    self.add(field, message)
+                    self.add(None if field == "__all__" else field, message)
             return
-        self.add(exc.details.get("field"), exc.message)
+        self.add(exc.details.get("field"), exc.message, exc.code, exc.details)
 
     def __bool__(self) -> bool:
         return bool(self.errors)
@@ -103,9 +107,11 @@ class FieldErrors:
         message = first if count == 1 else f"提交的内容有 {count} 处需要修改:" + ";".join(
             m for messages in self.errors.values() for m in messages
         )
+        # One mistake keeps its own code (clients and tests rely on it); several are "form_invalid".
         raise ValidationFailed(
-            message, code="form_invalid",
-            details={"errors": {("__all__" if k is None else k): v for k, v in self.errors.items()}},
+            message, code=(self.codes[0] or "form_invalid") if count == 1 else "form_invalid",
+            details={**(self.details[0] if count == 1 else {}),
+                     "errors": {("__all__" if k is None else k): v for k, v in self.errors.items()}},
         )
 
 

@@ -15,9 +15,12 @@ from django.db import transaction
 from zhengwu.accounts.services import normalise_phone
 from zhengwu.core import crypto
 from zhengwu.core.access import is_applicant
-from zhengwu.core.errors import Conflict, PermissionDenied, ValidationFailed
+from zhengwu.core.bounds import text_length_message
+from zhengwu.core.errors import Conflict, FieldErrors, PermissionDenied, ValidationFailed
+from zhengwu.core.models import PendingUpload
 from zhengwu.core.sanitise import has_unsafe_chars
 from zhengwu.core.uploads import files_store
+from zhengwu.core.uploads.pending import pending_uploads_attach
 from zhengwu.org import responsibility
 from zhengwu.org.roles import Role
 
@@ -80,28 +83,33 @@ def case_apply(
     if not is_applicant(applicant):
         raise ValidationFailed("申请人须为已注册的个人或法人", code="applicant_invalid")
     _check_channel(actor=actor, applicant=applicant, channel=channel, agent_unit=agent_unit)
+    errors = FieldErrors()
     note = (note or "").strip()
     if len(note) > NOTE_MAX:
-        raise ValidationFailed(f"申请事由不能超过{NOTE_MAX}个字", code="note_too_long", details={"field": "note"})
+        errors.add("note", text_length_message("申请事由", NOTE_MAX, len(note)), "note_too_long")
     try:
         phone = normalise_phone(contact_phone)
     except ValidationFailed as exc:
-        raise ValidationFailed(exc.message.replace("手机号", "联系电话"), code=exc.code, details={"field": "contact_phone"}) from None
+        errors.add("contact_phone", exc.message.replace("手机号", "联系电话"), exc.code)
 
     known = {m.pk: m for m in item.materials.all()}
     unknown = [k for k in materials if k not in known]
     if unknown:
         raise ValidationFailed("提交的材料不属于该事项", code="material_unknown", details={"materials": unknown})
     missing = [m for m in known.values() if m.required and not materials.get(m.pk)]
-    if missing:
+    for m in missing:
+        errors.add(f"material_{m.pk}", f"缺少必需的申请材料:{m.name}", "material_missing")
+    filed = [(known[k], f) for k, f in sorted(materials.items(), key=lambda kv: known[kv[0]].seq) if f]
+    uploads = [f for _, f in filed] + extras
+    if not uploads and not missing:
+        errors.add(None, "请至少上传一份申请材料", "material_none")
+    if missing and len(errors.codes) == len(missing):
+        # Only materials are missing: one message naming them all, as before.
         raise ValidationFailed(
             "缺少必需的申请材料:" + "、".join(m.name for m in missing),
             code="material_missing", details={"missing": [m.pk for m in missing]},
         )
-    filed = [(known[k], f) for k, f in sorted(materials.items(), key=lambda kv: known[kv[0]].seq) if f]
-    uploads = [f for _, f in filed] + extras
-    if not uploads:
-        raise ValidationFailed("请至少上传一份申请材料", code="material_none")
+    errors.raise_if_any()
 
     with transaction.atomic():
         case = case_submit(
@@ -111,15 +119,28 @@ def case_apply(
         )
         # Each material's file carries "case_material:<seq>" so supervision can tell, in
         # SQL, which required materials a concluded case lacks; extras carry the family.
-        purposes = [f"{MATERIAL_PURPOSE}:{m.seq}" for m, _ in filed] + [MATERIAL_PURPOSE] * len(extras)
-        stored = files_store(
-            actor=actor, uploads=uploads, purpose=purposes, owner=applicant,
-            object_type=MATERIAL_OBJECT_TYPE, object_id=case.pk,
-        )
+        entries = [(m, f, f"{MATERIAL_PURPOSE}:{m.seq}") for m, f in filed] + [(None, f, MATERIAL_PURPOSE) for f in extras]
+        # Files uploaded on selection arrive as pending uploads, the rest as files posted now.
+        pending_at = [i for i, (_, f, _) in enumerate(entries) if isinstance(f, PendingUpload)]
+        direct_at = [i for i in range(len(entries)) if i not in set(pending_at)]
+        stored_at: dict[int, object] = {}
+        if direct_at:
+            rows = files_store(
+                actor=actor, uploads=[entries[i][1] for i in direct_at], purpose=[entries[i][2] for i in direct_at],
+                owner=applicant, object_type=MATERIAL_OBJECT_TYPE, object_id=case.pk,
+            )
+            stored_at.update(zip(direct_at, rows, strict=True))
+        if pending_at:
+            rows = pending_uploads_attach(
+                actor=actor, pending=[entries[i][1] for i in pending_at], purpose=[entries[i][2] for i in pending_at],
+                owner=applicant, object_type=MATERIAL_OBJECT_TYPE, object_id=case.pk,
+            )
+            stored_at.update(zip(pending_at, rows, strict=True))
         listing = [
-            {"material_id": m.pk, "material_name": m.name, "file_id": str(row.pk)}
-            for (m, _), row in zip(filed, stored, strict=False)
-        ] + [{"material_id": None, "material_name": "其他材料", "file_id": str(row.pk)} for row in stored[len(filed):]]
+            {"material_id": m.pk if m else None, "material_name": m.name if m else "其他材料",
+             "file_id": str(stored_at[i].pk)}
+            for i, (m, _, _) in enumerate(entries)
+        ]
         case.data = {**case.data, "materials": listing}
         Case.objects.filter(pk=case.pk).update(data=case.data)
     return case

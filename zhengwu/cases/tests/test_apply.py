@@ -118,9 +118,13 @@ def test_missing_required_material_is_refused_naming_it_and_nothing_is_saved(cli
     assert response.status_code == 400
     body = response.content.decode()
     assert "缺少必需的申请材料:申请人身份证明" in body and "请上传此材料" in body
-    assert not Case.objects.exists() and not StoredFile.objects.exists() and not ReceiptCounter.objects.exists()
-    assert not AuditEvent.objects.filter(action__in=["cases.case.submit", "files.upload"]).exists()
-    assert stored_files_on_disk(settings) == []
+    assert not Case.objects.exists() and not ReceiptCounter.objects.exists()
+    assert not AuditEvent.objects.filter(action="cases.case.submit").exists()
+    # The files that were chosen are kept for the corrected form (issue 16), as pending uploads only.
+    kept = StoredFile.objects.all()
+    assert kept and all(f.purpose == "pending" and f.object_id == "" for f in kept)
+    assert all(f"已选择: {f.original_name}" in body for f in kept)
+    assert len(stored_files_on_disk(settings)) == kept.count()
 
 
 def test_wrong_file_type_is_refused_naming_the_rule_and_nothing_is_saved(client, citizen, item, materials, settings):
@@ -135,8 +139,10 @@ def test_wrong_file_type_is_refused_naming_the_rule_and_nothing_is_saved(client,
     assert response.status_code == 400
     body = response.content.decode()
     assert "文件“身份证明.pdf”的内容与扩展名不符" in body
-    assert not Case.objects.exists() and not StoredFile.objects.exists() and not ReceiptCounter.objects.exists()
-    assert stored_files_on_disk(settings) == []
+    assert not Case.objects.exists() and not ReceiptCounter.objects.exists()
+    # The refused file is not kept; the good one waits as a pending upload for the corrected form.
+    assert [(f.original_name, f.purpose) for f in StoredFile.objects.all()] == [("审批表.pdf", "pending")]
+    assert "已选择: 审批表.pdf" in body and len(stored_files_on_disk(settings)) == 1
 
 
 def test_pdf_with_hidden_script_is_refused_at_its_own_material_and_the_typed_text_is_kept(client, citizen, item, materials, settings):
@@ -156,13 +162,12 @@ def test_pdf_with_hidden_script_is_refused_at_its_own_material_and_the_typed_tex
     assert response.status_code == 400
     body = response.content.decode()
     message = "文件“身份证明.pdf”包含JavaScript 脚本,不允许上传"
-    # Named once at the top and once beside the input that held it.
-    assert body.count(message) == 2
+    # Named beside the input that held it.
     row = body[body.index(f'id="material_{materials["id"].pk}"'):]
-    assert message in row[: row.index("</div>")]
-    assert "请尽快办理" in body and "重新选择全部材料" in body
-    assert not Case.objects.exists() and not StoredFile.objects.exists()
-    assert stored_files_on_disk(settings) == []
+    assert message in row[: row.index("</ul>", row.index(message)) + 5]
+    assert "请尽快办理" in body and "已选择: 审批表.pdf" in body
+    assert not Case.objects.exists()
+    assert [(f.original_name, f.purpose) for f in StoredFile.objects.all()] == [("审批表.pdf", "pending")]
 
 
 def test_disallowed_extension_is_refused_naming_the_allowed_types(client, citizen, item, materials, settings):
@@ -172,7 +177,8 @@ def test_disallowed_extension_is_refused_naming_the_allowed_types(client, citize
 
     assert response.status_code == 400
     assert "不支持的文件类型" in response.content.decode()
-    assert not Case.objects.exists() and not StoredFile.objects.exists() and stored_files_on_disk(settings) == []
+    assert not Case.objects.exists() and not StoredFile.objects.exclude(purpose="pending").exists()
+    assert "说明.exe" not in set(StoredFile.objects.values_list("original_name", flat=True))
 
 
 def test_oversize_file_is_refused_with_the_upload_services_message(client, citizen, item, materials, settings):

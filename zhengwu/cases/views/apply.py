@@ -20,9 +20,14 @@ from zhengwu.core.access import (
     forbidden,
 )
 from zhengwu.core.bounds import int_parse
-from zhengwu.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from zhengwu.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed, errors_by_field
+from zhengwu.core.uploads.pending import (
+    FileSelection,
+    file_selection_from_request,
+    pending_upload_discard,
+    upload_owner_for,
+)
 from zhengwu.core.identifiers import validate_resident_id
-from zhengwu.core.uploads.inspection import sanitize_name
 from zhengwu.core.masking import mask_phone
 from zhengwu.org.roles import Role
 
@@ -54,13 +59,19 @@ CHANNEL_PAGES = {
 class ApplyForm(forms.Form):
     note = forms.CharField(
         label="申请事由/说明", max_length=NOTE_MAX, required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"max_length": f"申请事由不能超过{NOTE_MAX}个字"},
+        # data-max-chars, not maxlength: the browser must not cut a paste (core/forms.js counts).
+        widget=forms.Textarea(attrs={"rows": 4, "data-max-chars": NOTE_MAX}),
+        error_messages={"max_length": f"申请事由不能超过{NOTE_MAX}个字,请删减后再提交"},
     )
     contact_phone = forms.CharField(
         label="联系电话", max_length=20, error_messages={"required": "请填写联系电话"},
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "numeric"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Django adds maxlength from max_length; a browser then cuts pasted text silently.
+        self.fields["note"].widget.attrs.pop("maxlength", None)
 
 
 class AssistedApplyForm(ApplyForm):
@@ -131,12 +142,26 @@ def _apply_page(request, code, channel, *, form_class, form_kwargs=None, initial
         }, status=exc.status)
     materials = list(item.materials.all())
     form_kwargs = form_kwargs or {}
-    material_errors: dict[int, str] = {}
-    files_to_choose_again = False
+    material_errors: dict[int, list[str]] = {}
+    selections = {m.pk: FileSelection(field=f"material_{m.pk}") for m in materials}
+    extras = FileSelection(field=EXTRAS_FIELD)
     if request.method == "POST":
         form = form_class(request.POST, **form_kwargs)
-        if form.is_valid():
-            chosen = {m.pk: request.FILES.get(f"material_{m.pk}") for m in materials}
+        # Files first: each chosen file is kept as a pending upload whatever else is wrong.
+        owner = upload_owner_for(request)
+        selections = {m.pk: file_selection_from_request(request, field_name=f"material_{m.pk}", owner=owner)
+                      for m in materials}
+        extras = file_selection_from_request(request, field_name=EXTRAS_FIELD, owner=owner)
+        for pk, selection in selections.items():
+            # One file per material: a newer choice replaces the earlier one.
+            for older in selection.pending[:-1]:
+                pending_upload_discard(owner=owner, token=older.token)
+            selection.pending = selection.pending[-1:]
+            if selection.errors:
+                material_errors[pk] = list(selection.errors)
+        dropped = extras.dropped or any(s.dropped for s in selections.values())
+        files_ok = not material_errors and not extras.errors
+        if not dropped and form.is_valid() and files_ok:
             data = form.cleaned_data
             applicant = getattr(form, "applicant", request.user)
             agent_unit = form.units.get(data["agent_unit"]) if channel == Case.Channel.AGENT else None
@@ -144,35 +169,38 @@ def _apply_page(request, code, channel, *, form_class, form_kwargs=None, initial
                 case = case_apply(
                     actor=request.user, item=item, applicant=applicant, channel=channel,
                     note=data["note"], contact_phone=data["contact_phone"],
-                    materials={k: v for k, v in chosen.items() if v},
-                    extras=request.FILES.getlist(EXTRAS_FIELD), agent_unit=agent_unit,
+                    materials={pk: s.pending[0] for pk, s in selections.items() if s.pending},
+                    extras=extras.pending, agent_unit=agent_unit,
                 )
             except ValidationFailed as exc:
-                details = exc.details or {}
-                if details.get("field") in form.fields:
-                    form.add_error(details["field"], exc.message)
-                else:
-                    form.add_error(None, exc.message)
-                for pk in details.get("missing", []):
-                    material_errors[pk] = "请上传此材料"
-                if details.get("file"):
-                    # Name the input that held the refused file; nothing of the batch was
-                    # stored, and browsers never refill file inputs, so say so plainly.
-                    for pk, chosen_file in chosen.items():
-                        if chosen_file and sanitize_name(chosen_file.name) == details["file"]:
-                            material_errors[pk] = exc.message
-                    files_to_choose_again = True
+                for field, messages_ in errors_by_field(exc).items():
+                    for message in messages_:
+                        if field.startswith("material_") and field[9:].isdigit():
+                            material_errors.setdefault(int(field[9:]), []).append("请上传此材料")
+                        else:
+                            form.add_error(field if field in form.fields else None, message)
+                for pk in (exc.details or {}).get("missing", []):
+                    material_errors.setdefault(pk, []).append("请上传此材料")
             else:
                 return HttpResponseRedirect(reverse("cases:mine_detail", kwargs={"receipt_no": case.receipt_no}) + "?new=1")
-        status = 400
+        elif not dropped:
+            form.is_valid()  # every field's message, together with the missing materials below
+            for m in materials:
+                if m.required and not selections[m.pk].pending and m.pk not in material_errors:
+                    material_errors[m.pk] = ["请上传此材料"]
+        status = 200 if dropped else 400
     else:
         form = form_class(initial=initial or {}, **form_kwargs)
         status = 200
-    rows = [{"material": m, "error": material_errors.get(m.pk, "")} for m in materials]
+    rows = [{
+        "material": m, "errors": material_errors.get(m.pk, []), "selection": selections[m.pk],
+        "label": f"{m.seq}. {m.name}" + ("(必需)" if m.required else ""),
+    } for m in materials]
     return render(request, "cases/apply_form.html", {
         "nav": "services", "item": item, "form": form, "materials": rows, "channel": channel,
         "title": CHANNEL_PAGES[channel]["title"], "items_url_name": CHANNEL_PAGES[channel]["items"],
-        "extras_field": EXTRAS_FIELD, "files_to_choose_again": files_to_choose_again,
+        "extras_field": EXTRAS_FIELD, "extras": extras, "material_errors": bool(material_errors),
+        "note_max": NOTE_MAX,
     }, status=status)
 
 

@@ -35,9 +35,10 @@ from zhengwu.core.clock import (
     clock_stop,
     clock_suspend,
 )
-from zhengwu.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from zhengwu.core.errors import Conflict, FieldErrors, NotFound, PermissionDenied, ValidationFailed
 from zhengwu.core.sanitise import strip_unsafe_chars
 from zhengwu.core.uploads import files_store
+from zhengwu.core.uploads.pending import pending_uploads_attach
 from zhengwu.core.workdays import add_working_days
 from zhengwu.org import responsibility
 from zhengwu.org.models import Unit
@@ -180,8 +181,14 @@ def request_submit(
     form: str = DisclosureRequest.Form.ELECTRONIC,
     channel: str = DisclosureRequest.Channel.ONLINE,
     attachments: Sequence[object] = (),
+    pending: Sequence[object] = (),
+    errors: FieldErrors | None = None,
 ) -> DisclosureRequest:
     """Receive a request; return it with its receipt number and a 20-working-day clock.
+
+    Every field is checked before anything is refused (all mistakes shown at once, with
+    ``errors`` the page found itself); ``pending`` are files uploaded on selection,
+    attached in the request's transaction.
 
     Online: the applicant's account decides the requester (a citizen is a 自然人 under their
     real name; an enterprise is a 法人或其他组织 and picks its kind). At the window or by
@@ -205,24 +212,26 @@ def request_submit(
         entered_by = actor
     else:
         raise ValidationFailed("申请方式不正确", code="channel_invalid", details={"field": "channel"})
+    errors = errors if errors is not None else FieldErrors()
     if department is None or not isinstance(department, Unit) or department.kind not in HANDLING_UNIT_KINDS \
             or not department.is_active:
-        raise ValidationFailed("请选择受理申请的行政机关", code="department_invalid", details={"field": "department"})
-    if entered_by is not None:
+        errors.add("department", "请选择受理申请的行政机关", "department_invalid")
+        department = None
+    if entered_by is not None and department is not None:
         # Window clerks enter paper requests for every department.
         clerk = responsibility.acts_for(actor, unit_id=None, roles=Role.WINDOW_CLERK, unowned=True)
         if not clerk and not responsibility.acts_for(actor, unit_id=department.pk, roles=OFFICER_ROLES):
             raise PermissionDenied("只有窗口人员或该机关的依申请公开经办人可以录入书面申请", code="not_window_clerk")
-    description = clean_text(description, label="所需政府信息的描述", max_len=DESCRIPTION_MAX, required=True,
-                             field="description")
-    purpose = clean_text(purpose, label="用途", max_len=PURPOSE_MAX, field="purpose")
+    description = errors.capture(clean_text, description, label="所需政府信息的描述", max_len=DESCRIPTION_MAX,
+                                 required=True, field="description")
+    purpose = errors.capture(clean_text, purpose, label="用途", max_len=PURPOSE_MAX, field="purpose")
     if form not in DisclosureRequest.Form.values:
-        raise ValidationFailed("请选择获取信息的方式(纸质或电子)", code="form_invalid", details={"field": "form"})
+        errors.add("form", "请选择获取信息的方式(纸质或电子)", "form_invalid")
     try:
         phone = normalise_phone(contact_phone if isinstance(contact_phone, str) else "")
     except ValidationFailed as exc:
-        raise ValidationFailed(exc.message.replace("手机号", "联系电话"), code=exc.code,
-                               details={"field": "contact_phone"}) from None
+        errors.add("contact_phone", exc.message.replace("手机号", "联系电话"), exc.code)
+    errors.raise_if_any()
     attachments = [f for f in attachments if f]
     today = timezone.localdate()
     with transaction.atomic():
@@ -245,12 +254,17 @@ def request_submit(
                 actor=actor, uploads=attachments, purpose=REQUEST_FILE_PURPOSE, owner=applicant,
                 object_type=FILE_OBJECT_TYPE, object_id=request.pk,
             )
+        if pending:
+            pending_uploads_attach(
+                actor=actor, pending=pending, purpose=REQUEST_FILE_PURPOSE, owner=applicant,
+                object_type=FILE_OBJECT_TYPE, object_id=request.pk,
+            )
         _event(request, actor=actor, kind=RequestEvent.Kind.SUBMIT,
                note=f"{request.get_channel_display()},受理机关:{department.name}")
         _audit(request, actor=actor, verb="submit", details={
             "channel": channel, "department_id": department.pk, "requester_type": requester_type,
             "requester_subtype": requester_subtype, "due_on": clock.due_on.isoformat(),
-            "attachments": len(attachments),
+            "attachments": len(attachments) + len(list(pending or [])),
         })
     return request
 

@@ -157,3 +157,28 @@ def test_disclosure_section_page_links_to_apply_and_published_reports(db, office
     export = Client().get(reverse("disclosure_requests:report_public_export", kwargs={"year": 2025, "fmt": "pdf"}))
     assert export.status_code == 200 and export.content.startswith(b"%PDF")
     assert Client().get(reverse("disclosure_requests:report_public_export", kwargs={"year": 2025, "fmt": "exe"})).status_code == 404
+
+
+def test_apply_page_reports_every_mistake_at_once_and_keeps_the_attachment(calendar, citizen, dept, settings, tmp_path):
+    from zhengwu.core.models import PendingUpload
+    from zhengwu.core.tests.upload_samples import PDF_BYTES, upload
+    from zhengwu.core.uploads import file_list
+
+    settings.ZHENGWU_UPLOAD_ROOT = tmp_path / "uploads"
+    client = _client(citizen)
+    url = reverse("disclosure_requests:apply")
+    response = client.post(url, {"department": "", "description": "", "form": "paper", "contact_phone": "1",
+                                 "attachments": [upload("依据.pdf", PDF_BYTES)]})
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "请选择受理申请的行政机关" in page and "请填写所需政府信息的描述" in page and "联系电话格式不对" in page
+    token = PendingUpload.objects.get().token
+    assert "已选择: 依据.pdf" in page and token in page
+
+    response = client.post(url, {"department": str(dept.pk), "description": "请公开征地补偿标准", "form": "paper",
+                                 "contact_phone": "13812345678", "attachments__token": token})
+    assert response.status_code == 302
+    req = DisclosureRequest.objects.get()
+    assert [f.original_name for f in file_list(object_type="disclosure_requests.request", object_id=req.pk)] \
+        == ["依据.pdf"]

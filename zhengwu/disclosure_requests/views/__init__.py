@@ -13,7 +13,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from zhengwu.core.bounds import is_id_text
 from zhengwu.core.access import APPLICANT, PUBLIC, access
 from zhengwu.core.clock import COLOUR_LABELS, clock_colour
-from zhengwu.core.errors import DomainError, NotFound, ValidationFailed
+from zhengwu.core.errors import DomainError, FieldErrors, NotFound, ValidationFailed, errors_by_field
+from zhengwu.core.uploads.pending import FileSelection, file_selection_from_request
 from zhengwu.org import responsibility
 from zhengwu.org.models import Unit
 from zhengwu.org.roles import Role
@@ -45,6 +46,10 @@ def unit_from_post(value) -> Unit | None:
     if not is_id_text(value):
         return None
     return Unit.objects.filter(pk=int(value), kind__in=services.HANDLING_UNIT_KINDS, is_active=True).first()
+
+
+class _Redisplay(Exception):
+    """Show the form again without submitting it (a 移除 button without JavaScript)."""
 
 
 def uploaded_files(request, field: str = "attachments") -> list:
@@ -80,17 +85,34 @@ def apply(request):
         "contact_phone": user.phone or "", "requester_subtype": RequesterSubtype.COMMERCIAL,
     }
     error, status = None, 200
+    field_errors: dict[str, list[str]] = {}
+    selection = FileSelection(field="attachments")
     if request.method == "POST":
         form = {k: request.POST.get(k, "") for k in form}
+        selection = file_selection_from_request(request, field_name="attachments")
+        page_errors = FieldErrors()
+        for message in selection.errors:
+            page_errors.add("attachments", message)
+        if len(selection.pending) > MAX_FILES:
+            page_errors.add("attachments", f"一次最多上传 {MAX_FILES} 个附件,请移除多余的文件")
         try:
+            if selection.dropped:
+                raise _Redisplay
             created = services.request_submit(
                 actor=user, department=unit_from_post(form["department"]),
                 description=form["description"], purpose=form["purpose"], form=form["form"],
                 contact_phone=form["contact_phone"], requester_subtype=form["requester_subtype"],
-                attachments=uploaded_files(request),
+                pending=selection.pending, errors=page_errors,
             )
+        except _Redisplay:
+            pass
         except DomainError as exc:
-            error, status = exc.message, exc.status
+            field_errors = errors_by_field(exc)
+            error = field_errors.pop("__all__", [None])[0]
+            if error is None and field_errors:
+                error = (f"提交的内容有 {sum(len(v) for v in field_errors.values())} 处需要修改,请按提示修改后重新提交。"
+                         "已填写的内容和已选择的文件都已保留。")
+            status = exc.status
         else:
             messages.success(
                 request,
@@ -98,7 +120,9 @@ def apply(request):
             )
             return HttpResponseRedirect(reverse("disclosure_requests:detail", kwargs={"receipt_no": created.receipt_no}))
     return render(request, "disclosure_requests/apply.html", {
-        "form": form, "error": error, "units": handling_units(), "is_enterprise": user.kind == "enterprise",
+        "form": form, "error": error, "field_errors": field_errors, "selection": selection,
+        "description_max": services.DESCRIPTION_MAX, "purpose_max": services.PURPOSE_MAX,
+        "units": handling_units(), "is_enterprise": user.kind == "enterprise",
         "subtypes": RequesterSubtype.choices, "forms": DisclosureRequest.Form.choices, "max_files": MAX_FILES,
     }, status=status)
 

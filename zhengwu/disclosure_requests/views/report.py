@@ -135,10 +135,11 @@ def report_edit(request, year):
                 manual=manual,
             )
         except DomainError as exc:
+            # The texts come back whole (never cut): the error says which one is too long.
             error, status = exc.message, exc.status
-            report.overview = request.POST.get("overview", "")[:services_report.TEXT_MAX]
-            report.problems = request.POST.get("problems", "")[:services_report.TEXT_MAX]
-            report.other_matters = request.POST.get("other_matters", "")[:services_report.TEXT_MAX]
+            report.overview = request.POST.get("overview", "")
+            report.problems = request.POST.get("problems", "")
+            report.other_matters = request.POST.get("other_matters", "")
         else:
             messages.success(request, "已保存")
             return HttpResponseRedirect(reverse("disclosure_requests:report_edit", kwargs={"year": report.year}))

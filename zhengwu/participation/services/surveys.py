@@ -13,7 +13,7 @@ from django.utils import timezone
 from zhengwu.core.bounds import is_id_text
 from zhengwu.core.access import is_applicant
 from zhengwu.core.audit import audit_record
-from zhengwu.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from zhengwu.core.errors import Conflict, FieldErrors, NotFound, PermissionDenied, ValidationFailed
 
 from ..models import Answer, Choice, Phase, Question, Questionnaire, Response
 from ..plain_text import clean_line, clean_plain_text
@@ -231,7 +231,11 @@ def answers_validate(*, questionnaire: Questionnaire, answers: dict) -> list[Ans
         raise ValidationFailed("答卷中有不属于本问卷的题目", code="question_unknown")
     given = {str(k): v for k, v in answers.items()}
     rows: list[Answer] = []
-    for q in questions:
+    # Every question is checked, so a respondent sees all unanswered or wrong ones at once.
+    errors = FieldErrors()
+
+    def one(q) -> list[Answer]:
+        out: list[Answer] = []
         value = given.get(str(q.pk))
         where = f"第 {q.position} 题"
         if q.has_choices:
@@ -253,12 +257,12 @@ def answers_validate(*, questionnaire: Questionnaire, answers: dict) -> list[Ans
                 if len(ids) < q.min_choices:
                     raise ValidationFailed(f"{where}至少选择 {q.min_choices} 项", code="too_few_choices",
                                            details={"question": q.pk, "min": q.min_choices})
-            rows.extend(Answer(question=q, choice=valid[i]) for i in ids)
+            out.extend(Answer(question=q, choice=valid[i]) for i in ids)
         elif q.kind == Question.Kind.RATING:
             if value in (None, ""):
                 if q.required:
                     raise ValidationFailed(f"{where}为必答题,请评分", code="answer_required", details={"question": q.pk})
-                continue
+                return out
             # Whole numbers only: 3.5 or True must not become 3 or 1.
             if isinstance(value, int) and not isinstance(value, bool):
                 score = value
@@ -268,12 +272,20 @@ def answers_validate(*, questionnaire: Questionnaire, answers: dict) -> list[Ans
                 score = None
             if score is None or not 1 <= score <= 5:
                 raise ValidationFailed(f"{where}的评分应为 1 到 5 分", code="rating_invalid", details={"question": q.pk})
-            rows.append(Answer(question=q, rating=score))
+            out.append(Answer(question=q, rating=score))
         else:
             text = clean_plain_text(value, label=f"{where}的回答", max_length=TEXT_ANSWER_MAX, required=q.required,
                                     code="text_answer")
             if text:
-                rows.append(Answer(question=q, text=text))
+                out.append(Answer(question=q, text=text))
+        return out
+
+    for q in questions:
+        try:
+            rows.extend(one(q))
+        except ValidationFailed as exc:
+            errors.add(f"q{q.pk}", exc.message, exc.code, exc.details)
+    errors.raise_if_any()
     return rows
 
 

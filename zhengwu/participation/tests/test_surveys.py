@@ -261,3 +261,16 @@ def test_many_citizens_each_respond_once(survey):
         services.response_submit(actor=CitizenFactory(), questionnaire=survey, answers=_answers(survey))
 
     assert Response.objects.filter(questionnaire=survey).count() == 5
+
+
+def test_every_unanswered_required_question_is_named_at_once(survey, citizen):
+    required = [q for q in survey.questions.order_by("position") if q.required]
+    assert len(required) >= 2
+
+    with pytest.raises(ValidationFailed) as exc:
+        services.response_submit(actor=citizen, questionnaire=survey, answers={})
+
+    named = exc.value.details["errors"]
+    assert set(named) == {f"q{q.pk}" for q in required}
+    assert all(f"第 {q.position} 题为必答题" in exc.value.message for q in required)
+    assert not Response.objects.exists()

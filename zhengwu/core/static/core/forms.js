@@ -13,7 +13,14 @@
     var max = parseInt(field.dataset.maxChars || "", 10);
     if (!max) return;
     var out = document.getElementById(field.id + "-count");
-    if (!out) return;
+    if (!out) {
+      // Templates that only mark the field get their counter here.
+      out = document.createElement("p");
+      out.className = "char-count";
+      out.id = (field.id || field.name) + "-count";
+      out.setAttribute("aria-live", "polite");
+      field.insertAdjacentElement("afterend", out);
+    }
     function update() {
       // Count code points like the server (Python len), not UTF-16 units.
       var n = Array.from(field.value.replace(/\r\n/g, "\n")).length;
@@ -34,7 +41,7 @@
     return input ? input.value : "";
   }
 
-  function addItem(list, tokenName, data) {
+  function addItem(list, tokenName, fieldName, data) {
     var li = document.createElement("li");
     li.className = "pending-file";
     var text = document.createElement("span");
@@ -45,7 +52,7 @@
     hidden.value = data.token;
     var remove = document.createElement("button");
     remove.type = "submit";
-    remove.name = input.name + "__drop";
+    remove.name = fieldName + "__drop";
     remove.value = data.token;
     remove.formNoValidate = true;
     remove.className = "btn btn-plain btn-small";
@@ -79,6 +86,7 @@
       if (!files.length) return;
       var errors = [];
       var pending = files.length;
+      form.zwInflight = (form.zwInflight || 0) + 1;
       say("正在上传 " + files.length + " 个文件……", false);
       files.forEach(function (file) {
         var body = new FormData();
@@ -90,7 +98,7 @@
             return response.json().then(function (data) { return {ok: response.ok, data: data}; });
           })
           .then(function (result) {
-            if (result.ok) addItem(list, tokenName, result.data);
+            if (result.ok) addItem(list, tokenName, input.name, result.data);
             else errors.push(result.data.message || ("文件“" + file.name + "”上传失败"));
           })
           .catch(function () { errors.push("文件“" + file.name + "”上传失败,请检查网络后重新选择"); })
@@ -98,12 +106,31 @@
             pending -= 1;
             if (pending === 0) {
               say(errors.length ? errors.join(";") : "文件已上传,提交表单时一并提交", errors.length > 0);
+              // The files now travel as tokens; sent again with the form they would be stored twice.
+              // A refused one stays chosen so that the server names it on submission too.
+              if (!errors.length) input.value = "";
+              form.zwInflight -= 1;
+              if (form.zwInflight === 0 && form.zwSubmitter !== undefined) {
+                var submitter = form.zwSubmitter;
+                form.zwSubmitter = undefined;
+                if (form.requestSubmit) form.requestSubmit(submitter || undefined); else form.submit();
+              }
             }
           });
       });
-      // The files now travel as tokens; sending the bytes again with the form would store them twice.
-      input.value = "";
     });
+
+    if (!form.zwWaitsForUploads) {
+      form.zwWaitsForUploads = true;
+      // Sent while a file is still uploading: wait for it, then send.
+      form.addEventListener("submit", function (event) {
+        if (form.zwInflight > 0) {
+          event.preventDefault();
+          form.zwSubmitter = event.submitter || null;
+          say("正在上传文件,上传完成后自动提交……", false);
+        }
+      });
+    }
 
     list.addEventListener("click", function (event) {
       var button = event.target.closest("[data-pending-remove]");
