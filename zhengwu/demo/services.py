@@ -28,7 +28,7 @@ from zhengwu.cases.models import ProcessDefinition
 from zhengwu.cases.services import default_steps_for, process_definition_publish
 from zhengwu.catalog.succession import item_department_move
 from zhengwu.org import services as org_services
-from zhengwu.org import services_history as org_history
+from zhengwu.org.services import history as org_history
 from zhengwu.org.models import Assignment, Unit, UnitChange
 from zhengwu.org.roles import Role
 

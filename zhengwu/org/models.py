@@ -78,7 +78,7 @@ class UnitName(models.Model):
     time (a 2018 case shows 国土资源局 while today's pages show 自然资源局).
 
     ``valid_from`` null: since the unit exists; ``valid_to`` null: still current; the
-    span is ``valid_from <= day < valid_to``. Written only by ``org.services_history``.
+    span is ``valid_from <= day < valid_to``. Written only by ``org.services.history``.
     """
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="names", verbose_name="机构")

@@ -3,7 +3,7 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from .services_history import unit_changes_apply_due
+from .services.history import unit_changes_apply_due
 
 
 @db_periodic_task(crontab(hour="0", minute="7"))

@@ -35,7 +35,7 @@ class CitizenFactory(factory.django.DjangoModelFactory):
         # makes one who has not (the login then asks first).
         if create and extracted is not False:
             from zhengwu.accounts.models import PrivacyConsent
-            from zhengwu.accounts.services_privacy import privacy_notice
+            from zhengwu.accounts.services.privacy import privacy_notice
 
             PrivacyConsent.objects.create(user=obj, version=privacy_notice().version)
 

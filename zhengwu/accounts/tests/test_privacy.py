@@ -7,7 +7,7 @@ import zipfile
 import pytest
 
 from zhengwu.accounts.models import PrivacyConsent, User
-from zhengwu.accounts.services_privacy import account_close, personal_data_export
+from zhengwu.accounts.services.privacy import account_close, personal_data_export
 from zhengwu.accounts.tests.factories import PASSWORD, CitizenFactory, StaffFactory
 from zhengwu.core.errors import PermissionDenied
 from zhengwu.core.models import AuditEvent
@@ -68,7 +68,7 @@ def test_a_new_version_is_asked_for_at_the_next_login_and_recorded(client, setti
 
 
 def test_staff_are_not_asked(client, settings):
-    from zhengwu.accounts.services_privacy import privacy_consent_current
+    from zhengwu.accounts.services.privacy import privacy_consent_current
 
     assert privacy_consent_current(StaffFactory())
 

@@ -18,8 +18,10 @@ from zhengwu.core.access import APPLICANT, AUTHENTICATED, PUBLIC, STAFF, access
 from zhengwu.core.errors import DomainError, errors_by_field
 from zhengwu.org.selectors import user_roles
 
-from .. import mfa, services, services_codes, services_privacy
-from ..services_privacy import privacy_notice
+from .. import mfa, services
+from ..services import codes as services_codes
+from ..services import privacy as services_privacy
+from ..services.privacy import privacy_notice
 from ..forms import (
     AccountCloseForm,
     CitizenRegisterForm,

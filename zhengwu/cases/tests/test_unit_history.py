@@ -20,7 +20,7 @@ from zhengwu.core.models import Clock
 from zhengwu.org.models import Assignment, Unit, UnitChange
 from zhengwu.org.responsibility import acts_for
 from zhengwu.org.roles import Role
-from zhengwu.org.services_history import unit_changes_apply_due, unit_merge, unit_rename
+from zhengwu.org.services.history import unit_changes_apply_due, unit_merge, unit_rename
 from zhengwu.org.tests.factories import UnitFactory, grant_post
 
 from .conftest import moment

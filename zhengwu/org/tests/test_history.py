@@ -16,7 +16,7 @@ from zhengwu.org.models import Unit, UnitChange
 from zhengwu.org.responsibility import acts_for, departments_for, post_holders
 from zhengwu.org.roles import Role
 from zhengwu.org.selectors import unit_name_on
-from zhengwu.org.services_history import unit_abolish, unit_merge, unit_rename, unit_split
+from zhengwu.org.services.history import unit_abolish, unit_merge, unit_rename, unit_split
 
 from .factories import UnitFactory, grant_post
 

@@ -31,7 +31,7 @@ from zhengwu.core.security_alerts import security_alert_raise
 from zhengwu.org.roles import Role
 from zhengwu.org.selectors import user_has_role
 
-from .models import LoginFailure, LoginNameLock, User, citizen_username_for, id_number_index_for
+from ..models import LoginFailure, LoginNameLock, User, citizen_username_for, id_number_index_for
 
 logger = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from zhengwu.core.audit import audit_record
 from zhengwu.core.errors import PermissionDenied, ValidationFailed
 from zhengwu.core.registries.personal_data import personal_data_sources
 
-from .models import PrivacyConsent, User
+from ..models import PrivacyConsent, User
 
 IP_PURPOSE = "accounts.privacy_consent.ip"
 

@@ -16,8 +16,8 @@ from zhengwu.core import request_context
 from zhengwu.core.audit import audit_record
 from zhengwu.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
-from .models import Assignment, Unit
-from .roles import ADMIN_ROLE_PERMISSIONS, SEPARATED_ADMIN_ROLES, Role
+from ..models import Assignment, Unit
+from ..roles import ADMIN_ROLE_PERMISSIONS, SEPARATED_ADMIN_ROLES, Role
 
 K = Unit.Kind
 

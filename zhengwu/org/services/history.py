@@ -30,9 +30,9 @@ from zhengwu.core.clock import clock_units_move
 from zhengwu.core.errors import Conflict, ValidationFailed
 from zhengwu.core.registries.hooks import UNIT_SUCCEEDED, hooks_for
 
-from .models import Assignment, Unit, UnitChange, UnitName
-from .roles import Role
-from .services import _check_text, _require_actor
+from ..models import Assignment, Unit, UnitChange, UnitName
+from ..roles import Role
+from . import _check_text, _require_actor
 
 K = UnitChange.Kind
 _CHANGEABLE = frozenset({Unit.Kind.DEPARTMENT, Unit.Kind.TOWNSHIP, Unit.Kind.STREET, Unit.Kind.SECTION})

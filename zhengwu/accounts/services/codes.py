@@ -25,9 +25,9 @@ from zhengwu.core.errors import FieldErrors, ValidationFailed
 from zhengwu.core.ratelimit import rate_limit_check
 from zhengwu.core.registries.sms import sms_send
 
-from .models import User, VerificationCode, phone_index_for
-from .services_privacy import privacy_consent_record
-from .services import _check_password, _UnknownActor, login_attempt_label, normalise_login, normalise_phone
+from ..models import User, VerificationCode, phone_index_for
+from .privacy import privacy_consent_record
+from . import _check_password, _UnknownActor, login_attempt_label, normalise_login, normalise_phone
 
 logger = logging.getLogger(__name__)
 
