@@ -275,6 +275,11 @@ def sign_in(page, base: str, who: str) -> None:
         page.fill("input[name=token]", totp(username))
         page.get_by_role("button", name="验证").click()
         page.wait_for_load_state()
+    if "/accounts/privacy/consent/" in page.url:
+        # Demo citizens have no consent record yet: they agree once, as a real one would.
+        page.locator("input[name=agree], input[type=checkbox]").first.check()
+        page.get_by_role("button", name="同意并继续").click()
+        page.wait_for_load_state()
     if "/accounts/login/" in page.url or "/accounts/mfa/" in page.url:
         raise SystemExit(f"{who}: sign-in failed at {page.url}")
 
@@ -297,6 +302,10 @@ def resolve(page, base: str, entry: Page) -> str | None:
 def shoot(page, out: Path, width: int) -> None:
     page.set_viewport_size({"width": width, "height": 900 if width > 500 else 800})
     page.wait_for_timeout(150)
+    # ECharts animates its series for about a second after a resize: a shot taken earlier
+    # shows half-drawn lines and bars that contradict the table beside them.
+    if page.evaluate("document.querySelector('[_echarts_instance_]') !== null"):
+        page.wait_for_timeout(1500)
     height = page.evaluate("Math.ceil(document.documentElement.scrollHeight)")
     page.screenshot(path=str(out), full_page=True,
                     clip={"x": 0, "y": 0, "width": width, "height": min(height, MAX_HEIGHT[width])})
@@ -360,7 +369,7 @@ def run(base: str, out_dir: Path, only: set[str] | None) -> list[tuple[str, Page
 WHO = {
     "anon": "访客(未登录)", "citizen": "群众 张三", "gaj_banli": "县公安局 承办人", "chuangkou": "窗口人员",
     "zfb_bianji": "县政府办 信息员", "zfb_fabu": "县政府办 审核员", "zfb_gongkai": "依申请公开经办人",
-"xfj_fenban": "县信访局 信件分办员", "jcj_jiancha": "县监察局 监察人员",
+"xfj_fenban": "县信访局 信件分办员", "jcj_jiancha": "县监察委员会 监察人员",
     "gaj_shenpi": "县公安局 审批人", "dzzwb_shuju": "县电子政务办 数据管理员", "yunwei": "运维人员",
     "xitong": "系统管理员", "anquan": "安全管理员", "shenji": "审计管理员",
 }

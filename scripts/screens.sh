@@ -31,6 +31,7 @@ manage migrate --noinput -v 0
 manage load_catalog
 manage calendar_seed
 manage load_demo_county
+manage build_demo_year
 manage seal_setup
 manage search_rebuild
 manage collectstatic --noinput -v 0

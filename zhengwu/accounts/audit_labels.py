@@ -1,6 +1,13 @@
 """Chinese names of the accounts app's audit actions (``core.registries.audit_labels``)."""
 
 LABELS = {
+    "accounts.close": "注销账户",
+    "accounts.password.reset": "找回密码:重设密码",
+    "accounts.password.reset_request": "找回密码:申请验证码",
+    "accounts.personal_data.export": "下载本人数据",
+    "accounts.phone.verify": "手机号验证",
+    "accounts.phone_code.send": "发送手机验证码",
+    "accounts.privacy.consent": "同意隐私政策",
     "accounts.lockout": "账户锁定",
     "accounts.login": "登录",
     "accounts.logout": "退出登录",

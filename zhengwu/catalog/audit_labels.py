@@ -1,6 +1,12 @@
 """Chinese names of the catalog app's audit actions (``core.registries.audit_labels``)."""
 
 LABELS = {
+    "catalog.item.move_department": "事项划转至承继部门",
+    "catalog.items.classify": "按服务对象和人生事件归类事项",
+    "catalog.items.move_department": "批量划转事项至承继部门",
+    "catalog.items.rename_department": "事项实施主体随部门更名",
+    "catalog.life_event.create": "新增人生事件",
+    "catalog.life_event.update": "修改人生事件",
     "catalog.item.create": "新增事项",
     "catalog.item.load_update": "导入更新事项",
     "catalog.item.materials_set": "设置申请材料",

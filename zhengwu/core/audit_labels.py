@@ -6,6 +6,10 @@ CLOCK_KINDS = {
 }
 
 LABELS = {
+    "core.clock.units_move": "时限随机构调整转移",
+    "files.attach": "附件关联到记录",
+    "files.pending.discard": "移除待提交的附件",
+    "files.pending.purge": "清理过期的待提交附件",
     "audit.purge": "清理过期审计记录",
     "core.calendar.day_set": "设置工作日历",
     "core.calendar.import_year": "导入年度节假日安排",

@@ -1,6 +1,7 @@
 """Chinese names of the data-exchange audit actions (``core.registries.audit_labels``)."""
 
 LABELS = {
+    "exchange.source.test": "测试前置机连接",
     "exchange.catalog.import": "导入资源目录",
     "exchange.catalog.loaded_mark": "标记目录已载入",
     "exchange.config.set": "修改共享交换设置",

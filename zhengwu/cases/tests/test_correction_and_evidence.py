@@ -169,7 +169,7 @@ def test_staff_reason_with_a_nul_is_a_chinese_400(on_2026_09_24, item, staff, ap
     case = at_review(item, applicant, staff["clerk"])
     response = client_for(staff["reviewer"]).post(
         reverse("cases_staff:case", kwargs={"receipt_no": case.receipt_no}),
-        {"action": "return", "expected_version": case.version, "reason": "退\x00回"},
+        {"action": "return", "expected_version": case.version, "reason": "退\x00回", "confirmed": "yes"},
     )
     assert response.status_code == 400 and "控制字符" in response.content.decode()
     # Multipart bodies pass the NUL-rejecting middleware (it reads only cheap bodies): the service refuses.

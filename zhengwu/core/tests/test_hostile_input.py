@@ -36,7 +36,8 @@ from .test_url_walk import (  # noqa: F401  (fixtures)
     world,
 )
 
-pytestmark = pytest.mark.django_db
+# "__all__": the exchange catalog search reads its full-text index in the datastore alias.
+pytestmark = pytest.mark.django_db(databases="__all__")
 
 HOSTILE_VALUES = (
     "9999-12-31",
