@@ -166,3 +166,20 @@
     dialog.showModal();
   });
 })();
+
+// Dashboard charts follow the window: ECharts draws at the size it had when the page
+// opened, so a rotated phone or a resized window would otherwise cut the chart off.
+(function () {
+  "use strict";
+  var pending = null;
+  window.addEventListener("resize", function () {
+    if (!window.echarts) { return; }
+    clearTimeout(pending);
+    pending = setTimeout(function () {
+      document.querySelectorAll("[_echarts_instance_]").forEach(function (el) {
+        var chart = window.echarts.getInstanceByDom(el);
+        if (chart) { chart.resize(); }
+      });
+    }, 150);
+  });
+})();
