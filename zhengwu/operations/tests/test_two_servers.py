@@ -173,7 +173,7 @@ def county():
     org_services.assignment_grant(actor=None, user=editor, unit=office, role=Role.EDITOR)
     publisher = StaffFactory(username="fabu2")
     org_services.assignment_grant(actor=None, user=publisher, unit=office, role=Role.PUBLISHER)
-    item = ItemFactory(name="农村村民宅基地审批")
+    item = ItemFactory(name="农村村民宅基地审批", online_application=True)  # open online (issue 16)
     material = ItemMaterialFactory(item=item, seq=1, name="宅基地申请审批表", required=True)
     citizen, victim = CitizenFactory(), CitizenFactory()
     servable_password(publisher, citizen, victim)
