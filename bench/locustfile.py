@@ -33,6 +33,7 @@ import threading
 import time
 from pathlib import Path
 
+import gevent
 from locust import HttpUser, between, task
 
 SETUP = json.loads(Path(os.environ["ZHENGWU_LOAD_SETUP"]).read_text())
@@ -64,6 +65,20 @@ def totp(secret_b32: str, at: float | None = None) -> str:
     digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
     offset = digest[-1] & 0x0F
     return f"{(struct.unpack('>I', digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
+
+
+_used_steps: dict[str, int] = {}
+
+
+def _fresh_totp_step(account: str) -> int:
+    """A 30-second TOTP step not yet used for ``account``; sleeps (gevent) until there is one."""
+    while True:
+        with _lock:
+            step = int(time.time() // 30)
+            if _used_steps.get(account, -1) < step:
+                _used_steps[account] = step
+                return step
+        gevent.sleep(30 - time.time() % 30 + 0.2)
 
 
 def _csrf_from(html: str) -> str:
@@ -203,8 +218,12 @@ class Staff(_Person):
         if not self.login(self.username):
             return
         page = self.client.get("/accounts/mfa/", name="/accounts/mfa/ [GET]")
+        # Several simulated officials share one demo account, and the platform refuses a
+        # code already used on that device (replay protection). Like a person sharing a
+        # token, wait for the next code when this one was just used for the account.
+        step = _fresh_totp_step(self.username)
         self.client.post("/accounts/mfa/", name="/accounts/mfa/ [POST] 动态口令", data={
-            "token": totp(SETUP["totp_secret"]), "csrfmiddlewaretoken": _csrf_from(page.text),
+            "token": totp(SETUP["totp_secret"], at=step * 30), "csrfmiddlewaretoken": _csrf_from(page.text),
         }, headers={"Referer": self.host + "/accounts/mfa/"})
 
     @task(3)
