@@ -74,6 +74,13 @@ def case_list_mine(*, user) -> QuerySet[Case]:
     return (
         Case.objects.filter(applicant_id=getattr(user, "pk", None))
         .select_related("item", "definition", "clock")
+        # What the list page and the API show: not the encrypted form data, nor the item's
+        # guide texts (ADR 0013: most of the list's cost was loading what nobody reads).
+        .only(
+            "receipt_no", "channel", "status", "step_index", "flags", "version", "submitted_at", "concluded_at",
+            "applicant_id", "item__code", "item__name", "definition__steps",
+            "clock__due_on", "clock__warn_on", "clock__state", "clock__calendar_complete",
+        )
         .order_by("-submitted_at", "-id")
     )
 

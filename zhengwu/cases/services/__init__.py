@@ -296,11 +296,14 @@ def case_submit(*, actor, item, applicant, channel: str, agent_unit=None, data: 
         now = timezone.now()
         today = timezone.localdate(now)
         # One prepared INSERT (no save() machinery): the case row is written on every submission.
-        case = insert_row(Case(
+        case = Case(
             receipt_no=_next_receipt_no(today), item=item, definition=definition, applicant=applicant,
             agent_unit=agent_unit, channel=channel, status=Case.Status.RUNNING, step_index=0, flags={},
             version=1, data=data or {}, submitted_at=now, created_at=now, updated_at=now,
-        ))
+        )
+        for column, value in case.waiting_for(definition.steps, 0, {}).items():
+            setattr(case, column, value)
+        case = insert_row(case)
         steps = definition.steps
         # The clocks write no audit rows of their own: the submission's row below names them.
         case.clock = clock_start(
@@ -383,6 +386,7 @@ def case_act(
     today = timezone.localdate(now)
     concluded_at = now if new.status in engine.TERMINAL else None
     assignee = (new.flags or {}).get("assignee_id")
+    waiting = case.waiting_for(steps, new.step_index, new.flags)
     reason = (reason or "").strip()
     planned = {
         n: _step_clock_plan(case=case, steps=steps, index=effect.step_index, on=today, handler_id=assignee)
@@ -408,7 +412,8 @@ def case_act(
         step_clock, pending, clocks = _start_clocks(actor=actor, case=case, effects=effects, planned=planned)
         updated = update_rows(
             Case, where={"id": case.pk, "version": expected_version},
-            values=_changed_columns(case, new, step_clock=step_clock, concluded_at=concluded_at, now=now),
+            values=_changed_columns(case, new, step_clock=step_clock, concluded_at=concluded_at, now=now,
+                                    waiting=waiting),
         )
         if updated != 1:
             raise Conflict(STALE_MESSAGE, code="stale_version")
@@ -416,6 +421,8 @@ def case_act(
             # Transferred (or taken back) within the step: its clock now names the colleague.
             clock_hand_over(actor=actor, clock=step_clock, handler_id=assignee, audit=False)
         case.status, case.step_index, case.flags = new.status, new.step_index, new.flags
+        for column, value in waiting.items():
+            setattr(case, column, value)
         case.version = expected_version + 1
         case.concluded_at = concluded_at
         case.step_clock = step_clock
@@ -427,7 +434,7 @@ def case_act(
     return case
 
 
-def _changed_columns(case: Case, new, *, step_clock, concluded_at, now) -> dict:
+def _changed_columns(case: Case, new, *, step_clock, concluded_at, now, waiting: dict) -> dict:
     """The case row's SET list: the version bump plus only the columns whose value changes.
 
     SQLite rewrites the index entries of every column named in SET, changed or not, so
@@ -442,6 +449,9 @@ def _changed_columns(case: Case, new, *, step_clock, concluded_at, now) -> dict:
         values["flags"] = new.flags
     if concluded_at != case.concluded_at:
         values["concluded_at"] = concluded_at
+    for column, value in waiting.items():
+        if value != getattr(case, column):
+            values[column] = value
     step_clock_id = getattr(step_clock, "pk", None)
     if step_clock_id != case.step_clock_id:
         values["step_clock_id"] = step_clock_id

@@ -273,6 +273,28 @@ def test_a_step_with_its_own_department_names_it_on_its_clock(item, citizen, sta
     assert Clock.objects.get(pk=case.step_clock_id).unit_id == other.pk
 
 
+def _waiting(case):
+    return Case.objects.filter(pk=case.pk).values_list("waiting_role", "waiting_unit_id", "waiting_handler_id").get()
+
+
+def test_case_row_names_the_post_it_waits_for_through_its_life(item, citizen, staff, on_2026_09_24):
+    # The inbox filters on these columns (ADR 0013); they must follow every move.
+    other = UnitFactory(code="ZRZY", name="县自然资源局", kind=Unit.Kind.DEPARTMENT)
+    steps = [dict(step) for step in process_default_for_item(actor=None, item=item).steps]
+    steps[2]["department"] = other.code  # the approval step by another department
+    process_definition_publish(actor=None, item=item, steps=steps)
+    dept = item.department_id
+    case = submit(item, citizen)
+    assert _waiting(case) == ("window_clerk", None, None)  # the service hall takes every department's
+    do(case, staff["clerk"], "accept")
+    assert _waiting(case) == ("reviewer", dept, None)
+    do(case, staff["reviewer"], "transfer", reason="出差", payload={"to_user_id": staff["reviewer2"].pk})
+    assert _waiting(case) == ("reviewer", dept, staff["reviewer2"].pk)
+    do(case, staff["reviewer2"], "review_pass")
+    assert _waiting(case) == ("approver", other.pk, None)  # transfer cleared, the step's own department
+    assert (case.waiting_role, case.waiting_unit_id, case.waiting_handler_id) == _waiting(case)
+
+
 def test_correction_stop_moves_case_due_date_by_exactly_the_stopped_working_days(item, citizen, staff, calendar_2026):
     # Given a 10-day case submitted on 24 September (due 15 October),
     with at(moment(2026, 9, 24)):
