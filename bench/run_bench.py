@@ -175,8 +175,11 @@ def parse_wrk(output: str) -> dict:
     }
 
 
-def run_wrk(url: str, *, connections: int, threads: int, duration: int) -> dict:
-    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "5s", url]
+def run_wrk(url: str, *, connections: int, threads: int, duration: int, headers: dict | None = None) -> dict:
+    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "5s"]
+    for name, value in (headers or {}).items():
+        cmd += ["-H", f"{name}: {value}"]
+    cmd.append(url)
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 30, check=True)
     return parse_wrk(out.stdout)
 

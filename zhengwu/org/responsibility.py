@@ -121,8 +121,10 @@ class Posts:
 
 
 def assignment_rows(user_id: int) -> tuple[tuple, ...]:
-    """(role, unit id, unit kind, unit parent id, predecessor id, parent's predecessor id)
-    of every post the user holds (one row per predecessor pair).
+    """(role, unit id, unit kind, unit parent id, predecessor id, parent's predecessor id,
+    unit name, unit sort order, unit code) of every post the user holds (one row per
+    predecessor pair). The name and order serve the workbench frame's "单位·岗位" line,
+    so a staff page needs no second query for them.
 
     One query per request at most (``request_context.memo``): a staff page asks for the
     user's posts from the access rule, the menu's links and the page's selector, and
@@ -133,12 +135,23 @@ def assignment_rows(user_id: int) -> tuple[tuple, ...]:
     return request_context.memo(("org.assignment_rows", user_id), lambda: tuple(
         Assignment.objects.filter(user_id=user_id).values_list(
             "role", "unit_id", "unit__kind", "unit__parent_id", "unit__predecessors__id", "unit__parent__predecessors__id",
+            "unit__name", "unit__sort_order", "unit__code",
         )))
+
+
+def post_titles(user) -> list[tuple[str, str]]:
+    """(unit name, role) of every post ``user`` holds, in the organisation's order; from
+    the request's one posts query (``assignment_rows``)."""
+    user_id = getattr(user, "pk", None)
+    if user_id is None:
+        return []
+    seen = {(row[6], row[7], row[8], row[0]) for row in assignment_rows(user_id)}
+    return [(name, role) for name, _order, _code, role in sorted(seen, key=lambda r: (r[1], r[2], r[3]))]
 
 
 def _posts(user_id: int, rows) -> Posts:
     units: dict[str, set[int]] = {}
-    for role, unit_id, kind, parent_id, predecessor_id, parent_predecessor_id in rows:
+    for role, unit_id, kind, parent_id, predecessor_id, parent_predecessor_id, *_names in rows:
         bucket = units.setdefault(role, set())
         bucket.add(unit_id)
         if predecessor_id is not None:

@@ -10,8 +10,9 @@ from django.utils.functional import SimpleLazyObject
 
 from zhengwu.core.registries import portal as extensions
 from zhengwu.org import responsibility
-from zhengwu.org import selectors as org_selectors
 from zhengwu.org.roles import Role
+
+ROLE_LABELS = dict(Role.choices)
 
 
 @dataclass
@@ -24,7 +25,7 @@ class NavLink:
 @dataclass
 class OfficeShell:
     posts: responsibility.Posts
-    assignments: list
+    assignments: list[tuple[str, str]]  # (unit name, role) of each post held
     nav: list[NavLink] = field(default_factory=list)
     account: list[NavLink] = field(default_factory=list)
     links: list = field(default_factory=list)  # the registered module links (常用入口)
@@ -32,7 +33,7 @@ class OfficeShell:
     @property
     def posts_label(self) -> str:
         """单位·岗位 of every post held, for the frame's header."""
-        return ";".join(f"{a.unit.name}·{a.get_role_display()}" for a in self.assignments)
+        return ";".join(f"{unit}·{ROLE_LABELS.get(role, role)}" for unit, role in self.assignments)
 
 
 def _mark_current(links: list[NavLink], path: str) -> None:
@@ -53,7 +54,7 @@ def office_shell_for(request) -> OfficeShell:
     if cached is not None:
         return cached
     user = request.user
-    assignments = org_selectors.user_roles(user)
+    assignments = responsibility.post_titles(user)
     posts = responsibility.posts_for(user)
     nav = [NavLink("工作台首页", reverse("portal:office"))]
     if posts.holds():

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from zhengwu.accounts.models import User
@@ -223,7 +224,24 @@ def apply(request, code):
 @require_safe
 def mine(request):
     page = Paginator(case_list_mine(user=request.user), PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "cases/my_list.html", {"nav": "services", "page_obj": page, "cases": page.object_list})
+    return render(request, "cases/my_list.html", {"nav": "services", "page_obj": page, "cases": my_rows(page.object_list)})
+
+
+def my_rows(cases) -> list[dict]:
+    """The list's rows as shown, formatted once (plain dicts render several times faster
+    than model attribute paths with ``date`` filters; ADR 0013)."""
+    return [
+        {
+            "receipt_no": c.receipt_no,
+            "url": reverse("cases:mine_detail", args=[c.receipt_no]),
+            "item_name": c.item.name,
+            "submitted": timezone.localtime(c.submitted_at).strftime("%Y-%m-%d %H:%M"),
+            "status_label": c.get_status_display(),
+            "step_name": c.current_step["name"],
+            "due": c.clock.due_on.isoformat() if c.clock else "",
+        }
+        for c in cases
+    ]
 
 
 def _detail_page(request, case, *, correction_error: str = "", status: int = 200, note_value: str = ""):

@@ -7,6 +7,7 @@ from datetime import date
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from zhengwu.core.access import STAFF, access
 from zhengwu.core.bounds import date_parse, int_parse
@@ -62,6 +63,37 @@ def inbox_filters_parse(params) -> tuple[dict, InboxFilters, str | None]:
     ), None
 
 
+def _day(value) -> str:
+    return value.isoformat() if value else ""
+
+
+def inbox_rows(rows) -> list[dict]:
+    """The inbox rows as the table shows them, formatted here once.
+
+    Strings in plain dicts: the template engine resolves a dict key in one step, while a
+    model attribute path with a ``date`` filter costs it tens of microseconds, which over
+    20 rows was most of the page's rendering (ADR 0013).
+    """
+    out = []
+    for c in rows:
+        department = c.item.department
+        out.append({
+            "receipt_no": c.receipt_no,
+            "url": reverse("cases_staff:case", kwargs={"receipt_no": c.receipt_no}),
+            "item_name": c.item.name,
+            "department": department.name if department else "",
+            "applicant": c.applicant.real_name or c.applicant.username,
+            "step_name": c.step_name,
+            "status_label": c.get_status_display(),
+            "step_due": _day(c.step_clock.due_on if c.step_clock else None),
+            "step_colour": c.step_colour, "step_colour_label": c.step_colour_label,
+            "case_due": _day(c.clock.due_on if c.clock else None),
+            "case_colour": c.case_colour, "case_colour_label": c.case_colour_label,
+            "submitted": timezone.localtime(c.submitted_at).strftime("%Y-%m-%d %H:%M"),
+        })
+    return out
+
+
 @access(STAFF)
 def inbox(request):
     raw, filters, error = inbox_filters_parse(request.GET)
@@ -75,6 +107,7 @@ def inbox(request):
         "filters": raw,
         "error": error,
         "page": page,
+        "rows": inbox_rows(page.rows) if page else [],
         "next_query": next_query,
         "statuses": [(s, engine.STATUS_LABELS[s]) for s in OPEN_STATUSES],
         "colours": [(c, COLOUR_LABELS[c]) for c in FILTER_COLOURS],
