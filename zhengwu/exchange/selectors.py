@@ -7,9 +7,11 @@ it only calls ``org`` (the lead may swap it for org's shared answer at merge).
 from __future__ import annotations
 
 from django.db.models import Count, F, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from zhengwu.core.errors import NotFound
+from zhengwu.core.registries.workbench import Deadline, WorkCounts, clock_counts
 from zhengwu.org import responsibility
 from zhengwu.org.models import Unit
 from zhengwu.org.roles import Role
@@ -252,3 +254,24 @@ def open_data_summary() -> dict:
     """Entries, departments and open entries in one query (the home panel; cached pages aside)."""
     return published().aggregate(resources=Count("id"), departments=Count("provider", distinct=True),
                                  open=Count("id", filter=Q(is_open=True)))
+
+
+def _pending_for_provider(posts_of_user):
+    return AccessRequest.objects.filter(
+        posts_of_user.q("resource__provider_id", [STEWARD]), status=AccessRequest.Status.PENDING,
+    )
+
+
+def request_workbench_counts(user, posts_of_user, today) -> WorkCounts:
+    """待审批/预警/逾期 共享申请 waiting for the steward's department as provider, on their
+    10-working-day decision clocks: one aggregate query."""
+    return clock_counts(_pending_for_provider(posts_of_user), "clock", today)
+
+
+def request_workbench_deadlines(user, posts_of_user, today, *, limit: int = 10) -> list[Deadline]:
+    rows = (
+        _pending_for_provider(posts_of_user).filter(clock__due_on=today, clock__state="running")
+        .order_by("pk").values_list("requester__name", "resource__name")[:limit]
+    )
+    url = reverse("exchange:office")
+    return [Deadline("exchange", f"共享申请 {who}:{what}", url, today) for who, what in rows]
