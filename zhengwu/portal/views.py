@@ -31,7 +31,7 @@ from zhengwu.org.roles import Role
 from zhengwu.core.registries import audit_labels
 from zhengwu.core.registries import portal as extensions
 from zhengwu.core.registries import workbench
-from zhengwu.notifications.selectors import message_list
+from zhengwu.notifications.selectors import message_recent
 from . import selectors as portal_selectors
 from .context_processors import office_shell_for
 
@@ -277,7 +277,7 @@ def office(request):
         "today": today,
         "modules": modules,
         "deadlines": deadlines,
-        "notices": message_list(user=request.user, limit=OFFICE_NOTICES),
+        "notices": message_recent(user=request.user, limit=OFFICE_NOTICES),
         "missing_years": workdays.calendar_missing_years(),
         "extra_links": shell.links,
     })
