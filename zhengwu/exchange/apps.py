@@ -30,3 +30,8 @@ class ExchangeConfig(AppConfig):
             "exchange", "共享申请审批", "exchange:office", selectors.request_workbench_counts,
             deadlines=selectors.request_workbench_deadlines, roles=[selectors.STEWARD], order=60,
         )
+        # 快速校核 flagged by consumers, waiting for the providing department's answer.
+        register_workbench_counter(
+            "exchange_corrections", "数据校核", "exchange:office", selectors.correction_workbench_counts,
+            deadlines=selectors.correction_workbench_deadlines, roles=[selectors.STEWARD], order=61,
+        )

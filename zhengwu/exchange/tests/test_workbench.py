@@ -49,3 +49,29 @@ def test_pending_requests_to_the_provider_are_counted_on_their_decision_clocks(
     assert counts["exchange"] == (0, 0, 0) and deadlines == []
     counts, _, _ = workbench_read(client, grant_post(StaffFactory(), Role.HANDLER, unit=civil))
     assert "exchange" not in counts
+
+
+def _flag(resource, unit, steward, key):
+    return services.correction_report(actor=steward, unit=unit, resource=resource, record_key=key,
+                                      description="姓名与户籍登记不一致")
+
+
+def test_open_correction_tickets_about_the_providers_data_are_counted_on_their_clocks(
+        client, civil, civil_resource, civil_steward, edu, edu_steward, office_steward):
+    today = timezone.localdate()
+    day = dt.timedelta(days=1)
+    _flag(civil_resource, edu, edu_steward, "M001")
+    _clock(_flag(civil_resource, edu, edu_steward, "M002"), warn_on=today - day, due_on=today)
+    _clock(_flag(civil_resource, edu, edu_steward, "M003"), warn_on=today - 6 * day, due_on=today - 2 * day)
+    answered = _flag(civil_resource, edu, edu_steward, "M004")
+    services.correction_answer(actor=civil_steward, ticket=answered, fixed=True, reply="已更正")
+
+    counts, deadlines, links = workbench_read(client, civil_steward)
+    assert counts["exchange_corrections"] == (3, 1, 1)
+    assert deadlines == [f"数据校核 {civil_resource.name}(记录 M002) 今日到期"]
+    assert links["exchange_corrections"] == "/office/exchange/"
+
+    counts, deadlines, _ = workbench_read(client, edu_steward)
+    assert counts["exchange_corrections"] == (0, 0, 0) and deadlines == []
+    counts, _, _ = workbench_read(client, grant_post(StaffFactory(), Role.HANDLER, unit=civil))
+    assert "exchange_corrections" not in counts
