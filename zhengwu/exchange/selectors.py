@@ -256,43 +256,41 @@ def open_data_summary() -> dict:
                                  open=Count("id", filter=Q(is_open=True)))
 
 
-def _pending_for_provider(posts_of_user):
-    return AccessRequest.objects.filter(
-        posts_of_user.q("resource__provider_id", [STEWARD]), status=AccessRequest.Status.PENDING,
+def _waiting_for_provider(posts_of_user, model, status):
+    """Requests or correction tickets at ``status`` about the steward's departments' data."""
+    return model.objects.filter(posts_of_user.q("resource__provider_id", [STEWARD]), status=status)
+
+
+def _due_today_for_provider(posts_of_user, model, status, today, fields, limit):
+    return (
+        _waiting_for_provider(posts_of_user, model, status).filter(clock__due_on=today, clock__state="running")
+        .order_by("pk").values_list(*fields)[:limit]
     )
 
 
 def request_workbench_counts(user, posts_of_user, today) -> WorkCounts:
     """待审批/预警/逾期 共享申请 waiting for the steward's department as provider, on their
     10-working-day decision clocks: one aggregate query."""
-    return clock_counts(_pending_for_provider(posts_of_user), "clock", today)
+    pending = _waiting_for_provider(posts_of_user, AccessRequest, AccessRequest.Status.PENDING)
+    return clock_counts(pending, "clock", today)
 
 
 def request_workbench_deadlines(user, posts_of_user, today, *, limit: int = 10) -> list[Deadline]:
-    rows = (
-        _pending_for_provider(posts_of_user).filter(clock__due_on=today, clock__state="running")
-        .order_by("pk").values_list("requester__name", "resource__name")[:limit]
-    )
+    rows = _due_today_for_provider(posts_of_user, AccessRequest, AccessRequest.Status.PENDING, today,
+                                   ("requester__name", "resource__name"), limit)
     url = reverse("exchange:office")
     return [Deadline("exchange", f"共享申请 {who}:{what}", url, today) for who, what in rows]
-
-
-def _open_corrections_for_provider(posts_of_user):
-    return CorrectionTicket.objects.filter(
-        posts_of_user.q("resource__provider_id", [STEWARD]), status=CorrectionTicket.Status.OPEN,
-    )
 
 
 def correction_workbench_counts(user, posts_of_user, today) -> WorkCounts:
     """待核实/预警/逾期 校核单 about the steward's department's data, on their 5-working-day
     answer clocks: one aggregate query (a module of its own, so each stays one query)."""
-    return clock_counts(_open_corrections_for_provider(posts_of_user), "clock", today)
+    open_tickets = _waiting_for_provider(posts_of_user, CorrectionTicket, CorrectionTicket.Status.OPEN)
+    return clock_counts(open_tickets, "clock", today)
 
 
 def correction_workbench_deadlines(user, posts_of_user, today, *, limit: int = 10) -> list[Deadline]:
-    rows = (
-        _open_corrections_for_provider(posts_of_user).filter(clock__due_on=today, clock__state="running")
-        .order_by("pk").values_list("resource__name", "record_key")[:limit]
-    )
+    rows = _due_today_for_provider(posts_of_user, CorrectionTicket, CorrectionTicket.Status.OPEN, today,
+                                   ("resource__name", "record_key"), limit)
     url = reverse("exchange:office")
     return [Deadline("exchange_corrections", f"数据校核 {name}(记录 {key})", url, today) for name, key in rows]

@@ -187,13 +187,19 @@ def test_staff_of_another_department_get_404(client, citizen, staff):
                        {"action": "reply_draft", "body": "x"}).status_code == 404
 
 
-def test_publication_from_the_pages_shows_only_masked_text_to_the_public(client, citizen, staff):
-    letter = submit(citizen, body="我叫王小明,电话13912345678,楼下饭店油烟很大,请处理。")
+def _replied_for_publication(client, citizen, staff, *, body=BODY, reply="您好,已处理完毕。"):
+    """A letter answered by the environment bureau, its publication page open for the clerk."""
+    letter = submit(citizen, body=body)
     services.letter_assign(actor=staff["clerk"], letter=letter, department="LX-HB")
-    services.letter_reply_draft(actor=staff["env_handler"], letter=letter, body="王小明您好,已处理。")
+    services.letter_reply_draft(actor=staff["env_handler"], letter=letter, body=reply)
     services.letter_reply_decide(actor=staff["env_head"], letter=letter, approve=True)
-    url = reverse("letters:staff_publication", kwargs={"letter_id": letter.pk})
     login_verified(client, staff["clerk"])
+    return reverse("letters:staff_publication", kwargs={"letter_id": letter.pk})
+
+
+def test_publication_from_the_pages_shows_only_masked_text_to_the_public(client, citizen, staff):
+    url = _replied_for_publication(client, citizen, staff, body="我叫王小明,电话13912345678,楼下饭店油烟很大,请处理。",
+                                   reply="王小明您好,已处理。")
 
     client.post(url, {"action": "prepare"})
     page = client.get(url).content.decode()
@@ -384,12 +390,7 @@ def test_the_transfer_form_reports_both_mistakes_and_the_reply_draft_keeps_its_t
 
 
 def test_the_publication_form_reports_all_three_empty_parts(client, citizen, staff):
-    letter = submit(citizen)
-    services.letter_assign(actor=staff["clerk"], letter=letter, department="LX-HB")
-    services.letter_reply_draft(actor=staff["env_handler"], letter=letter, body="您好,已处理完毕。")
-    services.letter_reply_decide(actor=staff["env_head"], letter=letter, approve=True)
-    url = reverse("letters:staff_publication", kwargs={"letter_id": letter.pk})
-    login_verified(client, staff["clerk"])
+    url = _replied_for_publication(client, citizen, staff)
     client.post(url, {"action": "prepare"})
 
     response = client.post(url, {"action": "publish", "title": "", "body": "", "reply": ""})
