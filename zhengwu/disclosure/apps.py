@@ -40,6 +40,15 @@ class DisclosureConfig(AppConfig):
             roles=SITE_HEALTH_ROLES,
         )
         register_demo_loader("disclosure", disclosure_demo_load, order=50)
+        # 待审核/预警/逾期 of the publishers' review queue on the staff workbench.
+        from zhengwu.core.registries.workbench import register_workbench_counter
+
+        from .posts import PUBLISHER_ROLES
+
+        register_workbench_counter(
+            "disclosure", "公开信息审核", "disclosure:office_review", selectors.review_workbench_counts,
+            deadlines=selectors.review_workbench_deadlines, roles=PUBLISHER_ROLES, order=35,
+        )
         # The disclosure annual report (disclosure_requests) counts rules and normative documents.
         from zhengwu.core.registries.annual_report import PROACTIVE_COUNTS, register_report_figure
 

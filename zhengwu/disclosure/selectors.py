@@ -6,10 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from zhengwu.catalog.models import Category, Item, WorkArea
 from zhengwu.core.errors import NotFound
+from zhengwu.core.registries.workbench import Deadline, WorkCounts, limit_counts, limit_cutoffs
 from zhengwu.org import responsibility
 from zhengwu.org.models import Unit
 
@@ -179,6 +181,39 @@ def review_queue(*, user, limit: int = OFFICE_PAGE_SIZE) -> list[Disclosure]:
         Disclosure.objects.filter(mine.q("department_id", posts.PUBLISHER_ROLES), status__in=[Status.PENDING, Status.SCHEDULED])
         .select_related("department", "created_by").order_by("status", "updated_at", "id")[:limit]
     )
+
+
+# 政府信息公开条例 art. 26: proactively disclosed information is published within 20
+# working days of its formation (or change); the guide page says the same.
+PUBLISH_LIMIT_DAYS = 20
+PUBLISH_WARN_DAYS = 5
+
+
+def _formed_on_or_before(day: dt.date) -> Q:
+    """Formed on ``day`` or earlier: its 成文日期, or else the day the record was entered."""
+    next_midnight = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+    return Q(written_on__lte=day) | Q(written_on__isnull=True, created_at__lt=next_midnight)
+
+
+def review_workbench_counts(user, posts_of_user, today: dt.date) -> WorkCounts:
+    """待办/预警/逾期 of the review queue for the workbench: records submitted for review
+    (待审核) at the publisher's departments, timed by the 20-working-day publication limit
+    from their formation; one aggregate query. Scheduled ones are already decided."""
+    pending = Disclosure.objects.filter(posts_of_user.q("department_id", posts.PUBLISHER_ROLES), status=Status.PENDING)
+    return limit_counts(pending, _formed_on_or_before, today, limit_days=PUBLISH_LIMIT_DAYS, warn_days=PUBLISH_WARN_DAYS)
+
+
+def review_workbench_deadlines(user, posts_of_user, today: dt.date, *, limit: int = 10) -> list[Deadline]:
+    cut = limit_cutoffs(today, limit_days=PUBLISH_LIMIT_DAYS, warn_days=PUBLISH_WARN_DAYS)
+    if cut.due_by is None:
+        return []
+    rows = (
+        Disclosure.objects.filter(posts_of_user.q("department_id", posts.PUBLISHER_ROLES), status=Status.PENDING)
+        .filter(_formed_on_or_before(cut.due_by)).exclude(_formed_on_or_before(cut.overdue_by))
+        .order_by("pk").values_list("pk", "title")[:limit]
+    )
+    return [Deadline("disclosure", f"待审核公开信息 {title}", reverse("disclosure:office_edit", args=[pk]), today)
+            for pk, title in rows]
 
 
 def disclosure_get_office(*, user, pk) -> Disclosure:

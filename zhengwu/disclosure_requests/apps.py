@@ -18,7 +18,7 @@ class DisclosureRequestsConfig(AppConfig):
         from . import data_export
 
         register_personal_data_source("disclosure_requests", "政府信息公开申请", data_export.requests_export,
-                                      retention=data_export.RETENTION, order=40)
+                                      retention=data_export.RETENTION, order=40, erase=data_export.requests_erase)
 
         # Explicit registrations with the lower layers and the portal (no signals).
         from zhengwu.core.uploads import register_download_rule

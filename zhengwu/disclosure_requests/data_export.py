@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zhengwu.core.registries.personal_data import CLOSED_MARKER
+
 from .models import DisclosureRequest
 
 RETENTION = "政府信息公开申请及答复属于政府信息公开工作档案,须按期保存,注销账户后仍予保留。"
@@ -18,3 +20,10 @@ def requests_export(user) -> list[dict]:
         }
         for r in rows
     ]
+
+
+def requests_erase(user) -> int:
+    """On closing the account: the requests stay (they are the office's records and the
+    annual report counts them), but the name copied from the account and the contact
+    phone go. Returns how many requests were changed."""
+    return DisclosureRequest.objects.filter(applicant_id=user.pk).update(requester_name=CLOSED_MARKER, contact_phone="")

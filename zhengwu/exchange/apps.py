@@ -23,3 +23,15 @@ class ExchangeConfig(AppConfig):
                              order=60, roles=[selectors.STEWARD])
         register_section_panel("home", registrations.home_panel, order=70)
         register_demo_loader("exchange", demo.exchange_demo_load, order=90)
+        # 待审批/预警/逾期 共享申请 of the providing department's 数据管理员 on the workbench.
+        from zhengwu.core.registries.workbench import register_workbench_counter
+
+        register_workbench_counter(
+            "exchange", "共享申请审批", "exchange:office", selectors.request_workbench_counts,
+            deadlines=selectors.request_workbench_deadlines, roles=[selectors.STEWARD], order=60,
+        )
+        # 快速校核 flagged by consumers, waiting for the providing department's answer.
+        register_workbench_counter(
+            "exchange_corrections", "数据校核", "exchange:office", selectors.correction_workbench_counts,
+            deadlines=selectors.correction_workbench_deadlines, roles=[selectors.STEWARD], order=61,
+        )

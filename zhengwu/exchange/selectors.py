@@ -7,9 +7,11 @@ it only calls ``org`` (the lead may swap it for org's shared answer at merge).
 from __future__ import annotations
 
 from django.db.models import Count, F, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from zhengwu.core.errors import NotFound
+from zhengwu.core.registries.workbench import Deadline, WorkCounts, clock_counts
 from zhengwu.org import responsibility
 from zhengwu.org.models import Unit
 from zhengwu.org.roles import Role
@@ -252,3 +254,43 @@ def open_data_summary() -> dict:
     """Entries, departments and open entries in one query (the home panel; cached pages aside)."""
     return published().aggregate(resources=Count("id"), departments=Count("provider", distinct=True),
                                  open=Count("id", filter=Q(is_open=True)))
+
+
+def _waiting_for_provider(posts_of_user, model, status):
+    """Requests or correction tickets at ``status`` about the steward's departments' data."""
+    return model.objects.filter(posts_of_user.q("resource__provider_id", [STEWARD]), status=status)
+
+
+def _due_today_for_provider(posts_of_user, model, status, today, fields, limit):
+    return (
+        _waiting_for_provider(posts_of_user, model, status).filter(clock__due_on=today, clock__state="running")
+        .order_by("pk").values_list(*fields)[:limit]
+    )
+
+
+def request_workbench_counts(user, posts_of_user, today) -> WorkCounts:
+    """待审批/预警/逾期 共享申请 waiting for the steward's department as provider, on their
+    10-working-day decision clocks: one aggregate query."""
+    pending = _waiting_for_provider(posts_of_user, AccessRequest, AccessRequest.Status.PENDING)
+    return clock_counts(pending, "clock", today)
+
+
+def request_workbench_deadlines(user, posts_of_user, today, *, limit: int = 10) -> list[Deadline]:
+    rows = _due_today_for_provider(posts_of_user, AccessRequest, AccessRequest.Status.PENDING, today,
+                                   ("requester__name", "resource__name"), limit)
+    url = reverse("exchange:office")
+    return [Deadline("exchange", f"共享申请 {who}:{what}", url, today) for who, what in rows]
+
+
+def correction_workbench_counts(user, posts_of_user, today) -> WorkCounts:
+    """待核实/预警/逾期 校核单 about the steward's department's data, on their 5-working-day
+    answer clocks: one aggregate query (a module of its own, so each stays one query)."""
+    open_tickets = _waiting_for_provider(posts_of_user, CorrectionTicket, CorrectionTicket.Status.OPEN)
+    return clock_counts(open_tickets, "clock", today)
+
+
+def correction_workbench_deadlines(user, posts_of_user, today, *, limit: int = 10) -> list[Deadline]:
+    rows = _due_today_for_provider(posts_of_user, CorrectionTicket, CorrectionTicket.Status.OPEN, today,
+                                   ("resource__name", "record_key"), limit)
+    url = reverse("exchange:office")
+    return [Deadline("exchange_corrections", f"数据校核 {name}(记录 {key})", url, today) for name, key in rows]

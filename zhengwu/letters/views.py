@@ -317,6 +317,23 @@ def _act(request, letter: Letter, action: str) -> str:
     raise NotFound("不支持的操作", code="letter_action_unknown")
 
 
+def _posted(request, action: str) -> dict:
+    """What the staff member typed into the failed form, to fill it in again."""
+    p = request.POST
+    return {
+        "action": action, "department": p.get("department", ""), "co_departments": p.getlist("co_departments"),
+        "reason": p.get("reason", ""), "body": p.get("body", ""), "opinion": p.get("opinion", ""),
+    }
+
+
+def _error_summary(field_errors: dict[str, list[str]]) -> dict:
+    """The box above the forms: the mistake itself, or how many there are and each one."""
+    items = [m for found in field_errors.values() for m in found]
+    if len(items) == 1:
+        return {"summary": items[0], "items": []}
+    return {"summary": f"提交的内容有 {len(items)} 处需要修改,请按提示修改后重新提交。已填写的内容已保留。", "items": items}
+
+
 @access(STAFF, roles=posts.STAFF_ROLES)
 @require_http_methods(["GET", "HEAD", "POST"])
 @confirm_first(when_field("action", {"not_accept": "不予受理该信件", "reply_return": "退回该答复"}))
@@ -325,14 +342,22 @@ def staff_detail(request, letter_id):
         letter = selectors.staff_letter_get(user=request.user, letter_id=letter_id)
     except NotFound:
         raise Http404("未找到该信件") from None
+    posted, field_errors, error, status = {}, {}, None, 200
     if request.method == "POST":
+        action = request.POST.get("action", "")
         try:
-            done = _act(request, letter, request.POST.get("action", ""))
+            done = _act(request, letter, action)
         except DomainError as exc:
-            messages.error(request, exc.message)
+            # Shown again on the page with every mistake and what was typed (issue 16 item 4),
+            # not lost behind a redirect.
+            posted = _posted(request, action)
+            field_errors = errors_by_field(exc)
+            error = _error_summary(field_errors)
+            status = exc.status
+            letter = selectors.staff_letter_get(user=request.user, letter_id=letter.pk)
         else:
             messages.success(request, done)
-        return HttpResponseRedirect(reverse("letters:staff_detail", kwargs={"letter_id": letter.pk}))
+            return HttpResponseRedirect(reverse("letters:staff_detail", kwargs={"letter_id": letter.pk}))
     user = request.user
     today = timezone.localdate()
     hops = selectors.hops_of(letter)
@@ -377,7 +402,8 @@ def staff_detail(request, letter_id):
         and letter.status in (Letter.Status.REPLIED, Letter.Status.CLOSED),
         "publication": publication,
         "writer_name": letter.writer.real_name if letter.writer_id else "",
-    })
+        "posted": posted, "field_errors": field_errors, "error": error,
+    }, status=status)
 
 
 @access(STAFF, roles=[Role.LETTER_CLERK])
@@ -389,7 +415,7 @@ def staff_publication(request, letter_id):
     except NotFound:
         raise Http404("未找到该信件") from None
     publication = selectors.publication_of(letter)
-    error, status = None, 200
+    error, status, field_errors = None, 200, {}
     form = None
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -408,7 +434,8 @@ def staff_publication(request, letter_id):
             else:
                 raise NotFound("不支持的操作", code="letter_action_unknown")
         except DomainError as exc:
-            error, status = exc.message, exc.status
+            field_errors = errors_by_field(exc)
+            error, status = _error_summary(field_errors), exc.status
         else:
             return HttpResponseRedirect(reverse("letters:staff_publication", kwargs={"letter_id": letter.pk}))
 
@@ -419,7 +446,7 @@ def staff_publication(request, letter_id):
     findings = [_finding_row(f, sources, KIND_LABELS) for f in (publication.findings if publication else [])]
     return render(request, "letters/staff_publication.html", {
         "letter": letter, "publication": publication, "findings": findings, "form": form,
-        "error": error,
+        "error": error, "field_errors": field_errors,
     }, status=status)
 
 

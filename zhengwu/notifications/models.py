@@ -22,8 +22,12 @@ class Message(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = "站内消息"
         verbose_name_plural = "站内消息"
-        # The header's unread count and the message list both read by recipient first.
-        indexes = [models.Index(fields=["recipient", "read_at"]), models.Index(fields=["recipient", "-id"])]
+        # The header's unread count, the message list (by id) and the workbench's recent
+        # notices (by time) all read by recipient first.
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]), models.Index(fields=["recipient", "-id"]),
+            models.Index(fields=["recipient", "-created_at"], name="notif_msg_recipient_time"),
+        ]
 
     def __str__(self):
         return f"{self.recipient_id}: {self.title}"

@@ -15,5 +15,13 @@ def message_list(*, user, before_id: int | None = None, limit: int = MESSAGE_PAG
     return list(qs[:limit])
 
 
+def message_recent(*, user, limit: int = 5) -> list[Message]:
+    """The user's latest messages by their own time, newest first (the workbench's 最近通知).
+
+    Not by id: a message may be written with an earlier time than rows already stored
+    (the demo year back-dates its history), and the newest must still come first."""
+    return list(Message.objects.filter(recipient_id=user.pk).order_by("-created_at", "-id")[:limit])
+
+
 def message_unread_count(*, user) -> int:
     return Message.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()

@@ -29,3 +29,13 @@ class OperationsConfig(AppConfig):
             "运维服务台", "operations:desk", note="故障工单(A/B/C 级)、健康检查、值班表、服务质量考核", order=90,
             roles=OPS_ROLES,
         )
+
+        # 未完成/预警/逾期 fault tickets on the operations staff's workbench.
+        from zhengwu.core.registries.workbench import register_workbench_counter
+
+        from . import selectors
+
+        register_workbench_counter(
+            "operations", "故障工单", "operations:desk", selectors.ticket_workbench_counts,
+            deadlines=selectors.ticket_workbench_deadlines, roles=OPS_ROLES, order=90,
+        )

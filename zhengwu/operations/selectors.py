@@ -4,12 +4,56 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
+from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
+
+from zhengwu.core.registries.workbench import Deadline, WorkCounts
 
 from .models import FaultTicket
 from .service_hours import service_hours_between
+
+
+LIVE = (FaultTicket.State.OPEN, FaultTicket.State.RESPONDED)
+
+
+def _current_due_before(moment: datetime) -> Q:
+    """The ticket's running limit ends before ``moment``: the response limit while it
+    waits for a response, the repair limit once it is being handled."""
+    return (Q(state=FaultTicket.State.OPEN, response_due_at__lt=moment)
+            | Q(state=FaultTicket.State.RESPONDED, repair_due_at__lt=moment))
+
+
+def _day_end(today: date) -> datetime:
+    return timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
+
+
+def ticket_workbench_counts(user, posts_of_user, today: date) -> WorkCounts:
+    """未完成/预警/逾期 fault tickets for the operations staff's workbench: one aggregate
+    query. 逾期: a limit passed without a response or repair (what ``tickets_escalate``
+    escalates); 预警: not yet overdue, but its running limit ends before today is out."""
+    now = timezone.now()
+    overdue = _current_due_before(now) | Q(repair_due_at__lt=now)
+    found = FaultTicket.objects.filter(state__in=LIVE).aggregate(
+        todo=Count("pk"),
+        warning=Count("pk", filter=_current_due_before(_day_end(today)) & ~overdue),
+        overdue=Count("pk", filter=overdue),
+    )
+    return WorkCounts(**found)
+
+
+def ticket_workbench_deadlines(user, posts_of_user, today: date, *, limit: int = 10) -> list[Deadline]:
+    """Live tickets whose running limit ends later today."""
+    now = timezone.now()
+    rows = (
+        FaultTicket.objects.filter(state__in=LIVE).filter(_current_due_before(_day_end(today)))
+        .exclude(_current_due_before(now)).exclude(repair_due_at__lt=now)
+        .order_by("pk").values_list("number", "title")[:limit]
+    )
+    return [Deadline("operations", f"故障工单 {number} {title}", reverse("operations:ticket", args=[number]), today)
+            for number, title in rows]
 
 
 def ticket_list(*, state: str | None = None, grade: str | None = None, limit: int = 200) -> list[FaultTicket]:

@@ -31,7 +31,7 @@ from zhengwu.org.roles import Role
 from zhengwu.core.registries import audit_labels
 from zhengwu.core.registries import portal as extensions
 from zhengwu.core.registries import workbench
-from zhengwu.notifications.selectors import message_list
+from zhengwu.notifications.selectors import message_recent
 from . import selectors as portal_selectors
 from .context_processors import office_shell_for
 
@@ -268,14 +268,16 @@ def office(request):
     for counter in workbench.workbench_counters(shell.posts):
         counts = counter.count(request.user, shell.posts, today)
         modules.append({"key": counter.key, "label": counter.label, "url": reverse(counter.url_name), "counts": counts})
-        if counter.deadlines is not None:
+        # What falls due today is in its warning period, so a module with nothing in
+        # warning has no deadline to list and its second query is skipped.
+        if counter.deadlines is not None and counts.warning:
             deadlines += counter.deadlines(request.user, shell.posts, today)
     return render(request, "portal/office.html", {
         "nav": None,
         "today": today,
         "modules": modules,
         "deadlines": deadlines,
-        "notices": message_list(user=request.user, limit=OFFICE_NOTICES),
+        "notices": message_recent(user=request.user, limit=OFFICE_NOTICES),
         "missing_years": workdays.calendar_missing_years(),
         "extra_links": shell.links,
     })

@@ -18,3 +18,15 @@ class RatingsConfig(AppConfig):
         from .owners import RECTIFICATION
 
         register_owner_type(RECTIFICATION)
+
+        # 整改中/预警/逾期 on the workbench of the departments' staff (any business post of
+        # the department records a stage, as rectification_stage_record checks).
+        from zhengwu.core.registries.workbench import register_workbench_counter
+        from zhengwu.org.responsibility import BUSINESS_ROLES
+
+        from . import selectors
+
+        register_workbench_counter(
+            "rectifications", "差评整改", "ratings:rectifications", selectors.rectification_workbench_counts,
+            deadlines=selectors.rectification_workbench_deadlines, roles=BUSINESS_ROLES, order=55,
+        )

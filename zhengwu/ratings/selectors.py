@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.db.models import Avg, Count, Prefetch, Q
+from django.urls import reverse
 
 from zhengwu.core.clock import clock_colour
+from zhengwu.core.registries.workbench import Deadline, WorkCounts, clock_counts
 from zhengwu.org import responsibility
 
 from .models import BAD_LEVELS, Level, Rating, Rectification, RectificationStage
@@ -70,3 +72,22 @@ def rectification_list_for_staff(*, user, status: str | None = Rectification.Sta
         for r in rows:
             r.colour = clock_colour(r.clock, today)
     return rows
+
+
+def _open_rectifications(posts_of_user):
+    return Rectification.objects.filter(posts_of_user.q("department_id"), status=Rectification.Status.OPEN)
+
+
+def rectification_workbench_counts(user, posts_of_user, today) -> WorkCounts:
+    """整改中/预警/逾期 差评整改 of the person's departments, on their own clocks (the
+    rectification list's default view): one aggregate query."""
+    return clock_counts(_open_rectifications(posts_of_user), "clock", today)
+
+
+def rectification_workbench_deadlines(user, posts_of_user, today, *, limit: int = 10) -> list[Deadline]:
+    rows = (
+        _open_rectifications(posts_of_user).filter(clock__due_on=today, clock__state="running")
+        .order_by("pk").values_list("case__receipt_no", flat=True)[:limit]
+    )
+    url = reverse("ratings:rectifications")
+    return [Deadline("rectifications", f"差评整改 {receipt_no}", url, today) for receipt_no in rows]

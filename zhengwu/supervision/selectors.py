@@ -14,11 +14,14 @@ from django.db.models import (
     When,
 )
 from django.db.models import Case as DbCase
+from django.urls import reverse
 from django.utils import timezone
 
 from zhengwu.cases.models import Case
 from zhengwu.cases.owners import CASE, STEP
 from zhengwu.core.owners import KEY_SEPARATOR, owner_label, owner_ref_parse
+from zhengwu.core.registries.workbench import Deadline, WorkCounts
+from zhengwu.core.workdays import add_working_days
 from zhengwu.org import responsibility
 from zhengwu.org.roles import Role
 
@@ -118,6 +121,34 @@ def order_list_for_department_staff(*, user, limit: int = PAGE_SIZE) -> list[Sup
         responsibility.acts_for_q(user, "case__item__department_id")
     ).select_related("case", "case__item", "issued_by", "responded_by")
     return list(qs.order_by("status", "-id")[:limit])
+
+
+# A 督办 is in its warning period from the working day before its feedback is due.
+ORDER_WARN_DAYS = 1
+
+
+def _open_orders(posts_of_user):
+    return SupervisionOrder.objects.filter(
+        posts_of_user.q("case__item__department_id"), status=SupervisionOrder.Status.OPEN,
+    )
+
+
+def order_workbench_counts(user, posts_of_user, today: date) -> WorkCounts:
+    """待反馈/预警/逾期 督办 of the person's departments for the workbench (the page
+    ``order_list_for_department_staff`` lists, open ones only): one aggregate query."""
+    warn_until = add_working_days(today, ORDER_WARN_DAYS).due
+    found = _open_orders(posts_of_user).aggregate(
+        todo=Count("pk"),
+        warning=Count("pk", filter=Q(due_on__gte=today, due_on__lte=warn_until)),
+        overdue=Count("pk", filter=Q(due_on__lt=today)),
+    )
+    return WorkCounts(**found)
+
+
+def order_workbench_deadlines(user, posts_of_user, today: date, *, limit: int = 10) -> list[Deadline]:
+    rows = _open_orders(posts_of_user).filter(due_on=today).order_by("pk").values_list("case__receipt_no", flat=True)
+    url = reverse("supervision:my_orders")
+    return [Deadline("supervision_orders", f"督办反馈 {receipt_no}", url, today) for receipt_no in rows[:limit]]
 
 
 def order_get(*, order_id: int) -> SupervisionOrder | None:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from zhengwu.core import crypto
 from zhengwu.core.audit import audit_record
 from zhengwu.core.errors import PermissionDenied, ValidationFailed
-from zhengwu.core.registries.personal_data import personal_data_sources
+from zhengwu.core.registries.personal_data import CLOSED_MARKER, personal_data_sources
 
 from ..models import PrivacyConsent, User
 
@@ -111,7 +111,7 @@ def personal_data_export(*, actor, user: User) -> bytes:
 
 # --- closing one's account -----------------------------------------------------------------
 
-CLOSED_NAME = "已注销用户"
+CLOSED_NAME = CLOSED_MARKER
 
 
 def retention_notes() -> list[tuple[str, str]]:
@@ -124,7 +124,10 @@ def account_close(*, actor, user: User, password: str, ip: str | None = None) ->
 
     The name becomes "已注销用户", the ID number, phone, address and e-mail are erased
     and the login name is replaced, so the same person may register again. Case files,
-    letters and requests stay, as the law requires, linked to the pseudonymous account.
+    letters and requests stay, as the law requires, linked to the pseudonymous account;
+    the copies of the person's data the apps took from the account (the name on a
+    disclosure request) are erased by each app's registered ``erase`` in the same
+    transaction.
     Staff accounts are closed by the system administrator, never here.
     """
     if actor is None or getattr(actor, "pk", None) != user.pk:
@@ -151,5 +154,7 @@ def account_close(*, actor, user: User, password: str, ip: str | None = None) ->
         account.username = f"closed-{account.pk}"
         account.set_unusable_password()
         account.save()
-        audit_record(actor=account, action="accounts.close", obj=account, details={"kind": kind})
+        erased = {source.key: source.erase(account) for source in personal_data_sources() if source.erase}
+        audit_record(actor=account, action="accounts.close", obj=account,
+                     details={"kind": kind, "erased": {k: n for k, n in erased.items() if n}})
     return account

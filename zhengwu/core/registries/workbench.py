@@ -10,17 +10,26 @@ module however much work is waiting. Staff load this page all day.
 * ``register_workbench_counter(key, label, url_name, count, deadlines=None, roles=None,
   order=100)``: ``count(user, posts, today) -> WorkCounts``; ``deadlines(user, posts,
   today) -> list[Deadline]`` lists the things of this module whose clock falls due today
-  for this person; ``roles``: the module is shown only to holders of one of them
+  for this person, always a subset of what ``count`` reports as 预警 (the page asks for
+  deadlines only of a module with something in warning); ``roles``: the module is shown only to holders of one of them
   (checked on ``posts`` without a query); ``None`` asks ``count`` whatever the posts.
+
+Helpers for ``count``: ``clock_counts`` reads a running ``core.Clock``; ``limit_counts``
+times things that carry only a start date and a statutory limit in working days (a
+disclosure record must be published within 20 working days of its formation), by turning
+the limit into start-date cut-offs once per page (``limit_cutoffs``) so the query stays
+one aggregate with date comparisons.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count, Q
+
+from zhengwu.core.workdays import is_workday, working_days_between
 
 
 @dataclass(frozen=True)
@@ -78,5 +87,54 @@ def clock_counts(queryset, clock: str, today: date) -> WorkCounts:
         todo=Count("pk"),
         warning=Count("pk", filter=running & Q(**{f"{clock}__warn_on__lte": today, f"{clock}__due_on__gte": today})),
         overdue=Count("pk", filter=running & Q(**{f"{clock}__due_on__lt": today})),
+    )
+    return WorkCounts(**found)
+
+
+@dataclass(frozen=True)
+class LimitCutoffs:
+    """Start dates that put a ``limit_days`` working-day limit past, near or at its end today.
+
+    With ``due = add_working_days(start, limit)`` and ``warn_on = add_working_days(start,
+    limit - warn)`` (``core.clock``'s definitions): overdue ⟺ ``start <= overdue_by``; in
+    warning or overdue ⟺ ``start <= warning_by``; due today ⟺ ``overdue_by < start <=
+    due_by`` (``due_by`` is None on a rest day: nothing falls due then)."""
+
+    overdue_by: date
+    warning_by: date
+    due_by: date | None
+
+
+def _latest_start(end: date, days: int) -> date:
+    # The latest start from which at least ``days`` working days have passed by ``end``
+    # (working_days_between falls as the start moves later, so walk back to it).
+    start = end
+    for _ in range(days * 4 + 120):  # bounded: ample for any holiday season
+        if working_days_between(start, end).days >= days:
+            return start
+        start -= timedelta(days=1)
+    return start
+
+
+def limit_cutoffs(today: date, *, limit_days: int, warn_days: int) -> LimitCutoffs:
+    return LimitCutoffs(
+        overdue_by=_latest_start(today - timedelta(days=1), limit_days),
+        warning_by=_latest_start(today, max(limit_days - warn_days, 0)),
+        due_by=_latest_start(today, limit_days) if is_workday(today) else None,
+    )
+
+
+def limit_counts(queryset, started_on_or_before: Callable[[date], Q], today: date, *,
+                 limit_days: int, warn_days: int) -> WorkCounts:
+    """Count ``queryset`` as 待办 with 预警/逾期 from a start date and a working-day limit:
+    one aggregate query. ``started_on_or_before(day)`` is the filter "started on ``day``
+    or earlier" (a model may read its start from two fields, e.g. a date or else the
+    record's creation)."""
+    cut = limit_cutoffs(today, limit_days=limit_days, warn_days=warn_days)
+    overdue = started_on_or_before(cut.overdue_by)
+    found = queryset.aggregate(
+        todo=Count("pk"),
+        warning=Count("pk", filter=started_on_or_before(cut.warning_by) & ~overdue),
+        overdue=Count("pk", filter=overdue),
     )
     return WorkCounts(**found)

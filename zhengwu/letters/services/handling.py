@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from zhengwu.core.audit import audit_record
 from zhengwu.core.clock import clock_extend
-from zhengwu.core.errors import Conflict, PermissionDenied, ValidationFailed
+from zhengwu.core.errors import Conflict, FieldErrors, PermissionDenied, ValidationFailed
 from zhengwu.org import responsibility
 from zhengwu.org.roles import Role
 
@@ -57,7 +57,7 @@ def _require_clerk(actor, doing: str) -> None:
         raise PermissionDenied(f"只有信件分办员可以{doing}", code="letter_not_clerk")
 
 
-def _department(value):
+def _department(value, *, field: str = "department", label: str = "承办部门"):
     from zhengwu.org.models import Unit
 
     if isinstance(value, Unit):
@@ -69,7 +69,7 @@ def _department(value):
     else:
         unit = None
     if unit is None:
-        raise ValidationFailed("请选择正确的承办部门", code="letter_department_invalid", details={"field": "department"})
+        raise ValidationFailed(f"请选择正确的{label}", code="letter_department_invalid", details={"field": field})
     return unit
 
 
@@ -164,15 +164,18 @@ def letter_assign(*, actor, letter: Letter, department, reason="", co_department
     suggestions the clerk was shown, recorded with the choice.
     """
     _require_clerk(actor, "交办信件")
-    department = _department(department)
-    reason = clean_text(reason, label="交办说明", max_len=500, min_len=0, field="reason") if reason else ""
+    # Every mistake of the form is reported at once (issue 16 item 4).
+    errors = FieldErrors()
+    department = errors.capture(_department, department)
     co_units = []
     for value in co_departments or ():
-        unit = _department(value)
-        if unit.pk != department.pk and unit.pk not in {u.pk for u in co_units}:
+        unit = errors.capture(_department, value, field="co_departments", label="会办部门")
+        if unit is not None and unit.pk != getattr(department, "pk", None) and unit.pk not in {u.pk for u in co_units}:
             co_units.append(unit)
     if len(co_units) > MAX_CO_DEPARTMENTS:
-        raise ValidationFailed(f"会办部门最多 {MAX_CO_DEPARTMENTS} 个", code="letter_too_many_co_departments")
+        errors.add("co_departments", f"会办部门最多 {MAX_CO_DEPARTMENTS} 个", "letter_too_many_co_departments")
+    reason = errors.capture(clean_text, reason, label="交办说明", max_len=500, min_len=0, field="reason") if reason else ""
+    errors.raise_if_any()
     with transaction.atomic():
         lock(letter)
         require_status(letter, Letter.Status.SUBMITTED, Letter.Status.ACCEPTED, doing="交办")
@@ -214,15 +217,20 @@ def letter_transfer(*, actor, letter: Letter, department, reason) -> Letter:
     The letters office may transfer any letter in handling; a department may pass on one
     that is not its business.
     """
-    department = _department(department)
-    reason = reason_text(reason, label="转办理由")
+    errors = FieldErrors()
+    department = errors.capture(_department, department, label="转办部门")
+    if department is not None and department.pk == letter.department_id:
+        errors.add("department", "转办部门与当前承办部门相同", "letter_transfer_same")
+    reason = errors.capture(reason_text, reason, label="转办理由")
+    errors.raise_if_any()
     with transaction.atomic():
         lock(letter)
         require_status(letter, Letter.Status.HANDLING, doing="转办")
         if not (posts.is_letter_clerk(actor) or responsibility.acts_for(actor, unit_id=letter.department_id, roles=posts.DEPARTMENT_ROLES)):
             raise PermissionDenied("只有信件分办员或当前承办部门可以转办", code="letter_transfer_denied")
         if department.pk == letter.department_id:
-            raise ValidationFailed("转办部门与当前承办部门相同", code="letter_transfer_same")
+            raise ValidationFailed("转办部门与当前承办部门相同", code="letter_transfer_same",
+                                   details={"field": "department"})
         current = open_hop(letter)
         previous = letter.department
         if current is not None:

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhengwu.core.audit import audit_record
-from zhengwu.core.errors import Conflict, ValidationFailed
+from zhengwu.core.errors import Conflict, FieldErrors, ValidationFailed
 from zhengwu.core.registries.search import search_index_later
 
 from ..hooks import letter_hooks_run_later
@@ -90,9 +90,11 @@ def _residual_personal_data(texts: list[str], names: list[str]) -> list[str]:
 def publication_publish(*, actor, publication: Publication, title, body, reply) -> Publication:
     """Publish the reviewed text; refused while a phone, ID, card, e-mail or the writer's name remains."""
     _require_clerk(actor, "公开信件")
-    title = clean_text(title, label="公开标题", max_len=100, field="title", multiline=False)
-    body = clean_text(body, label="公开来信内容", max_len=5000, field="body")
-    reply = clean_text(reply, label="公开答复内容", max_len=5000, field="reply")
+    errors = FieldErrors()  # all three fields' mistakes at once
+    title = errors.capture(clean_text, title, label="公开标题", max_len=100, field="title", multiline=False)
+    body = errors.capture(clean_text, body, label="公开来信内容", max_len=5000, field="body")
+    reply = errors.capture(clean_text, reply, label="公开答复内容", max_len=5000, field="reply")
+    errors.raise_if_any()
     with transaction.atomic():
         publication = Publication.objects.select_for_update().select_related("letter").get(pk=publication.pk)
         letter = lock(publication.letter)

@@ -187,13 +187,19 @@ def test_staff_of_another_department_get_404(client, citizen, staff):
                        {"action": "reply_draft", "body": "x"}).status_code == 404
 
 
-def test_publication_from_the_pages_shows_only_masked_text_to_the_public(client, citizen, staff):
-    letter = submit(citizen, body="我叫王小明,电话13912345678,楼下饭店油烟很大,请处理。")
+def _replied_for_publication(client, citizen, staff, *, body=BODY, reply="您好,已处理完毕。"):
+    """A letter answered by the environment bureau, its publication page open for the clerk."""
+    letter = submit(citizen, body=body)
     services.letter_assign(actor=staff["clerk"], letter=letter, department="LX-HB")
-    services.letter_reply_draft(actor=staff["env_handler"], letter=letter, body="王小明您好,已处理。")
+    services.letter_reply_draft(actor=staff["env_handler"], letter=letter, body=reply)
     services.letter_reply_decide(actor=staff["env_head"], letter=letter, approve=True)
-    url = reverse("letters:staff_publication", kwargs={"letter_id": letter.pk})
     login_verified(client, staff["clerk"])
+    return reverse("letters:staff_publication", kwargs={"letter_id": letter.pk})
+
+
+def test_publication_from_the_pages_shows_only_masked_text_to_the_public(client, citizen, staff):
+    url = _replied_for_publication(client, citizen, staff, body="我叫王小明,电话13912345678,楼下饭店油烟很大,请处理。",
+                                   reply="王小明您好,已处理。")
 
     client.post(url, {"action": "prepare"})
     page = client.get(url).content.decode()
@@ -335,3 +341,60 @@ def test_a_remove_button_without_javascript_drops_the_file_and_sends_nothing(cli
 
     assert response.status_code == 200 and not Letter.objects.exists() and not PendingUpload.objects.exists()
     assert "已选择: a.pdf" not in response.content.decode()
+
+
+def _alerts(html: str) -> list[str]:
+    import lxml.html
+
+    page = lxml.html.fromstring(html)
+    return [li.text_content().strip() for li in page.xpath('//*[@id="form-error-summary"]//li')]
+
+
+def test_the_assign_form_reports_every_mistake_at_once_and_keeps_what_was_entered(client, citizen, staff):
+    letter = submit(citizen)
+    url = reverse("letters:staff_detail", kwargs={"letter_id": letter.pk})
+    login_verified(client, staff["clerk"])
+
+    response = client.post(url, {
+        "action": "assign", "department": "NO-SUCH", "co_departments": ["LX-RS", "GONE"],
+        "reason": "请环保局牵头" + "说明" * 300,
+    })
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    alerts = _alerts(html)
+    assert alerts[:2] == ["请选择正确的承办部门", "请选择正确的会办部门"] and len(alerts) == 3
+    assert alerts[2].startswith("交办说明") and "500" in alerts[2]
+    assert "提交的内容有 3 处需要修改" in html
+    assert "请环保局牵头说明说明" in html  # the typed note is back in its box
+    assert re.search(r'<option value="LX-RS" selected>', html)  # and the chosen co-department
+    letter.refresh_from_db()
+    assert letter.status == Letter.Status.SUBMITTED
+
+
+def test_the_transfer_form_reports_both_mistakes_and_the_reply_draft_keeps_its_text(client, citizen, staff):
+    letter = submit(citizen)
+    services.letter_assign(actor=staff["clerk"], letter=letter, department="LX-HB")
+    url = reverse("letters:staff_detail", kwargs={"letter_id": letter.pk})
+    login_verified(client, staff["env_handler"])
+
+    html = client.post(url, {"action": "transfer", "department": "LX-HB", "reason": " "}).content.decode()
+    assert _alerts(html) == ["转办部门与当前承办部门相同", "请填写转办理由"]
+
+    response = client.post(url, {"action": "reply_draft", "body": "已处理"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "答复内容至少 5 个字" in html and ">已处理</textarea>" in html
+    letter.refresh_from_db()
+    assert (letter.status, letter.department.code) == (Letter.Status.HANDLING, "LX-HB")
+
+
+def test_the_publication_form_reports_all_three_empty_parts(client, citizen, staff):
+    url = _replied_for_publication(client, citizen, staff)
+    client.post(url, {"action": "prepare"})
+
+    response = client.post(url, {"action": "publish", "title": "", "body": "", "reply": ""})
+
+    assert response.status_code == 400
+    assert _alerts(response.content.decode()) == ["请填写公开标题", "请填写公开来信内容", "请填写公开答复内容"]
+    assert not Publication.objects.filter(status=Publication.Status.PUBLISHED).exists()

@@ -98,3 +98,26 @@ def test_workbench_shows_the_right_counts_for_a_clerk_with_one_overdue_case(live
     page.wait_for_url("**/office/cases/")
     assert page.locator(".staff-nav [aria-current=page]").inner_text() == "办件办理"
     assert csp_violations == []
+
+
+@pytest.mark.django_db
+def test_recent_notices_come_newest_first_by_their_own_time_not_by_id(client):
+    import lxml.html
+
+    from zhengwu.accounts.tests.factories import StaffFactory
+    from zhengwu.accounts.tests.mfa_helpers import login_verified
+    from zhengwu.notifications.models import Message
+    from zhengwu.notifications.services import notify
+
+    clerk = StaffFactory()
+    today = notify(recipient=clerk, title="今天的通知", body="")
+    # Written later (a higher id) but dated two days back, as the demo year writes its history.
+    older = notify(recipient=clerk, title="两天前的通知", body="")
+    Message.objects.filter(pk=older.pk).update(created_at=timezone.now() - dt.timedelta(days=2))
+    assert older.pk > today.pk
+
+    login_verified(client, clerk)
+    page = lxml.html.fromstring(client.get("/office/").content.decode())
+    section = page.xpath('//section[@aria-labelledby="wb-notices"]')[0]
+    titles = [li.text.strip() for li in section.xpath(".//li")]  # the title, before its badge and time
+    assert titles == ["今天的通知", "两天前的通知"]
