@@ -72,6 +72,30 @@ def test_attaching_moves_the_file_to_its_record_and_drops_the_pending_row():
     assert not PendingUpload.objects.exists()
 
 
+def test_an_anonymous_record_gets_its_files_under_a_new_id_the_trail_cannot_match():
+    # A signed-in citizen chooses a file, then sends the letter anonymously (issue 16):
+    # nothing in the audit trail may connect the person to the letter's file.
+    from zhengwu.core.models import AuditEvent
+
+    writer = CitizenFactory()
+    row = pending_upload_create(owner=UploadOwner(user=writer, session_hash=""), upload=upload("a.pdf", PDF_BYTES))
+    chosen_id, storage_name = row.stored_file.pk, row.stored_file.storage_name
+
+    [stored] = pending_uploads_attach(actor=None, pending=[row], purpose="letters:attachment", owner=None,
+                                      object_type="letters.letter", object_id=7, anonymous=True)
+
+    stored.refresh_from_db()
+    assert stored.pk != chosen_id and stored.storage_name == storage_name and stored.uploaded_by is None
+    assert storage.path_for(stored.storage_name).read_bytes() == PDF_BYTES  # the same bytes, kept
+    assert not StoredFile.objects.filter(pk=chosen_id).exists() and not PendingUpload.objects.exists()
+    upload_row = AuditEvent.objects.get(action="files.upload")
+    attach_row = AuditEvent.objects.get(action="files.attach")
+    assert upload_row.actor_id == writer.pk and "sha256" not in upload_row.details and "size" not in upload_row.details
+    assert attach_row.actor_id is None and attach_row.object_id == str(stored.pk)
+    assert attach_row.details["sha256"] == stored.sha256
+    assert str(chosen_id) not in str(attach_row.details)
+
+
 def test_expired_and_orphan_pending_uploads_are_purged_with_their_bytes():
     owner = CitizenFactory()
     keep = pending_upload_create(owner=UploadOwner(user=owner, session_hash=""), upload=upload("keep.pdf", PDF_BYTES))

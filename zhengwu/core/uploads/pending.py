@@ -30,11 +30,10 @@ from zhengwu.core.errors import DomainError, ValidationFailed
 from zhengwu.core.models import PendingUpload, StoredFile
 
 from . import config, storage
-from .services import files_store
+from .services import PENDING_PURPOSE, files_store
 
 logger = logging.getLogger(__name__)
 
-PENDING_PURPOSE = "pending"
 SESSION_PURPOSE = "core.pending_upload.session"
 TOKEN_FIELD_SUFFIX = "__token"
 DEFAULT_HOURS = 24
@@ -123,12 +122,19 @@ def pending_uploads_get(*, owner: UploadOwner, tokens) -> list[PendingUpload]:
 
 def pending_uploads_attach(
     *, actor, pending, purpose, owner=None, object_type: str = "", object_id: str | int = "",
+    anonymous: bool = False,
 ) -> list[StoredFile]:
     """Attach pending uploads to a record, all or none, inside the caller's transaction.
 
     ``purpose`` is one string or one per upload (like ``files_store``). A row that has
     expired or was removed since the form was shown makes the whole call fail with a
     Chinese message, so the caller's record is not created without its files.
+
+    ``anonymous``: the record must not be traceable to whoever chose the files (an
+    anonymous letter written by a signed-in citizen). Each file is re-issued under a new
+    id with no uploader, and its "files.attach" row names neither the person nor the old
+    id; the "files.upload" row of the pending file carries no digest or size to match
+    (``files_store``).
     """
     pending = list(pending or [])
     if not pending:
@@ -146,6 +152,8 @@ def pending_uploads_attach(
         attached = []
         for row, file_purpose in zip(pending, purposes, strict=True):
             stored = locked[row.pk].stored_file
+            if anonymous:
+                stored = _reissued(stored)
             stored.purpose = file_purpose[:64]
             stored.object_type = str(object_type)[:64]
             stored.object_id = str(object_id)[:64]
@@ -156,11 +164,29 @@ def pending_uploads_attach(
             stored.save(update_fields=["purpose", "object_type", "object_id", "owner", "uploaded_by", "updated_at"])
             audit_record(
                 actor=actor, action="files.attach", obj=stored,
-                details={"purpose": stored.purpose, "object_type": stored.object_type, "object_id": stored.object_id},
+                details={"purpose": stored.purpose, "object_type": stored.object_type, "object_id": stored.object_id,
+                         "size": stored.size, "sha256": stored.sha256},
             )
             attached.append(stored)
         PendingUpload.objects.filter(pk__in=list(locked)).delete()
+        if anonymous:
+            # The pending rows (and their pending StoredFile rows) go; the bytes stay,
+            # now named by the re-issued rows.
+            StoredFile.objects.filter(pk__in=[locked[p.pk].stored_file_id for p in pending],
+                                      purpose=PENDING_PURPOSE).delete()
     return attached
+
+
+def _reissued(stored: StoredFile) -> StoredFile:
+    """A new row (new id, no uploader) for the same bytes; the old row is deleted by the caller."""
+    fresh = StoredFile(
+        original_name=stored.original_name, kind=stored.kind, size=stored.size, sha256=stored.sha256, sm3=stored.sm3,
+        storage_name=stored.storage_name,
+    )
+    # storage_name is unique: free it on the old row first (same transaction).
+    StoredFile.objects.filter(pk=stored.pk).update(storage_name=f"reissued-{stored.pk.hex}"[:64])
+    fresh.save(force_insert=True)
+    return fresh
 
 
 def _drop_files(stored_ids) -> int:

@@ -72,6 +72,10 @@ def _prepare(upload: UploadedFile, *, limit: int, written: list[Path]) -> tuple[
     return display_name, kind, storage_name, final
 
 
+# Files uploaded on selection, before their form is accepted (``core.uploads.pending``).
+PENDING_PURPOSE = "pending"
+
+
 def files_store(
     *,
     actor,
@@ -121,13 +125,17 @@ def files_store(
                     object_id=str(object_id)[:64],
                     uploaded_by=actor if getattr(actor, "pk", None) else None,
                 )
-                audit_record(
-                    actor=actor, action="files.upload", obj=row,
-                    details={
-                        "purpose": row.purpose, "kind": kind, "size": size, "sha256": sha256,
-                        "object_type": row.object_type, "object_id": row.object_id,
-                    },
-                )
+                details = {
+                    "purpose": row.purpose, "kind": kind, "size": size, "sha256": sha256,
+                    "object_type": row.object_type, "object_id": row.object_id,
+                }
+                if row.purpose == PENDING_PURPOSE:
+                    # A file chosen on a form is no record yet: its digest and size go on the
+                    # "files.attach" row of the record it joins. Left out here, so an
+                    # anonymous letter's file cannot be matched to the signed-in person who
+                    # chose it (core.uploads.pending re-issues such a file under a new id).
+                    del details["size"], details["sha256"]
+                audit_record(actor=actor, action="files.upload", obj=row, details=details)
                 stored.append(row)
     except BaseException:
         for path in written:

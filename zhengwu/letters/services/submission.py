@@ -217,7 +217,7 @@ def letter_submit(
         if pending:
             pending_uploads_attach(
                 actor=writer, pending=pending, purpose=ATTACHMENT_PURPOSE, owner=writer,
-                object_type=LETTER_OBJECT_TYPE, object_id=letter.pk,
+                object_type=LETTER_OBJECT_TYPE, object_id=letter.pk, anonymous=writer is None,
             )
         if uploads:
             files_store(

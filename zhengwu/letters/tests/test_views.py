@@ -398,3 +398,27 @@ def test_the_publication_form_reports_all_three_empty_parts(client, citizen, sta
     assert response.status_code == 400
     assert _alerts(response.content.decode()) == ["请填写公开标题", "请填写公开来信内容", "请填写公开答复内容"]
     assert not Publication.objects.filter(status=Publication.Status.PUBLISHED).exists()
+
+
+def test_a_signed_in_citizens_anonymous_letter_keeps_its_file_but_not_a_trail_to_them(client, citizen, staff):
+    """Issue 16: a file chosen while signed in joins an anonymous letter under a new id, no uploader."""
+    from zhengwu.core.models import AuditEvent, PendingUpload
+    from zhengwu.core.uploads import file_list
+
+    client.force_login(citizen)
+    url = reverse("letters:write", kwargs={"channel": "suggestion"})
+    client.post(url, {"category": "", "title": "", "body": "太短", "attachments": [upload("照片说明.pdf", PDF_BYTES)]})
+    [pending] = PendingUpload.objects.all()
+    chosen_id = pending.stored_file_id
+
+    response = client.post(url, {"category": "transport", "title": "增加公交班次", "body": BODY, "anonymous": "1",
+                                 "attachments__token": pending.token})
+
+    assert response.status_code == 302
+    letter = Letter.objects.get()
+    assert letter.writer is None
+    [stored] = file_list(object_type="letters.letter", object_id=letter.pk)
+    assert stored.original_name == "照片说明.pdf" and stored.pk != chosen_id and stored.uploaded_by is None
+    mine = AuditEvent.objects.filter(actor=citizen)
+    assert not mine.filter(object_id=str(stored.pk)).exists()
+    assert not any(stored.sha256 in str(row.details) for row in mine)
