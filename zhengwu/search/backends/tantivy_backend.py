@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import json
 import logging
+import queue
 import threading
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 
+import msgpack
 import tantivy
 
 from zhengwu.core.registries.search import SearchDocument
-from ..text import ParsedQuery, index_terms
+from ..text import ParsedQuery, document_terms
 from .base import (
     STORED_BODY_CHARS,
     RawHit,
@@ -78,18 +80,22 @@ def _analyzer():
 
 
 def _stored(doc: SearchDocument) -> bytes:
-    return json.dumps(
+    # MessagePack: ~2 us to pack and ~1 us to unpack, against ~5 and ~3 for JSON.
+    return msgpack.packb(
         [doc.doc_type, doc.doc_id, doc.title, doc.body[:STORED_BODY_CHARS], doc.url,
          doc.published_at.isoformat() if doc.published_at is not None else None,
          doc.department_code or "", doc.department_name or ""],
-        ensure_ascii=False, separators=(",", ":"),
-    ).encode()
+    )
+
+
+def _unstored(stored: bytes) -> list:
+    # Indexes built before MessagePack hold the same list as JSON text ("[" first).
+    return json.loads(stored) if stored[:1] == b"[" else msgpack.unpackb(stored)
 
 
 def to_tantivy_document(doc: SearchDocument) -> tantivy.Document:
     """The one indexing path (the task, the rebuild command and the bench all use it)."""
-    title_words, title_sub = index_terms(doc.title)
-    body_words, body_sub = index_terms(doc.body)
+    title_words, title_sub, body_words, body_sub = document_terms(doc.title, doc.body)
     out = tantivy.Document()
     out.add_text("doc_key", doc_key(doc.doc_type, doc.doc_id))
     out.add_text("doc_type", doc.doc_type)
@@ -108,10 +114,67 @@ def to_tantivy_document(doc: SearchDocument) -> tantivy.Document:
 
 
 def _hit(stored: bytes, score: float) -> RawHit:
-    doc_type, doc_id, title, body, url, published, dept_code, dept_name = json.loads(stored)
+    doc_type, doc_id, title, body, url, published, dept_code, dept_name = _unstored(stored)
     return RawHit(doc_type=doc_type, doc_id=doc_id, title=title, body=body, url=url,
                   published_at=datetime.fromisoformat(published) if published else None,
                   department_code=dept_code, department_name=dept_name, score=score)
+
+
+# Documents handed from the segmenting thread to the writing thread per queue item, and
+# how many items may wait: at most ~1,000 built documents in memory.
+FEED_BATCH = 256
+FEED_QUEUE = 4
+
+
+def _feed(writer, docs: Iterable[SearchDocument], progress, commit_every: int) -> int:
+    """Index ``docs``: this thread reads and segments them, a second thread adds them.
+
+    ``add_document`` (copying the document into tantivy, ~12 us) releases the GIL and
+    may block while tantivy's indexing threads catch up; in its own thread it overlaps
+    with the segmentation of the next documents instead of adding to it. The source is
+    read in the calling thread (an ORM source keeps its connection and transaction).
+    The writer is only ever used by one thread at a time: the caller's commit or
+    rollback comes after ``join``.
+    """
+    pending: queue.Queue = queue.Queue(maxsize=FEED_QUEUE)
+    failed: list[BaseException] = []
+
+    def write() -> None:
+        added = 0
+        while (batch := pending.get()) is not None:
+            if failed:
+                continue  # drain until the end marker, so that the reader never blocks
+            try:
+                for document in batch:
+                    writer.add_document(document)
+                    added += 1
+                    if added % commit_every == 0:
+                        writer.commit()
+            except BaseException as exc:  # noqa: BLE001 - re-raised in the calling thread
+                failed.append(exc)
+
+    thread = threading.Thread(target=write, name="search-index-writer", daemon=True)
+    thread.start()
+    n, batch = 0, []
+    try:
+        for doc in docs:
+            batch.append(to_tantivy_document(doc))
+            n += 1
+            if len(batch) == FEED_BATCH:
+                if failed:
+                    break
+                pending.put(batch)
+                batch = []
+            if progress and n % 1000 == 0:
+                progress(n)
+        if batch and not failed:
+            pending.put(batch)
+    finally:
+        pending.put(None)
+        thread.join()
+    if failed:
+        raise failed[0]
+    return n
 
 
 class TantivyBackend(SearchBackend):
@@ -214,7 +277,8 @@ class TantivyBackend(SearchBackend):
 
     def replace(self, doc_type: str | None, docs: Iterable[SearchDocument],
                 progress: Callable[[int], None] | None = None, *, num_threads: int = 1,
-                heap: int = 256_000_000, commit_every: int = BATCH_COMMIT) -> int:
+                heap: int = 256_000_000, commit_every: int = BATCH_COMMIT,
+                writer_thread: bool = True) -> int:
         """Rebuild; readers keep seeing the old documents until the final commit
         (intermediate commits only happen past ``commit_every`` documents).
 
@@ -227,15 +291,17 @@ class TantivyBackend(SearchBackend):
                 writer.delete_all_documents()
             else:
                 writer.delete_documents_by_term("doc_type", doc_type)
-            n = 0
-            for doc in docs:
-                writer.add_document(to_tantivy_document(doc))
-                n += 1
-                if n % commit_every == 0:
-                    writer.commit()
-                if progress and n % 1000 == 0:
-                    progress(n)
-            return n
+            if not writer_thread:
+                n = 0
+                for doc in docs:
+                    writer.add_document(to_tantivy_document(doc))
+                    n += 1
+                    if n % commit_every == 0:
+                        writer.commit()
+                    if progress and n % 1000 == 0:
+                        progress(n)
+                return n
+            return _feed(writer, docs, progress, commit_every)
 
         return self._write(run, num_threads=num_threads, heap=heap)
 
