@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import chain, filterfalse
 
 import rjieba
 
@@ -83,14 +82,9 @@ def _sub_words(word: str) -> tuple[str, ...]:
     return tuple(s for s in rjieba.cut_for_search(word, False) if s != word and len(s) > 1)
 
 
-# Sub-words of long words, computed once per distinct word (a plain dict: cheaper per
-# lookup than lru_cache in the indexing loop).
-_SUBS: dict[str, tuple[str, ...]] = {}
-
-
-# A word of three or more characters in a space-joined word list: the only words that
-# can have sub-words (a two-character word's parts are single characters).
-_LONG_WORD = re.compile(r"\S{3,}")
+# The sub-words of each distinct word, joined by spaces ("" when none), computed once
+# per word (a plain dict: cheaper per lookup than lru_cache in the indexing loop).
+_SUBS: dict[str, str] = {}
 
 
 def _prepare(text: str) -> str:
@@ -102,23 +96,17 @@ def _prepare(text: str) -> str:
     return _NON_WORD.sub(" ", text.lower())
 
 
-def _extra(joined: str) -> str:
-    """The sub-words of the distinct long words of ``joined`` (space-joined), joined by spaces."""
-    long = _LONG_WORD.findall(joined)
-    if not long:
-        return ""
+def _extra(tokens: list[str]) -> str:
+    """The sub-words of the distinct words among ``tokens``, joined by spaces."""
     subs = _SUBS
     if len(subs) > 500_000:
         subs.clear()  # bounded memory on a huge vocabulary; refilled as words recur
     # Each distinct word once, with set operations and map (C loops): a Python loop
-    # over ~150 tokens per document cost more than the segmentation itself. Only the
-    # long words are hashed (a regex finds them in the joined string): hashing all
-    # ~160 fresh token strings of a document cost ~15 us.
-    distinct = dict.fromkeys(long)
-    # (Not ``distinct.keys() - subs.keys()``: that walks the whole cache.)
-    for word in filterfalse(subs.__contains__, distinct):
-        subs[word] = _sub_words(word)
-    return " ".join(chain.from_iterable(map(subs.__getitem__, distinct)))
+    # over ~150 tokens per document cost more than the segmentation itself.
+    distinct = set(tokens)
+    for word in distinct.difference(subs):
+        subs[word] = " ".join(_sub_words(word)) if len(word) > 2 else ""
+    return " ".join(filter(None, map(subs.__getitem__, distinct)))
 
 
 def index_terms(text: str) -> tuple[str, str]:
@@ -133,23 +121,22 @@ def index_terms(text: str) -> tuple[str, str]:
     """
     if not text:
         return "", ""
-    joined = " ".join(rjieba.cut(_prepare(text), False))
-    return joined, _extra(joined)
+    tokens = rjieba.cut(_prepare(text), False)
+    return " ".join(tokens), _extra(tokens)
 
 
 def document_terms(title: str, body: str) -> tuple[str, str, str, str]:
     """``index_terms`` of a title and a body with one segmentation call:
-    (title words, title sub-words, body words, body sub-words), the same strings.
+    (title words, title sub-words, body words, body sub-words), the same words.
 
     The two cleaned texts are cut as one, separated by a line break: segmentation never
     joins characters across whitespace, and the cleaned texts hold none but spaces, so
-    the one "\n" token of the joined words marks where the body begins.
+    the one "\n" token marks where the body begins.
     """
-    joined = " ".join(rjieba.cut(f"{_prepare(title or '')}\n{_prepare(body or '')}", False))
-    title_part, body_part = joined.split("\n")
-    # The join put one space on each side of the "\n" token.
-    title_words, body_words = title_part[:-1], body_part[1:]
-    return title_words, _extra(title_words), body_words, _extra(body_words)
+    tokens = rjieba.cut(f"{_prepare(title or '')}\n{_prepare(body or '')}", False)
+    split = tokens.index("\n")
+    title_tokens, body_tokens = tokens[:split], tokens[split + 1:]
+    return " ".join(title_tokens), _extra(title_tokens), " ".join(body_tokens), _extra(body_tokens)
 
 
 @dataclass
