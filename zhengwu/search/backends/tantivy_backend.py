@@ -63,8 +63,9 @@ def build_schema() -> tantivy.Schema:
     # query's words" (item preference) and the word list for suggestions.
     sb.add_text_field("title", tokenizer_name=ANALYZER, index_option="basic")
     sb.add_date_field("published_at", indexed=True, fast=True)
-    # Everything a result shows, as one JSON value: one stored field to decompress and
-    # decode per hit instead of eight (and no raw-indexed copies of whole bodies).
+    # Everything a result shows, as one MessagePack list (``_stored``): one stored field
+    # to decompress and decode per hit instead of eight (and no raw-indexed copies of
+    # whole bodies).
     sb.add_bytes_field("doc", stored=True, indexed=False)
     return sb.build()
 
