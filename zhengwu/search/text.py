@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import chain
 
 import rjieba
 
@@ -83,9 +82,31 @@ def _sub_words(word: str) -> tuple[str, ...]:
     return tuple(s for s in rjieba.cut_for_search(word, False) if s != word and len(s) > 1)
 
 
-# Sub-words of long words, computed once per distinct word (a plain dict: cheaper per
-# lookup than lru_cache in the indexing loop).
-_SUBS: dict[str, tuple[str, ...]] = {}
+# The sub-words of each distinct word, joined by spaces ("" when none), computed once
+# per word (a plain dict: cheaper per lookup than lru_cache in the indexing loop).
+_SUBS: dict[str, str] = {}
+
+
+def _prepare(text: str) -> str:
+    """Lower-cased, full-width letters and digits narrowed, punctuation to spaces."""
+    # _NON_WORD turns control and format characters into spaces too, so only the
+    # width mapping of _clean is needed here.
+    if _HAS_WIDE_ALNUM.search(text):
+        text = text.translate(_WIDTH)
+    return _NON_WORD.sub(" ", text.lower())
+
+
+def _extra(tokens: list[str]) -> str:
+    """The sub-words of the distinct words among ``tokens``, joined by spaces."""
+    subs = _SUBS
+    if len(subs) > 500_000:
+        subs.clear()  # bounded memory on a huge vocabulary; refilled as words recur
+    # Each distinct word once, with set operations and map (C loops): a Python loop
+    # over ~150 tokens per document cost more than the segmentation itself.
+    distinct = set(tokens)
+    for word in distinct.difference(subs):
+        subs[word] = " ".join(_sub_words(word)) if len(word) > 2 else ""
+    return " ".join(filter(None, map(subs.__getitem__, distinct)))
 
 
 def index_terms(text: str) -> tuple[str, str]:
@@ -100,21 +121,22 @@ def index_terms(text: str) -> tuple[str, str]:
     """
     if not text:
         return "", ""
-    # _NON_WORD turns control and format characters into spaces too, so only the
-    # width mapping of _clean is needed here.
-    if _HAS_WIDE_ALNUM.search(text):
-        text = text.translate(_WIDTH)
-    tokens = rjieba.cut(_NON_WORD.sub(" ", text.lower()), False)
-    # Each distinct word once, with set operations and map (C loops): a Python loop
-    # over ~150 tokens per document cost more than the segmentation itself.
-    distinct = set(tokens)
-    subs = _SUBS
-    if len(subs) > 500_000:
-        subs.clear()  # bounded memory on a huge vocabulary; refilled as words recur
-    for word in distinct.difference(subs):
-        subs[word] = _sub_words(word) if len(word) > 2 else ()
-    extra = list(chain.from_iterable(map(subs.__getitem__, distinct)))
-    return " ".join(tokens), " ".join(extra)
+    tokens = rjieba.cut(_prepare(text), False)
+    return " ".join(tokens), _extra(tokens)
+
+
+def document_terms(title: str, body: str) -> tuple[str, str, str, str]:
+    """``index_terms`` of a title and a body with one segmentation call:
+    (title words, title sub-words, body words, body sub-words), the same words.
+
+    The two cleaned texts are cut as one, separated by a line break: segmentation never
+    joins characters across whitespace, and the cleaned texts hold none but spaces, so
+    the one "\n" token marks where the body begins.
+    """
+    tokens = rjieba.cut(f"{_prepare(title or '')}\n{_prepare(body or '')}", False)
+    split = tokens.index("\n")
+    title_tokens, body_tokens = tokens[:split], tokens[split + 1:]
+    return " ".join(title_tokens), _extra(title_tokens), " ".join(body_tokens), _extra(body_tokens)
 
 
 @dataclass

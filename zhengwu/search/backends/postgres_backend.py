@@ -15,7 +15,7 @@ from django.db.models import Max
 
 from ..models import SearchEntry
 from zhengwu.core.registries.search import SearchDocument
-from ..text import ParsedQuery, index_terms
+from ..text import ParsedQuery, document_terms
 from .base import (
     STORED_BODY_CHARS,
     RawHit,
@@ -42,8 +42,7 @@ class PostgresBackend(SearchBackend):
     name = "postgres"
 
     def _save(self, doc: SearchDocument) -> None:
-        title_words, title_sub = index_terms(doc.title)
-        body_words, body_sub = index_terms(doc.body)
+        title_words, title_sub, body_words, body_sub = document_terms(doc.title, doc.body)
         entry, _ = SearchEntry.objects.update_or_create(
             doc_key=doc_key(doc.doc_type, doc.doc_id),
             defaults={

@@ -139,3 +139,36 @@ def test_busy_writer_waits_then_raises_for_a_retry(notes):
         del holder
     backend.upsert([note(1, "公告")])
     assert ids("公告") == ["1"]
+
+
+def test_title_and_body_segmented_together_give_the_words_of_each_alone():
+    from zhengwu.search.text import document_terms, index_terms
+
+    cases = [("社会保障卡补换", "办理社会保障卡，需携带居民身份证。ＡＢＣ１２３ no.5"), ("", "最低生活保障"),
+             ("营业执照", ""), ("", ""), ("，，", "（）"), ("line\nbreak", "tab\there\r\n社保")]
+    for title, body in cases:
+        title_words, title_sub, body_words, body_sub = document_terms(title, body)
+        expected_title, expected_title_sub = index_terms(title)
+        expected_body, expected_body_sub = index_terms(body)
+        assert (title_words, body_words) == (expected_title, expected_body)
+        assert sorted(title_sub.split()) == sorted(expected_title_sub.split())
+        assert sorted(body_sub.split()) == sorted(expected_body_sub.split())
+    assert document_terms("社会保障卡", "")[1].split() == ["社会", "保障"]
+
+
+def test_documents_stored_as_json_by_an_older_build_are_still_shown(notes):
+    import json
+
+    from zhengwu.search.backends.tantivy_backend import TantivyBackend, to_tantivy_document
+
+    backend = search_backend()
+    if not isinstance(backend, TantivyBackend):
+        pytest.skip("only the embedded engine stores display data itself")
+    fresh = to_tantivy_document(note(1, "防汛抗旱应急预案", "汛期值班安排。", dept="SLJ", dept_name="县水利局"))
+    old = fresh.to_dict()
+    old["doc"] = [json.dumps(["note", "1", "防汛抗旱应急预案", "汛期值班安排。", "/notes/1/",
+                              "2026-03-01T09:00:00+08:00", "SLJ", "县水利局"], ensure_ascii=False).encode()]
+    backend._write(lambda writer: writer.add_document(type(fresh).from_dict(old, backend.schema)))
+    row = search("防汛")["results"][0]
+    assert (row["id"], row["title"], row["url"], row["department"]) == ("1", "防汛抗旱应急预案", "/notes/1/", "县水利局")
+    assert row["published_at"].isoformat() == "2026-03-01T09:00:00+08:00"
