@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Case as SqlCase
-from django.db.models import CharField, Count, Exists, F, OuterRef, Q, Value, When
-from django.db.models.expressions import Func, RawSQL
+from django.db.models import CharField, Exists, F, OuterRef, Q, Value, When
+from django.db.models.expressions import Func
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,7 +31,7 @@ from zhengwu.catalog.models import ItemMaterial
 from zhengwu.core.clock import clock_colour, clock_remaining_days
 from zhengwu.core.errors import NotFound
 from zhengwu.core.models import Clock
-from zhengwu.core.registries.workbench import Deadline, WorkCounts
+from zhengwu.core.registries.workbench import Deadline, clock_counts, running_clocks
 from zhengwu.core.uploads import file_list
 from zhengwu.org import responsibility
 from zhengwu.org.roles import Role
@@ -509,31 +509,10 @@ def case_workbench_counts(user, posts, today: date):
     """待办/预警/逾期 of the inbox for the staff workbench: one aggregate query.
 
     The same filter as ``case_inbox_list`` (the user's posts, ``org.responsibility``),
-    counted by the current step's clock colour.
+    counted by the current step's clock (``core.registries.workbench.clock_counts``).
     """
     scope = StaffScope(posts=posts)
-    # The colours spelled as plain comparisons on the running step clock (what
-    # ``clock_colour_expr`` decides for yellow and red), not as a CASE per row.
-    found = (
-        Case.objects.filter(_inbox_q(scope), status__in=OPEN_STATUSES)
-        .aggregate(
-            todo=Count("pk"),
-            warning=Count("pk", filter=Q(step_clock_id__in=_running_clocks("warn_on <= %s AND due_on >= %s", today, today))),
-            overdue=Count("pk", filter=Q(step_clock_id__in=_running_clocks("due_on < %s", today))),
-        )
-    )
-    return WorkCounts(**found)
-
-
-def _running_clocks(condition: str, *params) -> RawSQL:
-    """Running clocks meeting ``condition``, as a subquery the database runs once per query.
-
-    Spelled as SQL with ``state = 'running'`` literal, so SQLite uses core's partial indexes
-    on running clocks (it cannot with a bound parameter) and the count reads only the
-    yellow or red clocks instead of joining every open case's clock (ADR 0013).
-    """
-    sql = f"SELECT id FROM core_clock WHERE state = 'running' AND {condition}"  # nosec B608 - constant conditions
-    return RawSQL(sql, params)  # nosec B611 - constant SQL, the dates bound as parameters
+    return clock_counts(Case.objects.filter(_inbox_q(scope), status__in=OPEN_STATUSES), "step_clock", today)
 
 
 def case_workbench_deadlines(user, posts, today: date, *, limit: int = 10):
@@ -541,7 +520,7 @@ def case_workbench_deadlines(user, posts, today: date, *, limit: int = 10):
     scope = StaffScope(posts=posts)
     rows = (
         Case.objects.filter(_inbox_q(scope), status__in=OPEN_STATUSES,
-                            step_clock_id__in=_running_clocks("due_on = %s", today))
+                            step_clock__in=running_clocks("due_on = %s", today))
         .order_by("pk").values_list("receipt_no", "item__name")[:limit]
     )
     return [

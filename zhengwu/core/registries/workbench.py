@@ -28,6 +28,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Count, Q
+from django.db.models.expressions import RawSQL
+
+from zhengwu.core.models import Clock
 
 from zhengwu.core.workdays import is_workday, working_days_between
 
@@ -78,15 +81,27 @@ def workbench_counters(posts) -> list[ModuleCounter]:
     return sorted(out, key=lambda c: (c.order, c.key))
 
 
+def running_clocks(condition: str, *params) -> RawSQL:
+    """Ids of running clocks meeting ``condition`` (SQL over ``core_clock``'s columns, values
+    as ``%s`` parameters), as a subquery the database runs once per query.
+
+    ``state = 'running'`` is written as a literal: only then does SQLite use the partial
+    indexes of running clocks (``core_clock_running_warn``/``_due``), so a count reads the
+    few yellow, red or due-today clocks instead of joining every counted row's clock
+    (ADR 0013: 10,000 open cases).
+    """
+    sql = f"SELECT id FROM {Clock._meta.db_table} WHERE state = 'running' AND {condition}"  # nosec B608 - constant conditions
+    return RawSQL(sql, params)  # nosec B611 - constant SQL, the values bound as parameters
+
+
 def clock_counts(queryset, clock: str, today: date) -> WorkCounts:
     """Count ``queryset`` as 待办 with 预警/逾期 read from its running clock at ``clock``
     (a path to a ``core.Clock``, e.g. "clock"): one aggregate query. A suspended or
     stopped clock warns of nothing, as in ``core.clock.clock_colour``."""
-    running = Q(**{f"{clock}__state": "running"})
     found = queryset.aggregate(
         todo=Count("pk"),
-        warning=Count("pk", filter=running & Q(**{f"{clock}__warn_on__lte": today, f"{clock}__due_on__gte": today})),
-        overdue=Count("pk", filter=running & Q(**{f"{clock}__due_on__lt": today})),
+        warning=Count("pk", filter=Q(**{f"{clock}__in": running_clocks("warn_on <= %s AND due_on >= %s", today, today)})),
+        overdue=Count("pk", filter=Q(**{f"{clock}__in": running_clocks("due_on < %s", today)})),
     )
     return WorkCounts(**found)
 
