@@ -275,10 +275,7 @@ def _http_load(var_dir: Path, keys: dict, *, duration: int, connections: int, lo
     if shutil.which("wrk") is None:
         log("未找到 wrk,跳过 HTTP 压测 / wrk not found: no HTTP figures")
         return None
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "ZHENGWU_VAR_DIR": str(var_dir),
-           "DATABASE_URL": f"sqlite:///{var_dir / 'zhengwu.sqlite3'}", "DJANGO_DEBUG": "false",
-           "ZHENGWU_LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT)}
-    env.pop("HUEY_REDIS_URL", None)
+    env = run_bench.bench_env(var_dir)
     if not (var_dir / "static" / "staticfiles.json").exists():
         subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env,
                        check=True, timeout=600)

@@ -56,13 +56,13 @@ def log(msg: str) -> None:
     print(f"==> {msg}", flush=True)
 
 
-def bench_env() -> dict[str, str]:
+def bench_env(var_dir: Path = VAR_DIR) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE="bench.settings",
-        ZHENGWU_VAR_DIR=str(VAR_DIR),
+        ZHENGWU_VAR_DIR=str(var_dir),
         # Explicit so a DATABASE_URL in the shell or .env cannot point the bench elsewhere.
-        DATABASE_URL=f"sqlite:///{VAR_DIR / 'zhengwu.sqlite3'}",
+        DATABASE_URL=f"sqlite:///{var_dir / 'zhengwu.sqlite3'}",
         DJANGO_DEBUG="false",
         ZHENGWU_DEMO="true",
         ZHENGWU_LOG_LEVEL="WARNING",
